@@ -1,0 +1,70 @@
+//! Attachments of disclosure records: metadata and extracted text. The bytes live on disk
+//! (content-addressed by SHA-256), not in the database.
+
+use time::OffsetDateTime;
+
+use crate::{Handle, Result, dispatch};
+
+/// An attachment row.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct Attachment {
+    /// Row id.
+    pub id: i64,
+    /// Owning record.
+    pub document_id: i64,
+    /// Order on the page.
+    pub position: i64,
+    /// File name as uploaded.
+    pub file_name: String,
+    /// MIME type.
+    pub media_type: String,
+    /// Size in bytes.
+    pub byte_size: i64,
+    /// Hex SHA-256 of the bytes; also the file's name in storage.
+    pub sha256: String,
+    /// Extracted text.
+    pub text: String,
+}
+
+const COLUMNS: &str = "id, document_id, position, file_name, media_type, byte_size, sha256, text";
+
+/// Inserts an attachment at the end of the record's list.
+pub async fn insert(
+    h: &mut impl Handle,
+    document_id: i64,
+    file_name: &str,
+    media_type: &str,
+    byte_size: i64,
+    sha256: &str,
+    text: &str,
+    now: OffsetDateTime,
+) -> Result<Attachment> {
+    let sql = format!(
+        "INSERT INTO attachments (document_id, position, file_name, media_type, byte_size, sha256, text, created_at) \
+         VALUES ($1, (SELECT COALESCE(MAX(position), 0) + 1 FROM attachments WHERE document_id = $1), \
+         $2, $3, $4, $5, $6, $7) RETURNING {COLUMNS}"
+    );
+    let now = crate::truncate(now);
+    Ok(dispatch!(h, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(document_id)
+        .bind(file_name)
+        .bind(media_type)
+        .bind(byte_size)
+        .bind(sha256)
+        .bind(text)
+        .bind(now)
+        .fetch_one(c)
+        .await?))
+}
+
+/// The attachments of a record in order.
+pub async fn of_document(h: &mut impl Handle, document_id: i64) -> Result<Vec<Attachment>> {
+    let sql = format!("SELECT {COLUMNS} FROM attachments WHERE document_id = $1 ORDER BY position");
+    Ok(dispatch!(h, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(document_id).fetch_all(c).await?))
+}
+
+/// One attachment.
+pub async fn by_id(h: &mut impl Handle, id: i64) -> Result<Option<Attachment>> {
+    let sql = format!("SELECT {COLUMNS} FROM attachments WHERE id = $1");
+    Ok(dispatch!(h, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(c).await?))
+}

@@ -1,0 +1,451 @@
+//! Disclosure records (政府信息, C2): metadata, body, status and publication.
+
+use time::{Date, OffsetDateTime};
+
+use crate::{Handle, Result, dispatch, ph};
+
+/// A disclosure record as stored.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct Document {
+    /// Row id.
+    pub id: i64,
+    /// Owning organization.
+    pub org_id: i64,
+    /// Organization code.
+    pub org_code: String,
+    /// Organization name.
+    pub org_name: String,
+    /// Column id.
+    pub column_id: i64,
+    /// Column path `一级/二级`.
+    pub column_path: String,
+    /// Status code (`draft`, `published`, `withdrawn`).
+    pub status: String,
+    /// 索引号, assigned at publication.
+    pub index_number: Option<String>,
+    /// 标题.
+    pub title: String,
+    /// 发文字号 (canonical where it parsed).
+    pub doc_number: Option<String>,
+    /// 发文机关.
+    pub issuer: String,
+    /// 主题分类 label `一级\二级`.
+    pub topic: String,
+    /// 主题分类 code (4 digits).
+    pub topic_code: String,
+    /// 公文种类 code.
+    pub kind: String,
+    /// 成文日期.
+    pub written_date: Date,
+    /// Day the information was formed or last changed (Art. 26 counts 20 working days from it).
+    pub formed_date: Date,
+    /// 发布日期.
+    pub published_date: Option<Date>,
+    /// 有效性 code.
+    pub validity: String,
+    /// Successor when amended.
+    pub successor_id: Option<i64>,
+    /// 公开时限 code.
+    pub disclosure_term: String,
+    /// Sanitized HTML body.
+    pub body_html: String,
+    /// Plain text of the body.
+    pub body_text: String,
+    /// Why it was withdrawn.
+    pub withdrawn_reason: Option<String>,
+    /// Created.
+    pub created_at: OffsetDateTime,
+    /// Last changed.
+    pub updated_at: OffsetDateTime,
+}
+
+/// A record in a list.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct Summary {
+    /// Row id.
+    pub id: i64,
+    /// Organization code.
+    pub org_code: String,
+    /// Organization name.
+    pub org_name: String,
+    /// 索引号.
+    pub index_number: Option<String>,
+    /// 标题.
+    pub title: String,
+    /// 发文字号.
+    pub doc_number: Option<String>,
+    /// 主题分类 label.
+    pub topic: String,
+    /// 公文种类 code.
+    pub kind: String,
+    /// 有效性 code.
+    pub validity: String,
+    /// Status code.
+    pub status: String,
+    /// 发布日期.
+    pub published_date: Option<Date>,
+    /// 成文日期.
+    pub written_date: Date,
+    /// Column path.
+    pub column_path: String,
+}
+
+/// A record to insert.
+#[derive(Clone, Debug)]
+pub struct NewDocument {
+    /// Organization id.
+    pub org_id: i64,
+    /// Column id (of the same organization).
+    pub column_id: i64,
+    /// Status code.
+    pub status: &'static str,
+    /// 索引号 when inserted already published.
+    pub index_number: Option<String>,
+    /// 标题.
+    pub title: String,
+    /// 发文字号.
+    pub doc_number: Option<String>,
+    /// Lookup key of the 发文字号.
+    pub doc_number_key: Option<String>,
+    /// 发文机关.
+    pub issuer: String,
+    /// 主题分类 label.
+    pub topic: String,
+    /// 主题分类 code.
+    pub topic_code: String,
+    /// 公文种类 code.
+    pub kind: &'static str,
+    /// 成文日期.
+    pub written_date: Date,
+    /// Formed or changed.
+    pub formed_date: Date,
+    /// 发布日期 when published.
+    pub published_date: Option<Date>,
+    /// 有效性 code.
+    pub validity: &'static str,
+    /// 公开时限 code.
+    pub disclosure_term: &'static str,
+    /// Sanitized HTML.
+    pub body_html: String,
+    /// Plain text.
+    pub body_text: String,
+}
+
+/// Filters of a record list. `None` means no restriction.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    /// Only these statuses (codes); empty means every status.
+    pub statuses: Vec<&'static str>,
+    /// Only these organizations; `None` means all.
+    pub org_ids: Option<Vec<i64>>,
+    /// 主题分类 code prefix (`02` for a first level, `0201` for a second).
+    pub topic_code_prefix: Option<String>,
+    /// 公文种类 code.
+    pub kind: Option<String>,
+    /// Year of publication.
+    pub year: Option<i32>,
+    /// 有效性 code.
+    pub validity: Option<String>,
+    /// Column path, exact (`一级/二级`) or a first level with its children.
+    pub column_path: Option<String>,
+}
+
+const SELECT: &str = "SELECT d.id, d.org_id, o.code AS org_code, o.name AS org_name, d.column_id, \
+    c.path AS column_path, d.status, d.index_number, d.title, d.doc_number, d.issuer, d.topic, d.topic_code, \
+    d.kind, d.written_date, d.formed_date, d.published_date, d.validity, d.successor_id, d.disclosure_term, \
+    d.body_html, d.body_text, d.withdrawn_reason, d.created_at, d.updated_at \
+    FROM documents d JOIN orgs o ON o.id = d.org_id JOIN columns c ON c.id = d.column_id";
+
+const SUMMARY: &str = "SELECT d.id, o.code AS org_code, o.name AS org_name, d.index_number, d.title, \
+    d.doc_number, d.topic, d.kind, d.validity, d.status, d.published_date, d.written_date, c.path AS column_path \
+    FROM documents d JOIN orgs o ON o.id = d.org_id JOIN columns c ON c.id = d.column_id";
+
+const INSERT_COLUMNS: &str = "(org_id, column_id, status, index_number, title, doc_number, doc_number_key, \
+    issuer, topic, topic_code, kind, written_date, formed_date, published_date, published_year, validity, \
+    disclosure_term, body_html, body_text, created_at, updated_at)";
+const INSERT_ARITY: usize = 21;
+
+/// Rows per multi-row `INSERT`: well under SQLite's 32,766 and PostgreSQL's 65,535 parameters.
+pub const BATCH: usize = 200;
+
+/// Inserts records with multi-row `VALUES` statements; returns their ids in order.
+pub async fn insert_many(
+    h: &mut impl Handle,
+    rows: &[NewDocument],
+    now: OffsetDateTime,
+) -> Result<Vec<i64>> {
+    let now = crate::truncate(now);
+    let mut ids = Vec::with_capacity(rows.len());
+    for chunk in rows.chunks(BATCH) {
+        let mut sql = format!("INSERT INTO documents {INSERT_COLUMNS} VALUES ");
+        for i in 0..chunk.len() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('(');
+            for j in 0..INSERT_ARITY {
+                if j > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&ph(i * INSERT_ARITY + j + 1));
+            }
+            sql.push(')');
+        }
+        sql.push_str(" RETURNING id");
+        let got: Vec<(i64,)> = dispatch!(h, c => {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+            for r in chunk {
+                q = q
+                    .bind(r.org_id)
+                    .bind(r.column_id)
+                    .bind(r.status)
+                    .bind(r.index_number.as_deref())
+                    .bind(r.title.as_str())
+                    .bind(r.doc_number.as_deref())
+                    .bind(r.doc_number_key.as_deref())
+                    .bind(r.issuer.as_str())
+                    .bind(r.topic.as_str())
+                    .bind(r.topic_code.as_str())
+                    .bind(r.kind)
+                    .bind(r.written_date)
+                    .bind(r.formed_date)
+                    .bind(r.published_date)
+                    .bind(r.published_date.map(|d| i64::from(d.year())))
+                    .bind(r.validity)
+                    .bind(r.disclosure_term)
+                    .bind(r.body_html.as_str())
+                    .bind(r.body_text.as_str())
+                    .bind(now)
+                    .bind(now);
+            }
+            q.fetch_all(c).await?
+        });
+        // RETURNING order follows VALUES order on both databases for a plain INSERT.
+        let mut got: Vec<i64> = got.into_iter().map(|r| r.0).collect();
+        got.sort_unstable();
+        ids.extend(got);
+    }
+    Ok(ids)
+}
+
+/// The record with `id`, whatever its status.
+pub async fn by_id(h: &mut impl Handle, id: i64) -> Result<Option<Document>> {
+    let sql = format!("{SELECT} WHERE d.id = $1");
+    Ok(dispatch!(h, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(c).await?))
+}
+
+/// Marks a draft published with its index number and date. Returns false when the record
+/// was not a draft (nothing changed).
+pub async fn publish(
+    h: &mut impl Handle,
+    id: i64,
+    index_number: &str,
+    published_date: Date,
+    now: OffsetDateTime,
+) -> Result<bool> {
+    let now = crate::truncate(now);
+    let done = dispatch!(h, c => sqlx::query(
+        "UPDATE documents SET status = 'published', index_number = $1, published_date = $2, \
+         published_year = $3, updated_at = $4 WHERE id = $5 AND status = 'draft'",
+    )
+    .bind(index_number)
+    .bind(published_date)
+    .bind(i64::from(published_date.year()))
+    .bind(now)
+    .bind(id)
+    .execute(c)
+    .await?
+    .rows_affected());
+    Ok(done == 1)
+}
+
+/// Withdraws a published record, keeping a tombstone with the reason.
+pub async fn withdraw(h: &mut impl Handle, id: i64, reason: &str, now: OffsetDateTime) -> Result<bool> {
+    let now = crate::truncate(now);
+    let done = dispatch!(h, c => sqlx::query(
+        "UPDATE documents SET status = 'withdrawn', withdrawn_reason = $1, updated_at = $2 \
+         WHERE id = $3 AND status = 'published'",
+    )
+    .bind(reason)
+    .bind(now)
+    .bind(id)
+    .execute(c)
+    .await?
+    .rows_affected());
+    Ok(done == 1)
+}
+
+/// Sets 有效性 (and the successor when amended).
+pub async fn set_validity(
+    h: &mut impl Handle,
+    id: i64,
+    validity: &str,
+    successor_id: Option<i64>,
+    now: OffsetDateTime,
+) -> Result<bool> {
+    let now = crate::truncate(now);
+    let done = dispatch!(h, c => sqlx::query(
+        "UPDATE documents SET validity = $1, successor_id = $2, updated_at = $3 WHERE id = $4",
+    )
+    .bind(validity)
+    .bind(successor_id)
+    .bind(now)
+    .bind(id)
+    .execute(c)
+    .await?
+    .rows_affected());
+    Ok(done == 1)
+}
+
+fn where_clause(f: &Filter) -> (String, Vec<Param>) {
+    let mut parts = Vec::new();
+    let mut params = Vec::new();
+    let next = |p: Param, params: &mut Vec<Param>| {
+        params.push(p);
+        ph(params.len())
+    };
+    if !f.statuses.is_empty() {
+        let list: Vec<String> = f
+            .statuses
+            .iter()
+            .map(|s| next(Param::Text((*s).to_owned()), &mut params))
+            .collect();
+        parts.push(format!("d.status IN ({})", list.join(", ")));
+    }
+    if let Some(ids) = &f.org_ids {
+        if ids.is_empty() {
+            parts.push("1 = 0".to_owned());
+        } else {
+            let list: Vec<String> = ids.iter().map(|i| next(Param::Int(*i), &mut params)).collect();
+            parts.push(format!("d.org_id IN ({})", list.join(", ")));
+        }
+    }
+    if let Some(prefix) = &f.topic_code_prefix {
+        let p = next(Param::Text(format!("{prefix}%")), &mut params);
+        parts.push(format!("d.topic_code LIKE {p}"));
+    }
+    if let Some(kind) = &f.kind {
+        let p = next(Param::Text(kind.clone()), &mut params);
+        parts.push(format!("d.kind = {p}"));
+    }
+    if let Some(year) = f.year {
+        let p = next(Param::Int(i64::from(year)), &mut params);
+        parts.push(format!("d.published_year = {p}"));
+    }
+    if let Some(validity) = &f.validity {
+        let p = next(Param::Text(validity.clone()), &mut params);
+        parts.push(format!("d.validity = {p}"));
+    }
+    if let Some(path) = &f.column_path {
+        let a = next(Param::Text(path.clone()), &mut params);
+        let b = next(Param::Text(format!("{path}/%")), &mut params);
+        parts.push(format!("(c.path = {a} OR c.path LIKE {b})"));
+    }
+    if parts.is_empty() {
+        (String::new(), params)
+    } else {
+        (format!(" WHERE {}", parts.join(" AND ")), params)
+    }
+}
+
+#[derive(Clone, Debug)]
+enum Param {
+    Text(String),
+    Int(i64),
+}
+
+macro_rules! bind_all {
+    ($q:expr, $params:expr) => {{
+        let mut q = $q;
+        for p in $params {
+            q = match p {
+                Param::Text(s) => q.bind(s.clone()),
+                Param::Int(i) => q.bind(*i),
+            };
+        }
+        q
+    }};
+}
+
+/// One page of records matching `filter`, newest publication first, and the total count.
+pub async fn list(
+    h: &mut impl Handle,
+    filter: &Filter,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<Summary>, i64)> {
+    let (cond, params) = where_clause(filter);
+    let n = params.len();
+    let list_sql = format!(
+        "{SUMMARY}{cond} ORDER BY d.published_date DESC, d.id DESC LIMIT {} OFFSET {}",
+        ph(n + 1),
+        ph(n + 2)
+    );
+    let count_sql = format!(
+        "SELECT COUNT(*) FROM documents d JOIN columns c ON c.id = d.column_id{cond}"
+    );
+    let rows: Vec<Summary> = dispatch!(h, c => {
+        let q = bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(list_sql)), &params);
+        q.bind(limit).bind(offset).fetch_all(c).await?
+    });
+    let (total,): (i64,) = dispatch!(h, c => {
+        let q = bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(count_sql)), &params);
+        q.fetch_one(c).await?
+    });
+    Ok((rows, total))
+}
+
+/// Facet counts over records matching `filter`: published years.
+pub async fn years(h: &mut impl Handle, filter: &Filter) -> Result<Vec<(i64, i64)>> {
+    let (cond, params) = where_clause(filter);
+    let sql = format!(
+        "SELECT d.published_year, COUNT(*) FROM documents d JOIN columns c ON c.id = d.column_id{cond} \
+         {} d.published_year IS NOT NULL GROUP BY d.published_year ORDER BY d.published_year DESC",
+        if cond.is_empty() { "WHERE" } else { "AND" }
+    );
+    Ok(dispatch!(h, c => {
+        let q = bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), &params);
+        q.fetch_all(c).await?
+    }))
+}
+
+/// Records with id greater than `after_id`, in id order, for export in batches.
+pub async fn after(h: &mut impl Handle, filter: &Filter, after_id: i64, limit: i64) -> Result<Vec<Document>> {
+    let (cond, params) = where_clause(filter);
+    let n = params.len();
+    let sql = format!(
+        "{SELECT}{cond} {} d.id > {} ORDER BY d.id LIMIT {}",
+        if cond.is_empty() { "WHERE" } else { "AND" },
+        ph(n + 1),
+        ph(n + 2)
+    );
+    Ok(dispatch!(h, c => {
+        let q = bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), &params);
+        q.bind(after_id).bind(limit).fetch_all(c).await?
+    }))
+}
+
+/// Number of records per status for a set of organizations.
+pub async fn status_counts(h: &mut impl Handle, org_ids: &[i64]) -> Result<Vec<(String, i64)>> {
+    if org_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list: Vec<String> = (1..=org_ids.len()).map(ph).collect();
+    let sql = format!(
+        "SELECT status, COUNT(*) FROM documents WHERE org_id IN ({}) GROUP BY status ORDER BY status",
+        list.join(", ")
+    );
+    Ok(dispatch!(h, c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+        for id in org_ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(c).await?
+    }))
+}
+
+/// Published records sharing a 发文字号 lookup key.
+pub async fn by_doc_number_key(h: &mut impl Handle, key: &str) -> Result<Vec<Summary>> {
+    let sql = format!("{SUMMARY} WHERE d.doc_number_key = $1 AND d.status = 'published' ORDER BY d.id");
+    Ok(dispatch!(h, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(key).fetch_all(c).await?))
+}

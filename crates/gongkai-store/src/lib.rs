@@ -1,0 +1,285 @@
+//! Every SQL statement of Gongkai, written once for SQLite and PostgreSQL.
+//!
+//! A store function takes `&mut impl Handle` (a pooled connection or a transaction) and
+//! runs the same statement text on either database through [`dispatch!`]. The `app`
+//! crate owns transactions: it begins one with [`Db::begin`], passes it down and
+//! commits; nothing here commits.
+//!
+//! Row types carry domain types where the domain has them (kinds, validity, status);
+//! unknown codes in a row are a [`StoreError::Corrupt`], never a panic.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
+
+pub mod attachments;
+pub mod columns;
+pub mod counters;
+pub mod documents;
+pub mod orgs;
+pub mod settings;
+pub mod users;
+
+/// Runs `$body` with `$c` bound to the raw connection of either database.
+///
+/// The body is compiled twice, once per driver, so each store function is written once.
+#[macro_export]
+macro_rules! dispatch {
+    ($h:expr, $c:ident => $body:expr) => {
+        match $crate::Handle::raw($h) {
+            $crate::Raw::Sqlite($c) => $body,
+            $crate::Raw::Pg($c) => $body,
+        }
+    };
+}
+
+/// Errors of the storage layer.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A unique or foreign-key constraint refused the write.
+    #[error("constraint {constraint} refused the write")]
+    Conflict {
+        /// The constraint's name as the database reports it (may be empty on SQLite).
+        constraint: String,
+    },
+    /// A stored value no longer parses as its domain type.
+    #[error("stored value {value:?} of {field} is not valid")]
+    Corrupt {
+        /// Column name.
+        field: &'static str,
+        /// The value found.
+        value: String,
+    },
+    /// The database URL is not one we understand.
+    #[error("unsupported database URL {0:?}: use sqlite:PATH or postgres://…")]
+    BadUrl(String),
+    /// Any other database error.
+    #[error(transparent)]
+    Database(sqlx::Error),
+    /// A migration failed.
+    #[error(transparent)]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &e {
+            if db.is_unique_violation() || db.is_foreign_key_violation() {
+                return StoreError::Conflict {
+                    constraint: db.constraint().unwrap_or_default().to_owned(),
+                };
+            }
+        }
+        StoreError::Database(e)
+    }
+}
+
+/// Result of a store function.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Which database a [`Db`] talks to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded SQLite, one file in the data directory.
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+}
+
+impl Backend {
+    /// Name for logs and test output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// A connection pool on either database.
+#[derive(Clone, Debug)]
+pub enum Db {
+    /// SQLite pool (WAL mode).
+    Sqlite(SqlitePool),
+    /// PostgreSQL pool.
+    Pg(PgPool),
+}
+
+static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
+static PG_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
+
+impl Db {
+    /// Opens `url`: `sqlite:PATH` (created when missing) or `postgres://…`.
+    pub async fn connect(url: &str) -> Result<Db> {
+        if let Some(path) = url.strip_prefix("sqlite:") {
+            let path = path.trim_start_matches("//");
+            let options = SqliteConnectOptions::new()
+                .filename(path)
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(30))
+                .foreign_keys(true);
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(options)
+                .await?;
+            Ok(Db::Sqlite(pool))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let options = PgConnectOptions::from_str(url)?;
+            Db::connect_pg(options).await
+        } else {
+            Err(StoreError::BadUrl(url.to_owned()))
+        }
+    }
+
+    /// Opens PostgreSQL with explicit options (tests use a `search_path` per schema).
+    pub async fn connect_pg(options: PgConnectOptions) -> Result<Db> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options)
+            .await?;
+        Ok(Db::Pg(pool))
+    }
+
+    /// Which database this is.
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Pg(_) => Backend::Postgres,
+        }
+    }
+
+    /// Applies the versioned migrations of `migrations/<backend>/` that are not applied yet.
+    pub async fn migrate(&self) -> Result<()> {
+        match self {
+            Db::Sqlite(p) => SQLITE_MIGRATOR.run(p).await?,
+            Db::Pg(p) => PG_MIGRATOR.run(p).await?,
+        }
+        Ok(())
+    }
+
+    /// Versions of the migrations shipped for each backend, for the test that they agree.
+    pub fn migration_versions() -> (Vec<i64>, Vec<i64>) {
+        (
+            SQLITE_MIGRATOR.iter().map(|m| m.version).collect(),
+            PG_MIGRATOR.iter().map(|m| m.version).collect(),
+        )
+    }
+
+    /// Begins a write transaction. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so two writers queue instead of failing on lock upgrade.
+    pub async fn begin(&self) -> Result<Tx> {
+        Ok(match self {
+            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Pg(p) => Tx::Pg(p.begin().await?),
+        })
+    }
+
+    /// A pooled connection for reads outside a transaction.
+    pub async fn conn(&self) -> Result<Conn> {
+        Ok(match self {
+            Db::Sqlite(p) => Conn::Sqlite(p.acquire().await?),
+            Db::Pg(p) => Conn::Pg(p.acquire().await?),
+        })
+    }
+
+    /// Closes the pool.
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite(p) => p.close().await,
+            Db::Pg(p) => p.close().await,
+        }
+    }
+}
+
+/// A transaction on either database.
+pub enum Tx {
+    /// SQLite transaction.
+    Sqlite(Transaction<'static, Sqlite>),
+    /// PostgreSQL transaction.
+    Pg(Transaction<'static, Postgres>),
+}
+
+impl Tx {
+    /// Commits.
+    pub async fn commit(self) -> Result<()> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Pg(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+
+    /// Rolls back (also what dropping does).
+    pub async fn rollback(self) -> Result<()> {
+        match self {
+            Tx::Sqlite(t) => t.rollback().await?,
+            Tx::Pg(t) => t.rollback().await?,
+        }
+        Ok(())
+    }
+}
+
+/// A pooled connection on either database.
+pub enum Conn {
+    /// SQLite connection.
+    Sqlite(PoolConnection<Sqlite>),
+    /// PostgreSQL connection.
+    Pg(PoolConnection<Postgres>),
+}
+
+/// The raw connection a store function runs its statement on.
+pub enum Raw<'c> {
+    /// SQLite.
+    Sqlite(&'c mut SqliteConnection),
+    /// PostgreSQL.
+    Pg(&'c mut PgConnection),
+}
+
+/// Something a store function can run statements on: a [`Tx`] or a [`Conn`].
+pub trait Handle: Send {
+    /// The raw connection.
+    fn raw(&mut self) -> Raw<'_>;
+}
+
+impl Handle for Tx {
+    fn raw(&mut self) -> Raw<'_> {
+        match self {
+            Tx::Sqlite(t) => Raw::Sqlite(&mut **t),
+            Tx::Pg(t) => Raw::Pg(&mut **t),
+        }
+    }
+}
+
+impl Handle for Conn {
+    fn raw(&mut self) -> Raw<'_> {
+        match self {
+            Conn::Sqlite(c) => Raw::Sqlite(&mut **c),
+            Conn::Pg(c) => Raw::Pg(&mut **c),
+        }
+    }
+}
+
+/// The current instant truncated to whole seconds, so both databases store the same value
+/// (SQLite keeps 7 fractional digits, PostgreSQL microseconds).
+pub fn truncate(t: time::OffsetDateTime) -> time::OffsetDateTime {
+    t.replace_nanosecond(0).unwrap_or(t)
+}
+
+pub(crate) fn corrupt(field: &'static str, value: &str) -> StoreError {
+    StoreError::Corrupt {
+        field,
+        value: value.to_owned(),
+    }
+}
+
+/// Numbered placeholder `$n` usable on both databases.
+pub(crate) fn ph(n: usize) -> String {
+    format!("${n}")
+}

@@ -1,0 +1,212 @@
+//! Staff accounts, their roles per organization, and login sessions.
+//!
+//! Sessions are stored by the SHA-256 of their token: a leaked database does not leak
+//! usable cookies.
+
+use time::OffsetDateTime;
+
+use crate::{Handle, Result, dispatch};
+
+/// A staff account.
+#[derive(Clone, sqlx::FromRow)]
+pub struct User {
+    /// Row id.
+    pub id: i64,
+    /// Login name.
+    pub username: String,
+    /// Name shown in the back office.
+    pub display_name: String,
+    /// Argon2id PHC string.
+    pub password_hash: String,
+    /// Consecutive failed logins.
+    pub failed_logins: i64,
+    /// Locked until this instant after too many failures.
+    pub locked_until: Option<OffsetDateTime>,
+    /// Disabled accounts cannot log in.
+    pub active: bool,
+}
+
+impl std::fmt::Debug for User {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("User")
+            .field("id", &self.id)
+            .field("username", &self.username)
+            .field("password_hash", &"<redacted>")
+            .finish_non_exhaustive()
+    }
+}
+
+/// A role held in an organization.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct RoleGrant {
+    /// Organization id.
+    pub org_id: i64,
+    /// Organization code.
+    pub org_code: String,
+    /// Organization name.
+    pub org_name: String,
+    /// Role code.
+    pub role: String,
+}
+
+const COLUMNS: &str = "id, username, display_name, password_hash, failed_logins, locked_until, active";
+
+/// Inserts an account.
+pub async fn insert(
+    h: &mut impl Handle,
+    username: &str,
+    display_name: &str,
+    password_hash: &str,
+    now: OffsetDateTime,
+) -> Result<User> {
+    let sql = format!(
+        "INSERT INTO users (username, display_name, password_hash, failed_logins, active, created_at) \
+         VALUES ($1, $2, $3, 0, TRUE, $4) RETURNING {COLUMNS}"
+    );
+    let now = crate::truncate(now);
+    Ok(dispatch!(h, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(username)
+        .bind(display_name)
+        .bind(password_hash)
+        .bind(now)
+        .fetch_one(c)
+        .await?))
+}
+
+/// The account named `username`.
+pub async fn by_username(h: &mut impl Handle, username: &str) -> Result<Option<User>> {
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE username = $1");
+    Ok(dispatch!(h, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(username).fetch_optional(c).await?))
+}
+
+/// The account with `id`.
+pub async fn by_id(h: &mut impl Handle, id: i64) -> Result<Option<User>> {
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1");
+    Ok(dispatch!(h, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(c).await?))
+}
+
+/// Records the outcome of a login attempt: the failure count and lock.
+pub async fn set_login_state(
+    h: &mut impl Handle,
+    id: i64,
+    failed_logins: i64,
+    locked_until: Option<OffsetDateTime>,
+) -> Result<()> {
+    let locked_until = locked_until.map(crate::truncate);
+    dispatch!(h, c => sqlx::query("UPDATE users SET failed_logins = $1, locked_until = $2 WHERE id = $3")
+        .bind(failed_logins)
+        .bind(locked_until)
+        .bind(id)
+        .execute(c)
+        .await?
+        .rows_affected());
+    Ok(())
+}
+
+/// Replaces the password hash.
+pub async fn set_password_hash(h: &mut impl Handle, id: i64, password_hash: &str) -> Result<()> {
+    dispatch!(h, c => sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(password_hash)
+        .bind(id)
+        .execute(c)
+        .await?
+        .rows_affected());
+    Ok(())
+}
+
+/// Grants `role` in `org_id` (idempotent).
+pub async fn grant(h: &mut impl Handle, user_id: i64, org_id: i64, role: &str) -> Result<()> {
+    dispatch!(h, c => sqlx::query(
+        "INSERT INTO user_roles (user_id, org_id, role) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+    )
+    .bind(user_id)
+    .bind(org_id)
+    .bind(role)
+    .execute(c)
+        .await?
+        .rows_affected());
+    Ok(())
+}
+
+/// Roles of a user, by organization code.
+pub async fn roles(h: &mut impl Handle, user_id: i64) -> Result<Vec<RoleGrant>> {
+    Ok(dispatch!(h, c => sqlx::query_as(
+        "SELECT r.org_id, o.code AS org_code, o.name AS org_name, r.role FROM user_roles r \
+         JOIN orgs o ON o.id = r.org_id WHERE r.user_id = $1 ORDER BY o.position, o.code, r.role",
+    )
+    .bind(user_id)
+    .fetch_all(c)
+    .await?))
+}
+
+/// Stores a session under the hash of its token.
+pub async fn insert_session(
+    h: &mut impl Handle,
+    token_hash: &str,
+    user_id: i64,
+    now: OffsetDateTime,
+    expires_at: OffsetDateTime,
+) -> Result<()> {
+    let (now, expires_at) = (crate::truncate(now), crate::truncate(expires_at));
+    dispatch!(h, c => sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(token_hash)
+    .bind(user_id)
+    .bind(now)
+    .bind(expires_at)
+    .execute(c)
+        .await?
+        .rows_affected());
+    Ok(())
+}
+
+/// The active account of an unexpired session.
+pub async fn session_user(
+    h: &mut impl Handle,
+    token_hash: &str,
+    now: OffsetDateTime,
+) -> Result<Option<User>> {
+    let sql = format!(
+        "SELECT u.id, u.username, u.display_name, u.password_hash, u.failed_logins, u.locked_until, u.active \
+         FROM sessions s JOIN users u ON u.id = s.user_id \
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active"
+    );
+    let now = crate::truncate(now);
+    Ok(dispatch!(h, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(c)
+        .await?))
+}
+
+/// Deletes a session (logout).
+pub async fn delete_session(h: &mut impl Handle, token_hash: &str) -> Result<()> {
+    dispatch!(h, c => sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(c)
+        .await?
+        .rows_affected());
+    Ok(())
+}
+
+/// Deletes every session of a user (password change, lock).
+pub async fn delete_sessions_of(h: &mut impl Handle, user_id: i64) -> Result<()> {
+    dispatch!(h, c => sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(c)
+        .await?
+        .rows_affected());
+    Ok(())
+}
+
+/// Deletes expired sessions; returns how many.
+pub async fn purge_sessions(h: &mut impl Handle, now: OffsetDateTime) -> Result<u64> {
+    let now = crate::truncate(now);
+    let done = dispatch!(h, c => sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        .bind(now)
+        .execute(c)
+        .await?
+        .rows_affected());
+    Ok(done)
+}
