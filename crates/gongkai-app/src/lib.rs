@@ -1,1 +1,123 @@
-//! placeholder
+//! Gongkai's use cases: the operations people and commands perform, each checking who may
+//! do it, running in one transaction, and calling the law in `gongkai-domain`.
+//!
+//! The clock is read here (`App::now`) and passed down; the domain never reads it.
+
+use std::path::{Path, PathBuf};
+
+use gongkai_store::Db;
+use time::OffsetDateTime;
+
+pub mod auth;
+pub mod body;
+pub mod demo;
+pub mod documents;
+pub mod error;
+pub mod export;
+pub mod files;
+pub mod import;
+pub mod orgs;
+pub mod portal;
+pub mod staff;
+
+pub use error::{Error, Result};
+
+/// Rules an administrator may change. Defaults follow the issue and DOMAIN.md.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Settings {
+    /// Failed logins in a row before the account is locked.
+    pub lockout_failures: u32,
+    /// How long a lock lasts, in minutes.
+    pub lockout_minutes: i64,
+    /// Session lifetime in hours.
+    pub session_hours: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            lockout_failures: 5,
+            lockout_minutes: 15,
+            session_hours: 8,
+        }
+    }
+}
+
+/// The application: a database, a data directory for files, and settings.
+#[derive(Clone, Debug)]
+pub struct App {
+    db: Db,
+    data_dir: PathBuf,
+    settings: Settings,
+}
+
+impl App {
+    /// Wraps an open, migrated database.
+    pub fn new(db: Db, data_dir: impl Into<PathBuf>, settings: Settings) -> App {
+        App {
+            db,
+            data_dir: data_dir.into(),
+            settings,
+        }
+    }
+
+    /// Opens the database at `url` (default: SQLite in `data_dir`), applies migrations.
+    pub async fn open(data_dir: &Path, url: Option<&str>, settings: Settings) -> Result<App> {
+        std::fs::create_dir_all(data_dir).map_err(|e| {
+            Error::internal(format!(
+                "cannot create data directory {}: {e}",
+                data_dir.display()
+            ))
+        })?;
+        let url = match url {
+            Some(u) => u.to_owned(),
+            None => default_database_url(data_dir),
+        };
+        let db = Db::connect(&url).await?;
+        db.migrate().await?;
+        Ok(App::new(db, data_dir, settings))
+    }
+
+    /// The database.
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// The data directory.
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// The settings.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The current instant. The only place the application reads the clock.
+    pub fn now(&self) -> OffsetDateTime {
+        OffsetDateTime::now_utc()
+    }
+
+    /// Today in China (UTC+8, no daylight saving).
+    pub fn today(&self) -> time::Date {
+        self.now().to_offset(china_offset()).date()
+    }
+}
+
+/// The default database: `gongkai.db` in the data directory.
+pub fn default_database_url(data_dir: &Path) -> String {
+    format!("sqlite:{}", data_dir.join("gongkai.db").display())
+}
+
+/// UTC+8.
+pub fn china_offset() -> time::UtcOffset {
+    time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC)
+}
+
+/// Records as the use cases return them (the storage rows, read-only outside `app`).
+pub mod model {
+    pub use gongkai_store::attachments::Attachment;
+    pub use gongkai_store::columns::Column;
+    pub use gongkai_store::documents::{Document, Summary};
+    pub use gongkai_store::orgs::Org;
+}

@@ -1,1 +1,39 @@
-//! placeholder
+//! The law of government information disclosure (政务公开), as pure data and functions.
+//!
+//! This crate decides what the other crates only store, index or render:
+//!
+//! - [`docno`]: 发文字号 in the GB/T 9704-2012 §7.2 form `机关代字〔年份〕序号号`, normalized from
+//!   the variants found in the wild, and 令号 such as `国务院令第711号`.
+//! - [`index_number`]: 索引号 patterns such as `{org_code}/{year}-{serial:05}`.
+//! - [`topic`]: the 22-class 主题分类 taxonomy of the gov.cn policy library, kept as data.
+//! - [`column`]: the unified 政府信息公开专栏 structure (国办公开办函〔2019〕61号).
+//! - [`document`]: 公文种类, 有效性, 公开方式, publication status, and the validation of one
+//!   line of the document import format (SPEC "Import formats").
+//! - [`org`]: organization codes, roles (经办、审核、签发) and organization kinds.
+//! - [`text`]: strict dates, Chinese date display and paragraph splitting.
+//!
+//! Architecture invariant: no I/O and no clock. A function that needs "today" takes it as an
+//! argument; `clippy.toml` forbids the `now()` methods in this crate.
+#![warn(missing_docs)]
+
+pub mod column;
+pub mod docno;
+pub mod document;
+pub mod index_number;
+pub mod org;
+pub mod text;
+pub mod topic;
+
+mod error;
+
+pub use column::{ColumnError, ColumnPath, DEFAULT_SUBCOLUMNS, UNIFIED_COLUMNS};
+pub use docno::{DecreeNumber, DocNo, DocNumber, DocNumberError};
+pub use document::{
+    Body, DisclosureTerm, DocKind, DocStatus, DocumentLine, LineProblem, ValidDocument, Validity,
+    validate_line,
+};
+pub use error::UnknownValue;
+pub use index_number::{IndexContext, IndexPattern, IndexPatternError};
+pub use org::{OrgCode, OrgCodeError, OrgKind, Role};
+pub use text::{DateError, format_date_cn, format_date_iso, parse_date, text_to_paragraphs};
+pub use topic::{Topic, TopicError, TopicGroup, topics};

@@ -60,11 +60,15 @@ pub async fn insert(
 /// The attachments of a record in order.
 pub async fn of_document(h: &mut impl Handle, document_id: i64) -> Result<Vec<Attachment>> {
     let sql = format!("SELECT {COLUMNS} FROM attachments WHERE document_id = $1 ORDER BY position");
-    Ok(dispatch!(h, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(document_id).fetch_all(c).await?))
+    Ok(
+        dispatch!(h, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(document_id).fetch_all(c).await?),
+    )
 }
 
 /// One attachment.
 pub async fn by_id(h: &mut impl Handle, id: i64) -> Result<Option<Attachment>> {
     let sql = format!("SELECT {COLUMNS} FROM attachments WHERE id = $1");
-    Ok(dispatch!(h, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(c).await?))
+    Ok(
+        dispatch!(h, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(c).await?),
+    )
 }

@@ -52,8 +52,7 @@ pub async fn ensure(
 /// The columns of one organization, first levels in order, each followed by its children.
 pub async fn of_org(h: &mut impl Handle, org_id: i64) -> Result<Vec<Column>> {
     let sql = format!("SELECT {COLUMNS} FROM columns WHERE org_id = $1 ORDER BY position, id");
-    let rows: Vec<Column> =
-        dispatch!(h, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(org_id).fetch_all(c).await?);
+    let rows: Vec<Column> = dispatch!(h, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(org_id).fetch_all(c).await?);
     Ok(tree_order(rows))
 }
 
@@ -74,7 +73,11 @@ fn tree_order(rows: Vec<Column>) -> Vec<Column> {
     let mut out = Vec::with_capacity(rows.len());
     for first in rows.iter().filter(|c| c.parent_id.is_none()) {
         out.push(first.clone());
-        out.extend(rows.iter().filter(|c| c.parent_id == Some(first.id)).cloned());
+        out.extend(
+            rows.iter()
+                .filter(|c| c.parent_id == Some(first.id))
+                .cloned(),
+        );
     }
     out
 }

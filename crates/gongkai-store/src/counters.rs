@@ -20,7 +20,8 @@ pub async fn reserve(h: &mut impl Handle, org_id: i64, year: i32, n: u32) -> Res
     .fetch_one(c)
     .await?);
     let first = last - i64::from(n) + 1;
-    u32::try_from(first).map_err(|_| crate::corrupt("index_counters.last_serial", &last.to_string()))
+    u32::try_from(first)
+        .map_err(|_| crate::corrupt("index_counters.last_serial", &last.to_string()))
 }
 
 /// The last serial handed out for `org_id` in `year` (0 when none).

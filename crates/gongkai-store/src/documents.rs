@@ -231,7 +231,9 @@ pub async fn insert_many(
 /// The record with `id`, whatever its status.
 pub async fn by_id(h: &mut impl Handle, id: i64) -> Result<Option<Document>> {
     let sql = format!("{SELECT} WHERE d.id = $1");
-    Ok(dispatch!(h, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(c).await?))
+    Ok(
+        dispatch!(h, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(c).await?),
+    )
 }
 
 /// Marks a draft published with its index number and date. Returns false when the record
@@ -260,7 +262,12 @@ pub async fn publish(
 }
 
 /// Withdraws a published record, keeping a tombstone with the reason.
-pub async fn withdraw(h: &mut impl Handle, id: i64, reason: &str, now: OffsetDateTime) -> Result<bool> {
+pub async fn withdraw(
+    h: &mut impl Handle,
+    id: i64,
+    reason: &str,
+    now: OffsetDateTime,
+) -> Result<bool> {
     let now = crate::truncate(now);
     let done = dispatch!(h, c => sqlx::query(
         "UPDATE documents SET status = 'withdrawn', withdrawn_reason = $1, updated_at = $2 \
@@ -316,7 +323,10 @@ fn where_clause(f: &Filter) -> (String, Vec<Param>) {
         if ids.is_empty() {
             parts.push("1 = 0".to_owned());
         } else {
-            let list: Vec<String> = ids.iter().map(|i| next(Param::Int(*i), &mut params)).collect();
+            let list: Vec<String> = ids
+                .iter()
+                .map(|i| next(Param::Int(*i), &mut params))
+                .collect();
             parts.push(format!("d.org_id IN ({})", list.join(", ")));
         }
     }
@@ -381,9 +391,8 @@ pub async fn list(
         ph(n + 1),
         ph(n + 2)
     );
-    let count_sql = format!(
-        "SELECT COUNT(*) FROM documents d JOIN columns c ON c.id = d.column_id{cond}"
-    );
+    let count_sql =
+        format!("SELECT COUNT(*) FROM documents d JOIN columns c ON c.id = d.column_id{cond}");
     let rows: Vec<Summary> = dispatch!(h, c => {
         let q = bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(list_sql)), &params);
         q.bind(limit).bind(offset).fetch_all(c).await?
@@ -410,7 +419,12 @@ pub async fn years(h: &mut impl Handle, filter: &Filter) -> Result<Vec<(i64, i64
 }
 
 /// Records with id greater than `after_id`, in id order, for export in batches.
-pub async fn after(h: &mut impl Handle, filter: &Filter, after_id: i64, limit: i64) -> Result<Vec<Document>> {
+pub async fn after(
+    h: &mut impl Handle,
+    filter: &Filter,
+    after_id: i64,
+    limit: i64,
+) -> Result<Vec<Document>> {
     let (cond, params) = where_clause(filter);
     let n = params.len();
     let sql = format!(
@@ -446,6 +460,7 @@ pub async fn status_counts(h: &mut impl Handle, org_ids: &[i64]) -> Result<Vec<(
 
 /// Published records sharing a 发文字号 lookup key.
 pub async fn by_doc_number_key(h: &mut impl Handle, key: &str) -> Result<Vec<Summary>> {
-    let sql = format!("{SUMMARY} WHERE d.doc_number_key = $1 AND d.status = 'published' ORDER BY d.id");
+    let sql =
+        format!("{SUMMARY} WHERE d.doc_number_key = $1 AND d.status = 'published' ORDER BY d.id");
     Ok(dispatch!(h, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(key).fetch_all(c).await?))
 }

@@ -69,13 +69,17 @@ pub async fn insert(h: &mut impl Handle, new: &NewOrg<'_>, now: OffsetDateTime) 
 /// The organization with `code`.
 pub async fn by_code(h: &mut impl Handle, code: &str) -> Result<Option<Org>> {
     let sql = format!("SELECT {COLUMNS} FROM orgs WHERE code = $1");
-    Ok(dispatch!(h, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(code).fetch_optional(c).await?))
+    Ok(
+        dispatch!(h, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(code).fetch_optional(c).await?),
+    )
 }
 
 /// The organization with `id`.
 pub async fn by_id(h: &mut impl Handle, id: i64) -> Result<Option<Org>> {
     let sql = format!("SELECT {COLUMNS} FROM orgs WHERE id = $1");
-    Ok(dispatch!(h, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(c).await?))
+    Ok(
+        dispatch!(h, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(c).await?),
+    )
 }
 
 /// Every organization, parents before children where positions allow, by position then code.

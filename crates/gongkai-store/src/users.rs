@@ -49,7 +49,8 @@ pub struct RoleGrant {
     pub role: String,
 }
 
-const COLUMNS: &str = "id, username, display_name, password_hash, failed_logins, locked_until, active";
+const COLUMNS: &str =
+    "id, username, display_name, password_hash, failed_logins, locked_until, active";
 
 /// Inserts an account.
 pub async fn insert(
@@ -76,13 +77,17 @@ pub async fn insert(
 /// The account named `username`.
 pub async fn by_username(h: &mut impl Handle, username: &str) -> Result<Option<User>> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE username = $1");
-    Ok(dispatch!(h, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(username).fetch_optional(c).await?))
+    Ok(
+        dispatch!(h, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(username).fetch_optional(c).await?),
+    )
 }
 
 /// The account with `id`.
 pub async fn by_id(h: &mut impl Handle, id: i64) -> Result<Option<User>> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1");
-    Ok(dispatch!(h, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(c).await?))
+    Ok(
+        dispatch!(h, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(c).await?),
+    )
 }
 
 /// Records the outcome of a login attempt: the failure count and lock.

@@ -46,19 +46,28 @@ pub async fn sqlite() -> TestDb {
     let url = format!("sqlite:{}", dir.path().join("gongkai.db").display());
     let db = Db::connect(&url).await.unwrap();
     db.migrate().await.unwrap();
-    TestDb { db, dir, schema: None }
+    TestDb {
+        db,
+        dir,
+        schema: None,
+    }
 }
 
 /// A fresh schema on the PostgreSQL server of `GONGKAI_TEST_POSTGRES_URL`, or `None` when
 /// the variable is unset. A set variable with an unreachable server fails the test.
 pub async fn postgres() -> Option<TestDb> {
-    let url = std::env::var(POSTGRES_URL_VAR).ok().filter(|u| !u.is_empty())?;
+    let url = std::env::var(POSTGRES_URL_VAR)
+        .ok()
+        .filter(|u| !u.is_empty())?;
     let schema = format!("gk_test_{:016x}", rand_u64());
     let mut admin = PgConnection::connect(&url)
         .await
         .unwrap_or_else(|e| panic!("{POSTGRES_URL_VAR}={url}: cannot connect: {e}"));
     let sql = format!("CREATE SCHEMA {schema}");
-    sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut admin).await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .execute(&mut admin)
+        .await
+        .unwrap();
     admin.close().await.unwrap();
     let options = PgConnectOptions::from_str(&url)
         .unwrap()
@@ -111,4 +120,9 @@ macro_rules! db_test {
             }
         }
     };
+}
+
+/// An application on a test database with default settings.
+pub fn app(t: &TestDb) -> gongkai_app::App {
+    gongkai_app::App::new(t.db.clone(), t.dir.path(), gongkai_app::Settings::default())
 }

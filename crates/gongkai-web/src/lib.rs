@@ -1,1 +1,126 @@
-//! placeholder
+//! Gongkai's HTTP side: the public portal (政府信息公开专栏) and the staff pages,
+//! server-rendered in Simplified Chinese, usable without JavaScript.
+//!
+//! Only this crate knows HTTP and templates. Handlers parse input, call `gongkai-app`, and
+//! render; every `gongkai_app::Error` becomes a Chinese page in [`error`].
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::routing::{get, post};
+use gongkai_app::App;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub mod error;
+mod layout;
+mod public;
+mod security;
+mod staff;
+mod views;
+
+/// How the web server runs.
+#[derive(Clone, Debug)]
+pub struct WebConfig {
+    /// Address to listen on.
+    pub listen: SocketAddr,
+    /// Public address of the site, for QR codes and feeds (no trailing slash).
+    pub base_url: String,
+    /// Mark cookies `Secure` (behind HTTPS).
+    pub secure_cookies: bool,
+}
+
+/// Shared state of the handlers.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    app: App,
+    config: WebConfig,
+}
+
+impl AppState {
+    /// The application.
+    pub fn app(&self) -> &App {
+        &self.inner.app
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &WebConfig {
+        &self.inner.config
+    }
+}
+
+/// The router with every page.
+pub fn router(app: App, config: WebConfig) -> Router {
+    let state = AppState {
+        inner: Arc::new(Inner { app, config }),
+    };
+    Router::new()
+        .route("/", get(public::home))
+        .route("/list", get(public::list_all))
+        .route("/org/{code}", get(public::org_redirect))
+        .route("/org/{code}/", get(public::org_column))
+        .route("/doc/{id}", get(public::document))
+        .route("/doc/{id}/print", get(public::print))
+        .route("/doc/{id}/qr.svg", get(public::qr_code))
+        .route("/doc/{id}/files/{file}", get(public::attachment))
+        .route("/a11y/{mode}", get(public::a11y))
+        .route("/static/site.css", get(public::stylesheet))
+        .route("/healthz", get(public::healthz))
+        .route("/staff", get(staff::redirect_home))
+        .route("/staff/", get(staff::home))
+        .route("/staff/login", get(staff::login_form).post(staff::login))
+        .route("/staff/logout", post(staff::logout))
+        .fallback(public::not_found)
+        .layer(axum::middleware::from_fn(security::same_origin_writes))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'self'"),
+        ))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(64 * 1024))
+        .layer(tower_http::catch_panic::CatchPanicLayer::new())
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves until Ctrl-C or SIGTERM.
+pub async fn serve(app: App, config: WebConfig) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(config.listen).await?;
+    let router = router(app, config);
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

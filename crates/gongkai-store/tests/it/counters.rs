@@ -3,52 +3,61 @@ use gongkai_testkit::{TestDb, db_test};
 
 use crate::org;
 
-db_test!(serials_are_reserved_in_blocks_per_org_and_year, async |t: &TestDb| {
-    let a = org(t, "A", None).await;
-    let b = org(t, "B", None).await;
-    let mut tx = t.db.begin().await.unwrap();
-    assert_eq!(counters::reserve(&mut tx, a.id, 2021, 1).await.unwrap(), 1);
-    assert_eq!(counters::reserve(&mut tx, a.id, 2021, 3).await.unwrap(), 2);
-    assert_eq!(counters::reserve(&mut tx, a.id, 2022, 1).await.unwrap(), 1);
-    assert_eq!(counters::reserve(&mut tx, b.id, 2021, 1).await.unwrap(), 1);
-    assert_eq!(counters::last(&mut tx, a.id, 2021).await.unwrap(), 4);
-    tx.commit().await.unwrap();
-});
-
-db_test!(a_rolled_back_reservation_leaves_no_gap, async |t: &TestDb| {
-    let a = org(t, "A", None).await;
-    let mut tx = t.db.begin().await.unwrap();
-    assert_eq!(counters::reserve(&mut tx, a.id, 2021, 5).await.unwrap(), 1);
-    tx.rollback().await.unwrap();
-    let mut tx = t.db.begin().await.unwrap();
-    assert_eq!(counters::reserve(&mut tx, a.id, 2021, 1).await.unwrap(), 1);
-    tx.commit().await.unwrap();
-});
-
-db_test!(concurrent_reservations_never_share_or_skip_a_serial, async |t: &TestDb| {
-    let a = org(t, "A", None).await;
-    let mut tasks = Vec::new();
-    for i in 0..24u32 {
-        let db = t.db.clone();
-        tasks.push(tokio::spawn(async move {
-            let mut tx = db.begin().await.unwrap();
-            let n = 1 + i % 3;
-            let first = counters::reserve(&mut tx, a.id, 2024, n).await.unwrap();
-            tokio::task::yield_now().await;
-            if i % 5 == 0 {
-                tx.rollback().await.unwrap();
-                Vec::new()
-            } else {
-                tx.commit().await.unwrap();
-                (first..first + n).collect::<Vec<u32>>()
-            }
-        }));
+db_test!(
+    serials_are_reserved_in_blocks_per_org_and_year,
+    async |t: &TestDb| {
+        let a = org(t, "A", None).await;
+        let b = org(t, "B", None).await;
+        let mut tx = t.db.begin().await.unwrap();
+        assert_eq!(counters::reserve(&mut tx, a.id, 2021, 1).await.unwrap(), 1);
+        assert_eq!(counters::reserve(&mut tx, a.id, 2021, 3).await.unwrap(), 2);
+        assert_eq!(counters::reserve(&mut tx, a.id, 2022, 1).await.unwrap(), 1);
+        assert_eq!(counters::reserve(&mut tx, b.id, 2021, 1).await.unwrap(), 1);
+        assert_eq!(counters::last(&mut tx, a.id, 2021).await.unwrap(), 4);
+        tx.commit().await.unwrap();
     }
-    let mut all = Vec::new();
-    for task in tasks {
-        all.extend(task.await.unwrap());
+);
+
+db_test!(
+    a_rolled_back_reservation_leaves_no_gap,
+    async |t: &TestDb| {
+        let a = org(t, "A", None).await;
+        let mut tx = t.db.begin().await.unwrap();
+        assert_eq!(counters::reserve(&mut tx, a.id, 2021, 5).await.unwrap(), 1);
+        tx.rollback().await.unwrap();
+        let mut tx = t.db.begin().await.unwrap();
+        assert_eq!(counters::reserve(&mut tx, a.id, 2021, 1).await.unwrap(), 1);
+        tx.commit().await.unwrap();
     }
-    all.sort_unstable();
-    let expected: Vec<u32> = (1..=all.len() as u32).collect();
-    assert_eq!(all, expected);
-});
+);
+
+db_test!(
+    concurrent_reservations_never_share_or_skip_a_serial,
+    async |t: &TestDb| {
+        let a = org(t, "A", None).await;
+        let mut tasks = Vec::new();
+        for i in 0..24u32 {
+            let db = t.db.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut tx = db.begin().await.unwrap();
+                let n = 1 + i % 3;
+                let first = counters::reserve(&mut tx, a.id, 2024, n).await.unwrap();
+                tokio::task::yield_now().await;
+                if i % 5 == 0 {
+                    tx.rollback().await.unwrap();
+                    Vec::new()
+                } else {
+                    tx.commit().await.unwrap();
+                    (first..first + n).collect::<Vec<u32>>()
+                }
+            }));
+        }
+        let mut all = Vec::new();
+        for task in tasks {
+            all.extend(task.await.unwrap());
+        }
+        all.sort_unstable();
+        let expected: Vec<u32> = (1..=all.len() as u32).collect();
+        assert_eq!(all, expected);
+    }
+);

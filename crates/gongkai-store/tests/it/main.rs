@@ -18,7 +18,11 @@ pub fn now() -> time::OffsetDateTime {
     time::macros::datetime!(2026-11-28 10:00:00.123456789 UTC)
 }
 
-pub async fn org(t: &gongkai_testkit::TestDb, code: &str, parent: Option<i64>) -> gongkai_store::orgs::Org {
+pub async fn org(
+    t: &gongkai_testkit::TestDb,
+    code: &str,
+    parent: Option<i64>,
+) -> gongkai_store::orgs::Org {
     let mut tx = t.db.begin().await.unwrap();
     let o = gongkai_store::orgs::insert(
         &mut tx,

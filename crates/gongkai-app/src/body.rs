@@ -1,0 +1,187 @@
+//! Document bodies: sanitized HTML for pages, plain text for search and the scan.
+
+use std::collections::HashSet;
+
+/// Sanitizes rich text: only structural and inline formatting tags survive; scripts,
+/// styles, event handlers and `javascript:` links are removed.
+pub fn sanitize_html(html: &str) -> String {
+    let tags: HashSet<&str> = [
+        "p",
+        "br",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "ul",
+        "ol",
+        "li",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "th",
+        "td",
+        "caption",
+        "strong",
+        "b",
+        "em",
+        "i",
+        "u",
+        "sub",
+        "sup",
+        "blockquote",
+        "a",
+        "span",
+        "div",
+        "img",
+        "hr",
+        "pre",
+        "code",
+    ]
+    .into_iter()
+    .collect();
+    ammonia::Builder::default()
+        .tags(tags)
+        .url_schemes(["http", "https", "mailto"].into_iter().collect())
+        .link_rel(Some("noopener noreferrer"))
+        .clean(html)
+        .to_string()
+}
+
+/// Turns plain text (one paragraph per line) into HTML paragraphs, escaped.
+pub fn text_to_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 4);
+    for p in gongkai_domain::text::text_to_paragraphs(text) {
+        out.push_str("<p>");
+        escape_into(p, &mut out);
+        out.push_str("</p>\n");
+    }
+    out
+}
+
+fn escape_into(s: &str, out: &mut String) {
+    for ch in s.chars() {
+        match ch {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// The text of (sanitized) HTML: tags dropped, block ends become line breaks, entities
+/// decoded.
+pub fn html_to_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(lt) = rest.find(['<', '&']) {
+        out.push_str(&rest[..lt]);
+        rest = &rest[lt..];
+        if rest.starts_with('<') {
+            let end = rest.find('>').map_or(rest.len(), |i| i + 1);
+            let tag = rest[1..end.saturating_sub(1).max(1)]
+                .trim_start_matches('/')
+                .to_ascii_lowercase();
+            let name: String = tag
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
+            if matches!(
+                name.as_str(),
+                "p" | "br"
+                    | "div"
+                    | "li"
+                    | "tr"
+                    | "h1"
+                    | "h2"
+                    | "h3"
+                    | "h4"
+                    | "h5"
+                    | "h6"
+                    | "table"
+                    | "blockquote"
+                    | "pre"
+            ) && !out.ends_with('\n')
+                && !out.is_empty()
+            {
+                out.push('\n');
+            }
+            rest = &rest[end..];
+        } else {
+            let end = rest.find(';').filter(|&i| i <= 10);
+            match end.and_then(|i| decode_entity(&rest[1..i]).map(|c| (i, c))) {
+                Some((i, c)) => {
+                    out.push(c);
+                    rest = &rest[i + 1..];
+                }
+                None => {
+                    out.push('&');
+                    rest = &rest[1..];
+                }
+            }
+        }
+    }
+    out.push_str(rest);
+    let lines: Vec<&str> = out
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    lines.join("\n")
+}
+
+fn decode_entity(name: &str) -> Option<char> {
+    match name {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" | "#39" => Some('\''),
+        "nbsp" => Some(' '),
+        _ => {
+            let num = name.strip_prefix('#')?;
+            let code = match num.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => num.parse().ok()?,
+            };
+            char::from_u32(code)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scripts_and_handlers_are_removed() {
+        let dirty = r#"<p onclick="x()">正文<script>alert(1)</script><a href="javascript:alert(1)">链接</a></p>"#;
+        let clean = sanitize_html(dirty);
+        assert!(!clean.contains("script"), "{clean}");
+        assert!(!clean.contains("onclick"), "{clean}");
+        assert!(!clean.contains("javascript"), "{clean}");
+        assert!(clean.contains("正文"));
+    }
+
+    #[test]
+    fn text_becomes_escaped_paragraphs() {
+        assert_eq!(
+            text_to_html("一、总体要求\n\n  a<b & c  \n"),
+            "<p>一、总体要求</p>\n<p>a&lt;b &amp; c</p>\n"
+        );
+    }
+
+    #[test]
+    fn html_gives_back_its_text() {
+        assert_eq!(
+            html_to_text("<p>第一段</p><p>a &lt; b &amp; c&#x4E00;</p>"),
+            "第一段\na < b & c一"
+        );
+        assert_eq!(html_to_text("x & y"), "x & y");
+    }
+}

@@ -1,0 +1,332 @@
+//! `gongkai demo`: the organizations of the source documents (seeds 000–004), their five
+//! documents with real metadata, about 3,000 further records (generated local records and
+//! real laws and State Council documents from the corpus), one account per role, a few
+//! drafts, a withdrawn record, an amended 指南 and attachments.
+//!
+//! The data files live in `data/demo/` and are compiled into the binary, so the demo needs
+//! nothing but the binary. `data/demo/README.md` says how they were made.
+
+use std::io::Cursor;
+
+use gongkai_domain::{OrgKind, Role, Validity, validate_line};
+use gongkai_store::documents::{self, Filter};
+use serde::Deserialize;
+
+use crate::documents::Actor;
+use crate::import::{ImportOptions, import_documents};
+use crate::orgs::{OrgInput, create_in};
+use crate::{App, Error, Result, auth, files};
+
+const ORGS: &str = include_str!("../../../data/demo/orgs.json");
+const CORPUS_ORGS: &str = include_str!("../../../data/demo/corpus-orgs.json");
+const LOCAL: &str = include_str!("../../../data/demo/local.jsonl");
+const SEEDS: &str = include_str!("../../../data/demo/seeds.jsonl");
+const CORPUS: &str = include_str!("../../../data/demo/corpus.jsonl");
+
+/// Progress of the demo seeding.
+#[derive(Clone, Copy, Debug)]
+pub struct DemoProgress {
+    /// What is being done, in Chinese.
+    pub stage: &'static str,
+    /// Units done.
+    pub done: u64,
+    /// Units in all.
+    pub total: u64,
+}
+
+/// A demo account.
+#[derive(Clone, Debug)]
+pub struct DemoAccount {
+    /// Login name.
+    pub username: String,
+    /// Password.
+    pub password: String,
+    /// Role.
+    pub role: Role,
+    /// Organization code.
+    pub org_code: String,
+    /// Organization name.
+    pub org_name: String,
+}
+
+/// What the demo created.
+#[derive(Clone, Debug, Default)]
+pub struct DemoReport {
+    /// Accounts, one per role.
+    pub accounts: Vec<DemoAccount>,
+    /// Published records.
+    pub documents: u64,
+    /// Organizations.
+    pub organizations: u64,
+}
+
+#[derive(Deserialize)]
+struct DemoOrg {
+    code: String,
+    name: String,
+    short_name: Option<String>,
+    kind: String,
+    parent: Option<String>,
+    index_pattern: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct CorpusOrg {
+    code: String,
+    name: String,
+}
+
+/// The demo accounts: (user name, display name, role, organization code).
+const ACCOUNTS: &[(&str, &str, Role, &str)] = &[
+    ("clerk", "林经办", Role::Clerk, "GL00101"),
+    ("reviewer", "陈审核", Role::Reviewer, "GL00101"),
+    ("approver", "王签发", Role::Approver, "GL00101"),
+    ("office", "张公开办", Role::Office, "GL00101"),
+    ("admin", "平台管理员", Role::Admin, "FZ00101"),
+];
+
+/// Seeds an empty database with the demo.
+pub async fn seed(app: &App, mut progress: impl FnMut(DemoProgress)) -> Result<DemoReport> {
+    let mut c = app.db().conn().await?;
+    if !gongkai_store::orgs::all(&mut c).await?.is_empty() {
+        return Err(Error::Conflict(
+            "数据库中已有机构，演示数据只能写入空数据库".into(),
+        ));
+    }
+    drop(c);
+
+    let orgs: Vec<DemoOrg> =
+        serde_json::from_str(ORGS).map_err(|e| Error::internal(format!("orgs.json: {e}")))?;
+    let corpus_orgs: Vec<CorpusOrg> = serde_json::from_str(CORPUS_ORGS)
+        .map_err(|e| Error::internal(format!("corpus-orgs.json: {e}")))?;
+    let total_orgs = (orgs.len() + corpus_orgs.len()) as u64;
+    let mut tx = app.db().begin().await?;
+    let mut done = 0;
+    for o in &orgs {
+        let kind = OrgKind::from_code(&o.kind).map_err(|e| Error::internal(e.to_string()))?;
+        create_in(
+            &mut tx,
+            &OrgInput {
+                code: o.code.clone(),
+                name: o.name.clone(),
+                short_name: o.short_name.clone(),
+                kind,
+                parent: o.parent.clone(),
+                index_pattern: o.index_pattern.clone(),
+            },
+            app.now(),
+        )
+        .await?;
+        done += 1;
+        progress(DemoProgress {
+            stage: "创建机构",
+            done,
+            total: total_orgs,
+        });
+    }
+    for o in &corpus_orgs {
+        create_in(
+            &mut tx,
+            &OrgInput {
+                code: o.code.clone(),
+                name: o.name.clone(),
+                short_name: None,
+                kind: OrgKind::Other,
+                parent: None,
+                index_pattern: None,
+            },
+            app.now(),
+        )
+        .await?;
+        done += 1;
+        progress(DemoProgress {
+            stage: "创建机构",
+            done,
+            total: total_orgs,
+        });
+    }
+    tx.commit().await?;
+
+    // Order matters: seeds.jsonl after local.jsonl gives seed 002 its real index number.
+    let mut documents = 0;
+    for (stage, data) in [
+        ("导入本地文件", LOCAL),
+        ("导入源文件", SEEDS),
+        ("导入法规文件", CORPUS),
+    ] {
+        let total = data.len() as u64;
+        let report = import_documents(app, Cursor::new(data), ImportOptions::default(), |bytes| {
+            progress(DemoProgress {
+                stage,
+                done: bytes,
+                total,
+            });
+        })
+        .await?;
+        if let Some(p) = report.errors.first() {
+            return Err(Error::internal(format!("demo data {stage}: {p}")));
+        }
+        documents += report.imported as u64;
+    }
+
+    progress(DemoProgress {
+        stage: "创建演示账号",
+        done: 0,
+        total: ACCOUNTS.len() as u64,
+    });
+    let mut accounts = Vec::new();
+    for (i, (username, display, role, org)) in ACCOUNTS.iter().enumerate() {
+        let password = format!("{username}-demo-2026");
+        let staff = auth::create_user(app, username, display, &password, &[(org, *role)]).await?;
+        accounts.push(DemoAccount {
+            username: (*username).to_owned(),
+            password,
+            role: *role,
+            org_code: (*org).to_owned(),
+            org_name: staff
+                .grants
+                .first()
+                .map(|g| g.org_name.clone())
+                .unwrap_or_default(),
+        });
+        progress(DemoProgress {
+            stage: "创建演示账号",
+            done: i as u64 + 1,
+            total: ACCOUNTS.len() as u64,
+        });
+    }
+
+    progress(DemoProgress {
+        stage: "草稿、撤回与附件",
+        done: 0,
+        total: 1,
+    });
+    workflow_examples(app).await?;
+    documents -= 1; // the withdrawn one
+    progress(DemoProgress {
+        stage: "草稿、撤回与附件",
+        done: 1,
+        total: 1,
+    });
+
+    Ok(DemoReport {
+        accounts,
+        documents,
+        organizations: total_orgs,
+    })
+}
+
+const DRAFTS: &[&str] = &[
+    r#"{"org":"GL00101","title":"福州市鼓楼区人民政府办公室关于印发鼓楼区2027年政务公开工作要点的通知","doc_number":null,"issuer":"福州市鼓楼区人民政府办公室","topic":"综合政务\\政务公开","kind":"通知","written_date":"2026-11-20","published_date":"2026-11-20","validity":"valid","column":"法定主动公开内容/政策文件","body_text":"各街道办事处、洪山镇政府，区直各办、局（公司）：\n现将《鼓楼区2027年政务公开工作要点》印发给你们，请结合实际认真贯彻落实。\n（征求意见稿，尚未发布）"}"#,
+    r#"{"org":"GL01007","title":"华大街道2027年老旧小区改造项目计划（草稿）","doc_number":null,"issuer":"福州市鼓楼区华大街道办事处","topic":"城乡建设、环境保护\\城乡建设（含住房）","kind":"方案","written_date":"2026-11-18","published_date":"2026-11-18","validity":"valid","column":"法定主动公开内容/重大建设项目","body_text":"一、项目范围\n二、资金安排\n三、实施步骤\n（内部讨论稿）"}"#,
+];
+
+const WITHDRAWN: &str = r#"{"org":"GL00301","title":"关于鼓楼区部分路段临时占道施工的通告","doc_number":"鼓执综〔2026〕88号","issuer":"福州市鼓楼区城市管理局","topic":"城乡建设、环境保护\\城市规划","kind":"通告","written_date":"2026-10-10","published_date":"2026-10-12","validity":"valid","column":"法定主动公开内容/行政处罚和行政强制","body_text":"因施工计划调整，本通告所列路段与时间有误。"}"#;
+
+async fn workflow_examples(app: &App) -> Result<()> {
+    for line in DRAFTS {
+        let (valid, _) =
+            validate_line(line).map_err(|e| Error::internal(format!("demo draft: {e:?}")))?;
+        crate::documents::create_draft(app, Actor::System, &valid).await?;
+    }
+    let (valid, _) =
+        validate_line(WITHDRAWN).map_err(|e| Error::internal(format!("demo withdrawn: {e:?}")))?;
+    let id = crate::documents::create_draft(app, Actor::System, &valid).await?;
+    crate::documents::publish(app, Actor::System, id, valid.published_date).await?;
+    crate::documents::withdraw(app, Actor::System, id, "通告所列路段与施工时间有误，已撤回")
+        .await?;
+
+    // Older editions of the 鼓楼区 指南 are marked 已修订, pointing at the newest.
+    let mut c = app.db().conn().await?;
+    let org = gongkai_store::orgs::by_code(&mut c, "GL00101")
+        .await?
+        .ok_or(Error::NotFound("机构"))?;
+    let filter = Filter {
+        statuses: vec!["published"],
+        org_ids: Some(vec![org.id]),
+        column_path: Some("政府信息公开指南".into()),
+        ..Filter::default()
+    };
+    let (guides, _) = documents::list(&mut c, &filter, 0, 50).await?;
+    if let Some((newest, older)) = guides.split_first() {
+        for g in older {
+            documents::set_validity(
+                &mut c,
+                g.id,
+                Validity::Amended.code(),
+                Some(newest.id),
+                app.now(),
+            )
+            .await?;
+        }
+    }
+
+    // Attachments for the seed documents: the task table as Word, and a plain-text version.
+    let seed = documents::by_doc_number_key(&mut c, "榕政办〔2021〕53号").await?;
+    drop(c);
+    if let Some(doc) = seed.first() {
+        files::attach(
+            app,
+            doc.id,
+            "2021年全市政务公开工作主要任务分解表.docx",
+            task_table_docx()?,
+        )
+        .await?;
+        files::attach(
+            app,
+            doc.id,
+            "2021年全市政务公开工作要点（文字版）.txt",
+            "2021年全市政务公开工作主要任务分解表\n一、加强政策解读\n二、提升平台支撑能力\n"
+                .as_bytes()
+                .to_vec(),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+fn task_table_docx() -> Result<Vec<u8>> {
+    use docx_rs::{Docx, Paragraph, Run, Table, TableCell, TableRow};
+    let cell =
+        |t: &str| TableCell::new().add_paragraph(Paragraph::new().add_run(Run::new().add_text(t)));
+    let rows = [
+        ("序号", "工作任务", "牵头单位", "完成时限"),
+        (
+            "1",
+            "围绕“十四五”规划开展多元化政策解读",
+            "市政府办公厅",
+            "2021年12月底前",
+        ),
+        (
+            "2",
+            "提出市政府门户网站优化提升方案",
+            "市大数据委",
+            "2021年7月底前",
+        ),
+        (
+            "3",
+            "对上一年度政务公开工作要点落实情况开展“回头看”",
+            "各县（市）区政府",
+            "2021年10月30日前",
+        ),
+    ];
+    let table = Table::new(
+        rows.iter()
+            .map(|r| TableRow::new(vec![cell(r.0), cell(r.1), cell(r.2), cell(r.3)]))
+            .collect(),
+    );
+    let mut out = Cursor::new(Vec::new());
+    Docx::new()
+        .add_paragraph(
+            Paragraph::new().add_run(
+                Run::new()
+                    .add_text("2021年全市政务公开工作主要任务分解表")
+                    .bold(),
+            ),
+        )
+        .add_table(table)
+        .build()
+        .pack(&mut out)
+        .map_err(|e| Error::internal(format!("docx: {e}")))?;
+    Ok(out.into_inner())
+}

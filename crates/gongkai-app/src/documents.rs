@@ -1,0 +1,185 @@
+//! Disclosure records (C2): creating drafts, publishing them with an index number,
+//! withdrawing them.
+
+use gongkai_domain::{
+    Body, DisclosureTerm, DocNo, DocStatus, IndexContext, IndexPattern, Role, ValidDocument,
+};
+use gongkai_store::documents::{self, NewDocument};
+use gongkai_store::orgs::Org;
+use gongkai_store::{Handle, counters};
+use time::Date;
+
+use crate::auth::Staff;
+use crate::{App, Error, Result, body};
+
+/// Who performs an operation: a staff member, or the platform itself (CLI, demo, import),
+/// whose authority is the operating-system account that runs it.
+#[derive(Clone, Copy, Debug)]
+pub enum Actor<'a> {
+    /// The platform's own commands.
+    System,
+    /// A logged-in person.
+    Staff(&'a Staff),
+}
+
+impl Actor<'_> {
+    /// Fails unless the actor holds `role` in `org_id`.
+    pub fn require(&self, org_id: i64, role: Role) -> Result<()> {
+        match self {
+            Actor::System => Ok(()),
+            Actor::Staff(s) if s.has_role(org_id, role) => Ok(()),
+            Actor::Staff(_) => Err(Error::Forbidden),
+        }
+    }
+}
+
+/// The lookup key of a 发文字号: canonical form, or a 令号 without its 中华人民共和国 prefix.
+pub fn doc_number_key(doc_number: &str) -> String {
+    match gongkai_domain::docno::normalize(doc_number) {
+        Ok(DocNo::Decree(d)) => d.lookup_key(),
+        Ok(other) => other.to_string(),
+        Err(_) => doc_number.split_whitespace().collect(),
+    }
+}
+
+/// The row for a validated record: body sanitized, text derived, codes stored.
+pub fn new_row(
+    valid: &ValidDocument,
+    org: &Org,
+    column_id: i64,
+    status: DocStatus,
+    index_number: Option<String>,
+) -> NewDocument {
+    let (body_html, body_text) = match &valid.body {
+        Body::Html(h) => {
+            let clean = body::sanitize_html(h);
+            let text = body::html_to_text(&clean);
+            (clean, text)
+        }
+        Body::Text(t) => (body::text_to_html(t), t.trim().to_owned()),
+    };
+    let published = status == DocStatus::Published;
+    NewDocument {
+        org_id: org.id,
+        column_id,
+        status: status.code(),
+        index_number,
+        title: valid.title.clone(),
+        doc_number: valid.doc_number.clone(),
+        doc_number_key: valid.doc_number.as_deref().map(doc_number_key),
+        issuer: valid.issuer.clone().unwrap_or_else(|| org.name.clone()),
+        topic: valid.topic.label(),
+        topic_code: valid.topic.code(),
+        kind: valid.kind.code(),
+        written_date: valid.written_date,
+        formed_date: valid.written_date,
+        published_date: published.then_some(valid.published_date),
+        validity: valid.validity.code(),
+        disclosure_term: DisclosureTerm::LongTerm.code(),
+        body_html,
+        body_text,
+    }
+}
+
+/// Renders the index numbers for `n` records of `org` published in `date`'s year, reserving
+/// their serials in the caller's transaction.
+pub async fn allocate_index_numbers(
+    h: &mut impl Handle,
+    org: &Org,
+    topic_codes_and_dates: &[(String, Date)],
+) -> Result<Vec<String>> {
+    let Some((_, first_date)) = topic_codes_and_dates.first() else {
+        return Ok(Vec::new());
+    };
+    let year = first_date.year();
+    let pattern = IndexPattern::parse(&org.index_pattern)
+        .map_err(|e| Error::internal(format!("org {} index pattern: {e}", org.code)))?;
+    let n = u32::try_from(topic_codes_and_dates.len())
+        .map_err(|_| Error::internal("too many records"))?;
+    let first = counters::reserve(h, org.id, year, n).await?;
+    Ok(topic_codes_and_dates
+        .iter()
+        .enumerate()
+        .map(|(i, (category, date))| {
+            pattern.render(&IndexContext {
+                org_code: &org.code,
+                category,
+                year,
+                month: u8::from(date.month()),
+                serial: first + i as u32,
+            })
+        })
+        .collect())
+}
+
+/// Creates a draft from a validated record in the organization's column.
+pub async fn create_draft(app: &App, actor: Actor<'_>, valid: &ValidDocument) -> Result<i64> {
+    let mut tx = app.db().begin().await?;
+    let org = gongkai_store::orgs::by_code(&mut tx, valid.org.as_str())
+        .await?
+        .ok_or(Error::NotFound("机构"))?;
+    actor.require(org.id, Role::Clerk)?;
+    let column = crate::import::ensure_column(&mut tx, org.id, &valid.column).await?;
+    let row = new_row(valid, &org, column, DocStatus::Draft, None);
+    let ids = documents::insert_many(&mut tx, &[row], app.now()).await?;
+    tx.commit().await?;
+    ids.first()
+        .copied()
+        .ok_or_else(|| Error::internal("insert returned no id"))
+}
+
+/// Publishes a draft on `date`: assigns its index number (gapless per organization and
+/// year) in the same transaction. Returns the index number.
+pub async fn publish(app: &App, actor: Actor<'_>, id: i64, date: Date) -> Result<String> {
+    let mut tx = app.db().begin().await?;
+    let doc = documents::by_id(&mut tx, id)
+        .await?
+        .ok_or(Error::NotFound("文件"))?;
+    actor.require(doc.org_id, Role::Approver)?;
+    if doc.status != DocStatus::Draft.code() {
+        return Err(Error::Invalid(format!(
+            "只有草稿可以发布，此文件状态为“{}”",
+            status_label(&doc.status)
+        )));
+    }
+    if date < doc.written_date {
+        return Err(Error::Invalid("发布日期不能早于成文日期".into()));
+    }
+    let org = gongkai_store::orgs::by_id(&mut tx, doc.org_id)
+        .await?
+        .ok_or_else(|| Error::internal("document without organization"))?;
+    let numbers = allocate_index_numbers(&mut tx, &org, &[(doc.topic_code.clone(), date)]).await?;
+    let number = numbers
+        .into_iter()
+        .next()
+        .ok_or_else(|| Error::internal("no index number"))?;
+    if !documents::publish(&mut tx, id, &number, date, app.now()).await? {
+        return Err(Error::Conflict("文件已被他人发布".into()));
+    }
+    tx.commit().await?;
+    tracing::info!(document.id = id, index_number = %number, "published");
+    Ok(number)
+}
+
+/// Withdraws a published record; its public page keeps a tombstone without content.
+pub async fn withdraw(app: &App, actor: Actor<'_>, id: i64, reason: &str) -> Result<()> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(Error::Invalid("撤回原因不能为空".into()));
+    }
+    let mut tx = app.db().begin().await?;
+    let doc = documents::by_id(&mut tx, id)
+        .await?
+        .ok_or(Error::NotFound("文件"))?;
+    actor.require(doc.org_id, Role::Approver)?;
+    if !documents::withdraw(&mut tx, id, reason, app.now()).await? {
+        return Err(Error::Invalid("只有已发布的文件可以撤回".into()));
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The Chinese label of a stored status code.
+pub fn status_label(code: &str) -> &'static str {
+    DocStatus::from_code(code).map_or("未知", DocStatus::label)
+}

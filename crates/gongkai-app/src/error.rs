@@ -1,0 +1,61 @@
+//! Errors of the use cases: what the user did wrong, kept apart from what broke.
+
+use gongkai_store::StoreError;
+
+/// A use-case error. `web` maps each variant to a status and a Chinese page.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Not logged in.
+    #[error("请先登录")]
+    Unauthenticated,
+    /// Logged in but not allowed to do this with this object.
+    #[error("无权执行此操作")]
+    Forbidden,
+    /// The object does not exist (or is not visible to this user).
+    #[error("{0}不存在")]
+    NotFound(&'static str),
+    /// Wrong user name or password.
+    #[error("用户名或密码错误")]
+    BadCredentials,
+    /// Account locked after repeated failures.
+    #[error("登录失败次数过多，账号已锁定，请于 {minutes} 分钟后再试")]
+    Locked {
+        /// Minutes left.
+        minutes: i64,
+    },
+    /// Input that breaks a rule; the message says which field and why (Chinese).
+    #[error("{0}")]
+    Invalid(String),
+    /// Something that exists already.
+    #[error("{0}")]
+    Conflict(String),
+    /// A failure the user cannot fix; logged with context, shown as a plain 500.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    /// An internal error with context.
+    pub fn internal(msg: impl Into<String>) -> Error {
+        Error::Internal(msg.into())
+    }
+
+    /// Whether this is the user's error (4xx) rather than ours.
+    pub fn is_user_error(&self) -> bool {
+        !matches!(self, Error::Internal(_))
+    }
+}
+
+impl From<StoreError> for Error {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict { constraint } => {
+                Error::Conflict(format!("与已有记录冲突（{constraint}）"))
+            }
+            other => Error::Internal(other.to_string()),
+        }
+    }
+}
+
+/// Result of a use case.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,116 @@
+//! Attachment files: bytes on disk under `<data>/files/`, named by their SHA-256, with the
+//! text extracted once at upload for search and the sensitive-information scan.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use gongkai_search::{FileKind, extract_text};
+use gongkai_store::attachments::{self, Attachment};
+use gongkai_store::documents;
+use sha2::{Digest, Sha256};
+
+use crate::{App, Error, Result};
+
+/// Largest attachment accepted, in bytes.
+pub const MAX_BYTES: usize = 50 * 1024 * 1024;
+
+/// Stores `bytes` as an attachment of record `document_id` and extracts its text.
+/// A file whose text cannot be extracted is still stored, with empty text.
+pub async fn attach(
+    app: &App,
+    document_id: i64,
+    file_name: &str,
+    bytes: Vec<u8>,
+) -> Result<Attachment> {
+    let file_name = clean_file_name(file_name)?;
+    if bytes.len() > MAX_BYTES {
+        return Err(Error::Invalid(format!(
+            "附件 {file_name} 超过 {} MB",
+            MAX_BYTES / 1024 / 1024
+        )));
+    }
+    let sha = hex::encode(Sha256::digest(&bytes));
+    let kind = FileKind::detect(&file_name, &bytes);
+    let path = path_of(app, &sha);
+    if let Some(dir) = path.parent() {
+        tokio::fs::create_dir_all(dir)
+            .await
+            .map_err(|e| Error::internal(format!("create {}: {e}", dir.display())))?;
+    }
+    if tokio::fs::metadata(&path).await.is_err() {
+        let tmp = path.with_extension("part");
+        tokio::fs::write(&tmp, &bytes)
+            .await
+            .map_err(|e| Error::internal(format!("write {}: {e}", tmp.display())))?;
+        tokio::fs::rename(&tmp, &path)
+            .await
+            .map_err(|e| Error::internal(format!("rename {}: {e}", path.display())))?;
+    }
+    let size = bytes.len() as i64;
+    let name_for_extract = file_name.clone();
+    let extraction = tokio::time::timeout(
+        Duration::from_secs(60),
+        tokio::task::spawn_blocking(move || extract_text(&name_for_extract, &bytes)),
+    )
+    .await;
+    let text = match extraction {
+        Ok(Ok(Ok(text))) => text,
+        Ok(Ok(Err(e))) => {
+            tracing::warn!(document.id = document_id, error = %e, "attachment text not extracted");
+            String::new()
+        }
+        Ok(Err(e)) => return Err(Error::internal(format!("extract task: {e}"))),
+        Err(_) => {
+            tracing::warn!(
+                document.id = document_id,
+                "attachment text extraction timed out"
+            );
+            String::new()
+        }
+    };
+    let mut tx = app.db().begin().await?;
+    if documents::by_id(&mut tx, document_id).await?.is_none() {
+        return Err(Error::NotFound("文件"));
+    }
+    let row = attachments::insert(
+        &mut tx,
+        document_id,
+        &file_name,
+        kind.media_type(),
+        size,
+        &sha,
+        &text,
+        app.now(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// The bytes of a stored attachment.
+pub async fn read(app: &App, attachment: &Attachment) -> Result<Vec<u8>> {
+    let path = path_of(app, &attachment.sha256);
+    tokio::fs::read(&path)
+        .await
+        .map_err(|e| Error::internal(format!("read {}: {e}", path.display())))
+}
+
+fn path_of(app: &App, sha: &str) -> PathBuf {
+    app.data_dir()
+        .join("files")
+        .join(&sha[..2.min(sha.len())])
+        .join(sha)
+}
+
+/// The last path component of an uploaded name, without control characters.
+pub fn clean_file_name(name: &str) -> Result<String> {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let cleaned: String = base.chars().filter(|c| !c.is_control()).collect();
+    let cleaned = cleaned.trim().trim_start_matches('.').to_owned();
+    if cleaned.is_empty() || cleaned.chars().count() > 200 {
+        return Err(Error::Invalid(
+            "附件文件名不能为空，且不超过 200 个字符".into(),
+        ));
+    }
+    Ok(cleaned)
+}

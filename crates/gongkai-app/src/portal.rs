@@ -1,0 +1,206 @@
+//! What the public portal shows (C2). Only published records are ever returned; a draft is
+//! "not found" and a withdrawn record is a tombstone without its content.
+
+use gongkai_domain::{DocKind, DocStatus, Topic, Validity};
+use gongkai_store::attachments::{self, Attachment};
+use gongkai_store::columns::{self, Column};
+use gongkai_store::documents::{self, Document, Filter, Summary};
+use gongkai_store::orgs::Org;
+
+use crate::orgs::OrgTree;
+use crate::{App, Error, Result};
+
+/// Records per list page.
+pub const PAGE_SIZE: i64 = 20;
+
+/// List filters as they arrive from a page's query string, already parsed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListQuery {
+    /// Organization code (for the aggregated column); ignored inside an organization's column.
+    pub org: Option<String>,
+    /// 主题分类.
+    pub topic: Option<Topic>,
+    /// 公文种类.
+    pub kind: Option<DocKind>,
+    /// Year of publication.
+    pub year: Option<i32>,
+    /// 有效性.
+    pub validity: Option<Validity>,
+    /// Column path (first level, or `一级/二级`).
+    pub column: Option<String>,
+    /// 1-based page.
+    pub page: i64,
+}
+
+/// One page of a list.
+#[derive(Clone, Debug)]
+pub struct ListPage {
+    /// The records.
+    pub items: Vec<Summary>,
+    /// Matching records in all.
+    pub total: i64,
+    /// 1-based page shown.
+    pub page: i64,
+    /// Number of pages.
+    pub pages: i64,
+    /// Years with records under the other filters, newest first, with counts.
+    pub years: Vec<(i64, i64)>,
+}
+
+/// The scope of a list: the whole platform or one organization (with or without the units
+/// below it).
+#[derive(Clone, Debug)]
+pub enum Scope<'a> {
+    /// Every organization.
+    All,
+    /// One organization's own column.
+    Org(&'a Org),
+}
+
+/// A page of published records.
+pub async fn list(app: &App, tree: &OrgTree, scope: Scope<'_>, q: &ListQuery) -> Result<ListPage> {
+    let org_ids = match scope {
+        Scope::Org(o) => Some(vec![o.id]),
+        Scope::All => match &q.org {
+            Some(code) => Some(
+                tree.by_code(code)
+                    .map(|o| tree.subtree_ids(o.id))
+                    .unwrap_or_default(),
+            ),
+            None => None,
+        },
+    };
+    let mut filter = Filter {
+        statuses: vec![DocStatus::Published.code()],
+        org_ids,
+        topic_code_prefix: q.topic.map(|t| {
+            let code = t.code();
+            if t.second().is_some() {
+                code
+            } else {
+                code[..2].to_owned()
+            }
+        }),
+        kind: q.kind.map(|k| k.code().to_owned()),
+        year: None,
+        validity: q.validity.map(|v| v.code().to_owned()),
+        column_path: q.column.clone(),
+    };
+    let mut c = app.db().conn().await?;
+    let years = documents::years(&mut c, &filter).await?;
+    filter.year = q.year;
+    let page = q.page.max(1);
+    let (items, total) =
+        documents::list(&mut c, &filter, (page - 1) * PAGE_SIZE, PAGE_SIZE).await?;
+    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    Ok(ListPage {
+        items,
+        total,
+        page,
+        pages,
+        years,
+    })
+}
+
+/// A published record with what its page shows.
+#[derive(Clone, Debug)]
+pub struct PublicDocument {
+    /// The record.
+    pub doc: Document,
+    /// Its attachments.
+    pub attachments: Vec<Attachment>,
+    /// The successor when amended.
+    pub successor: Option<Summary>,
+}
+
+/// The outcome of looking up a public record.
+#[derive(Clone, Debug)]
+pub enum Lookup {
+    /// Published: show it.
+    Published(Box<PublicDocument>),
+    /// Withdrawn: show only that it was withdrawn.
+    Withdrawn,
+}
+
+/// The published record `id`; drafts are not found, withdrawn records are tombstones.
+pub async fn document(app: &App, id: i64) -> Result<Lookup> {
+    let mut c = app.db().conn().await?;
+    let doc = documents::by_id(&mut c, id)
+        .await?
+        .ok_or(Error::NotFound("文件"))?;
+    match DocStatus::from_code(&doc.status) {
+        Ok(DocStatus::Published) => {}
+        Ok(DocStatus::Withdrawn) => return Ok(Lookup::Withdrawn),
+        _ => return Err(Error::NotFound("文件")),
+    }
+    let attachments = attachments::of_document(&mut c, id).await?;
+    let successor = match doc.successor_id {
+        Some(s) => documents::by_id(&mut c, s)
+            .await?
+            .filter(|d| d.status == DocStatus::Published.code())
+            .map(|d| Summary {
+                id: d.id,
+                org_code: d.org_code,
+                org_name: d.org_name,
+                index_number: d.index_number,
+                title: d.title,
+                doc_number: d.doc_number,
+                topic: d.topic,
+                kind: d.kind,
+                validity: d.validity,
+                status: d.status,
+                published_date: d.published_date,
+                written_date: d.written_date,
+                column_path: d.column_path,
+            }),
+        None => None,
+    };
+    Ok(Lookup::Published(Box::new(PublicDocument {
+        doc,
+        attachments,
+        successor,
+    })))
+}
+
+/// An attachment of a published record, with its bytes.
+pub async fn attachment(
+    app: &App,
+    document_id: i64,
+    attachment_id: i64,
+) -> Result<(Attachment, Vec<u8>)> {
+    let mut c = app.db().conn().await?;
+    let att = attachments::by_id(&mut c, attachment_id)
+        .await?
+        .filter(|a| a.document_id == document_id)
+        .ok_or(Error::NotFound("附件"))?;
+    let doc = documents::by_id(&mut c, document_id)
+        .await?
+        .ok_or(Error::NotFound("附件"))?;
+    if doc.status != DocStatus::Published.code() {
+        return Err(Error::NotFound("附件"));
+    }
+    drop(c);
+    let bytes = crate::files::read(app, &att).await?;
+    Ok((att, bytes))
+}
+
+/// The columns of an organization.
+pub async fn org_columns(app: &App, org_id: i64) -> Result<Vec<Column>> {
+    let mut c = app.db().conn().await?;
+    Ok(columns::of_org(&mut c, org_id).await?)
+}
+
+/// Column paths holding published records, over every organization, with counts.
+pub async fn all_column_paths(app: &App) -> Result<Vec<(String, i64)>> {
+    let mut c = app.db().conn().await?;
+    Ok(columns::published_paths(&mut c).await?)
+}
+
+/// Published records per organization id.
+pub async fn org_counts(app: &App) -> Result<std::collections::HashMap<i64, i64>> {
+    let mut c = app.db().conn().await?;
+    Ok(gongkai_store::orgs::published_counts(&mut c)
+        .await?
+        .into_iter()
+        .collect())
+}

@@ -1,0 +1,237 @@
+use std::io::Cursor;
+
+use gongkai_app::export::{Format, export_documents};
+use gongkai_app::import::{ImportOptions, import_documents};
+use gongkai_app::orgs::OrgTree;
+use gongkai_app::portal::{self, ListQuery, Lookup, Scope};
+use gongkai_testkit::builders::{DocLine, jsonl, org_tree};
+use gongkai_testkit::{TestDb, app, db_test};
+
+async fn run(t: &TestDb, data: &str, opts: ImportOptions) -> gongkai_app::import::ImportReport {
+    import_documents(&app(t), Cursor::new(data.to_owned()), opts, |_| {})
+        .await
+        .unwrap()
+}
+
+db_test!(
+    a_bad_line_is_reported_with_its_number_and_writes_nothing,
+    async |t: &TestDb| {
+        org_tree(&app(t)).await;
+        let data = jsonl(&[
+            DocLine::new().title("第一条"),
+            DocLine::new().title("第二条").set("topic", "不存在的分类"),
+            DocLine::new().title("第三条"),
+            DocLine::new()
+                .title("第四条")
+                .set("written_date", "2021-02-30"),
+            DocLine::new()
+                .title("第五条")
+                .set("written_date", "2021-07-01"),
+        ]);
+        let data = format!("{data}not json at all\n\n");
+        let r = run(t, &data, ImportOptions::default()).await;
+        assert_eq!(r.imported, 2);
+        assert_eq!(r.lines, 6);
+        let lines: Vec<(usize, &str)> = r
+            .errors
+            .iter()
+            .map(|e| (e.line, e.field.as_str()))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                (2, "topic"),
+                (4, "written_date"),
+                (5, "written_date"),
+                (6, "(行)")
+            ],
+            "{:?}",
+            r.errors
+        );
+        let tree = OrgTree::load(&app(t)).await.unwrap();
+        let page = portal::list(
+            &app(t),
+            &tree,
+            Scope::All,
+            &ListQuery {
+                page: 1,
+                ..ListQuery::default()
+            },
+        )
+        .await
+        .unwrap();
+        let titles: Vec<&str> = page.items.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(page.total, 2);
+        assert!(
+            titles.contains(&"第一条") && titles.contains(&"第三条"),
+            "{titles:?}"
+        );
+    }
+);
+
+db_test!(
+    atomic_imports_nothing_when_any_line_fails,
+    async |t: &TestDb| {
+        org_tree(&app(t)).await;
+        let data = jsonl(&[
+            DocLine::new(),
+            DocLine::new().set("kind", "公函"),
+            DocLine::new(),
+        ]);
+        let r = run(
+            t,
+            &data,
+            ImportOptions {
+                atomic: true,
+                create_orgs: false,
+            },
+        )
+        .await;
+        assert!(!r.committed);
+        assert_eq!(r.imported, 0);
+        assert_eq!(r.errors.len(), 1);
+        assert_eq!(r.errors[0].line, 2);
+        let mut out = Vec::new();
+        assert_eq!(
+            export_documents(&app(t), &mut out, Format::Jsonl, |_| {})
+                .await
+                .unwrap(),
+            0
+        );
+        // The counters were rolled back too: the next import starts at serial 1.
+        let r = run(t, &jsonl(&[DocLine::new()]), ImportOptions::default()).await;
+        assert_eq!(r.imported, 1);
+        let mut out = Vec::new();
+        export_documents(&app(t), &mut out, Format::Jsonl, |_| {})
+            .await
+            .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("GL00101-0201-2021-00001"), "{text}");
+    }
+);
+
+db_test!(
+    unknown_organizations_need_create_orgs,
+    async |t: &TestDb| {
+        let data = jsonl(&[DocLine::new().org("GWY").set("issuer", "国务院")]);
+        let r = run(t, &data, ImportOptions::default()).await;
+        assert_eq!(r.imported, 0);
+        assert_eq!(r.errors[0].field, "org");
+        assert!(r.errors[0].message.contains("--create-orgs"));
+        let r = run(
+            t,
+            &data,
+            ImportOptions {
+                create_orgs: true,
+                atomic: false,
+            },
+        )
+        .await;
+        assert_eq!(r.imported, 1);
+        assert_eq!(r.created_orgs, ["GWY"]);
+        let tree = OrgTree::load(&app(t)).await.unwrap();
+        assert_eq!(tree.by_code("GWY").unwrap().name, "国务院");
+    }
+);
+
+db_test!(
+    index_numbers_follow_file_order_per_org_and_year,
+    async |t: &TestDb| {
+        org_tree(&app(t)).await;
+        let data = jsonl(&[
+            DocLine::new().published("2021-03-01"),
+            DocLine::new().published("2022-01-05"),
+            DocLine::new().org("GL01007").published("2021-03-02"),
+            DocLine::new().published("2021-04-01").set("topic", "其他"),
+        ]);
+        let r = run(t, &data, ImportOptions::default()).await;
+        assert_eq!(r.imported, 4);
+        let mut out = Vec::new();
+        export_documents(&app(t), &mut out, Format::Jsonl, |_| {})
+            .await
+            .unwrap();
+        let numbers: Vec<String> = String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(|l| {
+                serde_json::from_str::<serde_json::Value>(l).unwrap()["index_number"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect();
+        assert_eq!(
+            numbers,
+            [
+                "GL00101-0201-2021-00001",
+                "GL00101-0201-2022-00001",
+                "GL01007-0201-2021-00001",
+                "GL00101-2200-2021-00002"
+            ]
+        );
+    }
+);
+
+db_test!(
+    doc_numbers_are_normalized_and_odd_ones_kept_with_a_warning,
+    async |t: &TestDb| {
+        org_tree(&app(t)).await;
+        let data = jsonl(&[
+            DocLine::new().set("doc_number", "鼓政办（2021）第05号"),
+            DocLine::new().set("doc_number", "鼓政办发字2021-5"),
+            DocLine::new().set("doc_number", "中华人民共和国国务院令 第 711 号"),
+        ]);
+        let r = run(t, &data, ImportOptions::default()).await;
+        assert_eq!(r.imported, 3);
+        assert_eq!(r.warnings.len(), 1);
+        assert_eq!(r.warnings[0].line, 2);
+        let mut out = Vec::new();
+        export_documents(&app(t), &mut out, Format::Jsonl, |_| {})
+            .await
+            .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("\"鼓政办〔2021〕5号\""), "{text}");
+        assert!(text.contains("\"鼓政办发字2021-5\""), "{text}");
+        assert!(text.contains("\"中华人民共和国国务院令第711号\""), "{text}");
+    }
+);
+
+db_test!(exported_jsonl_imports_again, async |t: &TestDb| {
+    org_tree(&app(t)).await;
+    let data = jsonl(&[
+        DocLine::new(),
+        DocLine::new()
+            .title("另一份<通知>")
+            .set("validity", "repealed"),
+    ]);
+    run(t, &data, ImportOptions::default()).await;
+    let mut out = Vec::new();
+    assert_eq!(
+        export_documents(&app(t), &mut out, Format::Jsonl, |_| {})
+            .await
+            .unwrap(),
+        2
+    );
+    let r = run(
+        t,
+        &String::from_utf8(out).unwrap(),
+        ImportOptions::default(),
+    )
+    .await;
+    assert_eq!(r.imported, 2, "{:?}", r.errors);
+    let mut csv = Vec::new();
+    export_documents(&app(t), &mut csv, Format::Csv, |_| {})
+        .await
+        .unwrap();
+    let csv = String::from_utf8(csv).unwrap();
+    let mut lines = csv.lines();
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .trim_start_matches('\u{feff}')
+            .starts_with("org,title,doc_number")
+    );
+    assert_eq!(csv.matches("GL00101-0201-2021-0000").count(), 4);
+    let _ = Lookup::Withdrawn;
+});

@@ -1,0 +1,555 @@
+//! A disclosure record's metadata vocabularies, and the validation of one line of the document
+//! import format (SPEC "Import formats").
+//!
+//! - 公文种类: the 15 kinds of 《党政机关公文处理工作条例》 Art. 8 (决议、决定、命令（令）、公报、公告、
+//!   通告、意见、通知、通报、报告、请示、批复、议案、函、纪要), plus the classes of legal text of
+//!   《立法法》 and judicial practice (法律, 行政法规, 地方性法规, 部门规章, 司法解释) and the
+//!   规范性文件, 方案 and 其他 the disclosure columns list (SPEC C2).
+//! - 有效性: the 政府网站发展指引 (国办发〔2017〕47号) requires that documents "修改、废止、失效"
+//!   be marked on the published original (DOMAIN.md §5).
+//! - 公开时限 as used in the standard catalogs: 长期公开, 定期公开, 即时公开.
+//! - Publication status, as far as the public side is concerned: only a published record is
+//!   public (先审查后公开, 条例 Art. 17).
+//!
+//! An import line is checked completely: every error of the line is reported, not only the
+//! first. A 发文字号 never rejects a line (histories from older systems are full of odd ones):
+//! one that cannot be recognized is kept as written and reported as a warning.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use time::Date;
+
+use crate::column::ColumnPath;
+use crate::docno;
+use crate::error::vocabulary;
+use crate::org::OrgCode;
+use crate::text::parse_date;
+use crate::topic::Topic;
+
+/// The longest title accepted, in characters.
+pub const MAX_TITLE_CHARS: usize = 500;
+/// The longest 发文机关 accepted, in characters.
+pub const MAX_ISSUER_CHARS: usize = 200;
+
+vocabulary! {
+    /// 公文种类 (document kind): the 15 kinds of 《党政机关公文处理工作条例》 Art. 8 and the
+    /// classes of legal and normative text.
+    pub enum DocKind: "公文种类" {
+        /// 决议.
+        Resolution = ("resolution", "决议"),
+        /// 决定.
+        Decision = ("decision", "决定"),
+        /// 命令（令）; "命令" and "令" are accepted as labels too.
+        Order = ("order", "命令（令）", "命令", "令", "命令(令)"),
+        /// 公报.
+        Communique = ("communique", "公报"),
+        /// 公告.
+        Announcement = ("announcement", "公告"),
+        /// 通告.
+        Notice = ("notice", "通告"),
+        /// 意见.
+        Opinion = ("opinion", "意见"),
+        /// 通知.
+        Circular = ("circular", "通知"),
+        /// 通报.
+        Bulletin = ("bulletin", "通报"),
+        /// 报告.
+        Report = ("report", "报告"),
+        /// 请示.
+        Request = ("request", "请示"),
+        /// 批复.
+        Reply = ("reply", "批复"),
+        /// 议案.
+        Motion = ("motion", "议案"),
+        /// 函.
+        Letter = ("letter", "函"),
+        /// 纪要.
+        Minutes = ("minutes", "纪要"),
+        /// 法律 (adopted by the 全国人大 or its 常委会).
+        Law = ("law", "法律"),
+        /// 行政法规 (国务院).
+        AdministrativeRegulation = ("administrative_regulation", "行政法规"),
+        /// 部门规章.
+        DepartmentalRule = ("departmental_rule", "部门规章"),
+        /// 地方性法规.
+        LocalRegulation = ("local_regulation", "地方性法规"),
+        /// 司法解释.
+        JudicialInterpretation = ("judicial_interpretation", "司法解释"),
+        /// 行政规范性文件.
+        NormativeDocument = ("normative_document", "规范性文件"),
+        /// 方案 (work plans such as the seeds' 政务公开工作要点).
+        Plan = ("plan", "方案"),
+        /// 其他.
+        Other = ("other", "其他"),
+    }
+}
+
+vocabulary! {
+    /// 有效性 (validity) of a document, shown on its page and marked on the original when it
+    /// changes (国办发〔2017〕47号).
+    pub enum Validity: "有效性" {
+        /// 有效 (in force).
+        Valid = ("valid", "有效"),
+        /// 失效 (expired, e.g. its period ended).
+        Expired = ("expired", "失效"),
+        /// 废止 (repealed).
+        Repealed = ("repealed", "废止"),
+        /// 已修订 (amended; the successor is linked).
+        Amended = ("amended", "已修订"),
+    }
+}
+
+impl Validity {
+    /// Whether the document is in force (现行有效), as the 规范性文件 library lists it.
+    pub fn in_force(self) -> bool {
+        self == Validity::Valid
+    }
+}
+
+vocabulary! {
+    /// 公开时限 class of a record, as in the standard catalogs.
+    pub enum DisclosureTerm: "公开时限" {
+        /// 长期公开 (kept public indefinitely, e.g. 机构职能).
+        LongTerm = ("long_term", "长期公开"),
+        /// 定期公开 (published periodically, e.g. statistics).
+        Periodic = ("periodic", "定期公开"),
+        /// 即时公开 (published as soon as formed or changed).
+        Immediate = ("immediate", "即时公开"),
+    }
+}
+
+vocabulary! {
+    /// Publication status of a record as the public side sees it.
+    pub enum DocStatus: "发布状态" {
+        /// 草稿 (not yet published, whatever its review step).
+        Draft = ("draft", "草稿"),
+        /// 已发布.
+        Published = ("published", "已发布"),
+        /// 已撤回 (the page keeps a tombstone).
+        Withdrawn = ("withdrawn", "已撤回"),
+    }
+}
+
+impl DocStatus {
+    /// Whether the record may appear on public pages, feeds and search: only when published.
+    pub fn is_public(self) -> bool {
+        self == DocStatus::Published
+    }
+}
+
+/// One line of the document import format, as written (SPEC "Import formats"). Unknown keys
+/// are ignored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentLine {
+    /// Organization code.
+    pub org: String,
+    /// 标题.
+    pub title: String,
+    /// 发文字号 or 令号, as written.
+    #[serde(default)]
+    pub doc_number: Option<String>,
+    /// 发文机关.
+    #[serde(default)]
+    pub issuer: Option<String>,
+    /// 主题分类, `一级` or `一级\二级`.
+    pub topic: String,
+    /// 公文种类, label or code.
+    pub kind: String,
+    /// 成文日期, `YYYY-MM-DD`.
+    pub written_date: String,
+    /// 发布日期, `YYYY-MM-DD`.
+    pub published_date: String,
+    /// 有效性, code or label.
+    pub validity: String,
+    /// Column path `一级/二级`.
+    pub column: String,
+    /// Body as HTML (sanitized later by the application).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_html: Option<String>,
+    /// Body as plain text, one paragraph per line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_text: Option<String>,
+}
+
+/// A record's body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Body {
+    /// Rich text, to be sanitized before display.
+    Html(String),
+    /// Plain text, one paragraph per line.
+    Text(String),
+}
+
+/// A document line that passed validation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidDocument {
+    /// Organization code.
+    pub org: OrgCode,
+    /// 标题, trimmed.
+    pub title: String,
+    /// 发文字号: canonical if it was recognized, else trimmed as written.
+    pub doc_number: Option<String>,
+    /// Whether `doc_number` was recognized (and is therefore canonical).
+    pub doc_number_parsed: bool,
+    /// 发文机关, trimmed.
+    pub issuer: Option<String>,
+    /// 主题分类.
+    pub topic: Topic,
+    /// 公文种类.
+    pub kind: DocKind,
+    /// 成文日期.
+    pub written_date: Date,
+    /// 发布日期.
+    pub published_date: Date,
+    /// 有效性.
+    pub validity: Validity,
+    /// Column.
+    pub column: ColumnPath,
+    /// Body.
+    pub body: Body,
+}
+
+/// A problem with one field of an import line: an error, or a warning when it comes with a
+/// valid record.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}：{message}")]
+pub struct LineProblem {
+    /// The JSON key concerned, or `(行)` for the line as a whole.
+    pub field: &'static str,
+    /// What is wrong, in Chinese.
+    pub message: String,
+}
+
+impl LineProblem {
+    /// The field name used for problems of the whole line.
+    pub const LINE: &'static str = "(行)";
+
+    fn new(field: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+/// Validates one line of a document import file (without its trailing newline).
+///
+/// Returns the record and its warnings, or every error found in the line.
+pub fn validate_line(json: &str) -> Result<(ValidDocument, Vec<LineProblem>), Vec<LineProblem>> {
+    let value: Value = match serde_json::from_str(json) {
+        Ok(value) => value,
+        Err(e) => {
+            return Err(vec![LineProblem::new(
+                LineProblem::LINE,
+                format!("不是有效的 JSON：{e}"),
+            )]);
+        }
+    };
+    let Value::Object(map) = value else {
+        return Err(vec![LineProblem::new(
+            LineProblem::LINE,
+            "每行须是一个 JSON 对象：{\"org\": …, \"title\": …, …}",
+        )]);
+    };
+    let mut check = Checker::default();
+    let mut required = |name: &'static str| check.json_string(&map, name, true);
+    let org = required("org");
+    let title = required("title");
+    let topic = required("topic");
+    let kind = required("kind");
+    let written_date = required("written_date");
+    let published_date = required("published_date");
+    let validity = required("validity");
+    let column = required("column");
+    let issuer = check.json_string(&map, "issuer", false);
+    let body_html = check.json_string(&map, "body_html", false);
+    let body_text = check.json_string(&map, "body_text", false);
+    let doc_number = match map.get("doc_number") {
+        // A number is kept as its text: the contract never rejects a line for its 发文字号.
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => check.json_string(&map, "doc_number", false),
+    };
+    check.fields(RawFields {
+        org: org.as_deref(),
+        title: title.as_deref(),
+        doc_number: doc_number.as_deref(),
+        issuer: issuer.as_deref(),
+        topic: topic.as_deref(),
+        kind: kind.as_deref(),
+        written_date: written_date.as_deref(),
+        published_date: published_date.as_deref(),
+        validity: validity.as_deref(),
+        column: column.as_deref(),
+        body_html: body_html.as_deref(),
+        body_text: body_text.as_deref(),
+    })
+}
+
+impl DocumentLine {
+    /// Validates a line already deserialized; the same rules as [`validate_line`].
+    pub fn validate(&self) -> Result<(ValidDocument, Vec<LineProblem>), Vec<LineProblem>> {
+        Checker::default().fields(RawFields {
+            org: Some(&self.org),
+            title: Some(&self.title),
+            doc_number: self.doc_number.as_deref(),
+            issuer: self.issuer.as_deref(),
+            topic: Some(&self.topic),
+            kind: Some(&self.kind),
+            written_date: Some(&self.written_date),
+            published_date: Some(&self.published_date),
+            validity: Some(&self.validity),
+            column: Some(&self.column),
+            body_html: self.body_html.as_deref(),
+            body_text: self.body_text.as_deref(),
+        })
+    }
+}
+
+impl From<&ValidDocument> for DocumentLine {
+    /// The import line that re-imports to the same record (for exports).
+    fn from(d: &ValidDocument) -> Self {
+        let (body_html, body_text) = match &d.body {
+            Body::Html(html) => (Some(html.clone()), None),
+            Body::Text(text) => (None, Some(text.clone())),
+        };
+        Self {
+            org: d.org.to_string(),
+            title: d.title.clone(),
+            doc_number: d.doc_number.clone(),
+            issuer: d.issuer.clone(),
+            topic: d.topic.label(),
+            kind: d.kind.label().to_owned(),
+            written_date: crate::text::format_date_iso(d.written_date),
+            published_date: crate::text::format_date_iso(d.published_date),
+            validity: d.validity.code().to_owned(),
+            column: d.column.to_string(),
+            body_html,
+            body_text,
+        }
+    }
+}
+
+/// The fields of a line; `None` for a required field means it was missing and has already been
+/// reported.
+struct RawFields<'a> {
+    org: Option<&'a str>,
+    title: Option<&'a str>,
+    doc_number: Option<&'a str>,
+    issuer: Option<&'a str>,
+    topic: Option<&'a str>,
+    kind: Option<&'a str>,
+    written_date: Option<&'a str>,
+    published_date: Option<&'a str>,
+    validity: Option<&'a str>,
+    column: Option<&'a str>,
+    body_html: Option<&'a str>,
+    body_text: Option<&'a str>,
+}
+
+/// Collects the errors and warnings of one line.
+#[derive(Default)]
+struct Checker {
+    errors: Vec<LineProblem>,
+    warnings: Vec<LineProblem>,
+}
+
+impl Checker {
+    fn error(&mut self, field: &'static str, message: impl Into<String>) {
+        self.errors.push(LineProblem::new(field, message));
+    }
+
+    /// A string field of the JSON object: missing and `null` are absent (an error when
+    /// required), any other non-string is an error.
+    fn json_string(
+        &mut self,
+        map: &serde_json::Map<String, Value>,
+        name: &'static str,
+        required: bool,
+    ) -> Option<String> {
+        match map.get(name) {
+            Some(Value::String(s)) => Some(s.clone()),
+            None | Some(Value::Null) => {
+                if required {
+                    self.error(name, "缺少必填字段");
+                }
+                None
+            }
+            Some(other) => {
+                let found = match other {
+                    Value::Bool(_) => "布尔值",
+                    Value::Number(_) => "数字",
+                    Value::Array(_) => "数组",
+                    _ => "对象",
+                };
+                let expected = if required {
+                    "须为字符串"
+                } else {
+                    "须为字符串或 null"
+                };
+                self.error(name, format!("{expected}，不能是{found}"));
+                None
+            }
+        }
+    }
+
+    /// Checks every field and returns the record, or all errors.
+    fn fields(
+        mut self,
+        raw: RawFields<'_>,
+    ) -> Result<(ValidDocument, Vec<LineProblem>), Vec<LineProblem>> {
+        let org = raw.org.and_then(|org| {
+            OrgCode::parse(org.trim())
+                .map_err(|e| self.error("org", e.to_string()))
+                .ok()
+        });
+        let title = raw.title.and_then(|title| self.title(title));
+        let (doc_number, doc_number_parsed) = self.doc_number(raw.doc_number);
+        let issuer = self.issuer(raw.issuer);
+        let topic = raw.topic.and_then(|topic| {
+            Topic::parse(topic)
+                .map_err(|e| self.error("topic", e.to_string()))
+                .ok()
+        });
+        let kind = raw.kind.and_then(|kind| {
+            DocKind::parse(kind)
+                .map_err(|e| self.error("kind", e.to_string()))
+                .ok()
+        });
+        let written_date = raw
+            .written_date
+            .and_then(|d| self.date("written_date", "成文日期", d));
+        let published_date = raw
+            .published_date
+            .and_then(|d| self.date("published_date", "发布日期", d));
+        if let (Some(written), Some(published)) = (written_date, published_date)
+            && written > published
+        {
+            self.error(
+                "written_date",
+                format!("成文日期 {written} 晚于发布日期 {published}：文件不能在成文之前发布"),
+            );
+        }
+        let validity = raw.validity.and_then(|validity| {
+            Validity::parse(validity)
+                .map_err(|e| self.error("validity", e.to_string()))
+                .ok()
+        });
+        let column = raw.column.and_then(|column| {
+            ColumnPath::parse(column)
+                .map_err(|e| self.error("column", e.to_string()))
+                .ok()
+        });
+        let body = match (raw.body_html, raw.body_text) {
+            (Some(_), Some(_)) => {
+                self.error(
+                    "body_html",
+                    "body_html 与 body_text 只能给出一个：正文要么是 HTML，要么是纯文本",
+                );
+                None
+            }
+            (Some(html), None) => Some(Body::Html(html.to_owned())),
+            (None, Some(text)) => Some(Body::Text(text.to_owned())),
+            (None, None) => Some(Body::Text(String::new())),
+        };
+        match (
+            org,
+            title,
+            topic,
+            kind,
+            written_date,
+            published_date,
+            validity,
+            column,
+            body,
+        ) {
+            (
+                Some(org),
+                Some(title),
+                Some(topic),
+                Some(kind),
+                Some(written_date),
+                Some(published_date),
+                Some(validity),
+                Some(column),
+                Some(body),
+            ) if self.errors.is_empty() => Ok((
+                ValidDocument {
+                    org,
+                    title,
+                    doc_number,
+                    doc_number_parsed,
+                    issuer,
+                    topic,
+                    kind,
+                    written_date,
+                    published_date,
+                    validity,
+                    column,
+                    body,
+                },
+                self.warnings,
+            )),
+            _ => {
+                if self.errors.is_empty() {
+                    // Unreachable: every None above comes with an error. Kept so that a
+                    // future field cannot turn into an empty error list.
+                    self.error(LineProblem::LINE, "记录不完整");
+                }
+                Err(self.errors)
+            }
+        }
+    }
+
+    fn title(&mut self, title: &str) -> Option<String> {
+        let title = title.trim();
+        if title.is_empty() {
+            self.error("title", "标题为空");
+            return None;
+        }
+        let chars = title.chars().count();
+        if chars > MAX_TITLE_CHARS {
+            self.error(
+                "title",
+                format!("标题过长：最多 {MAX_TITLE_CHARS} 个字，现有 {chars} 个字"),
+            );
+            return None;
+        }
+        Some(title.to_owned())
+    }
+
+    fn doc_number(&mut self, raw: Option<&str>) -> (Option<String>, bool) {
+        let Some(raw) = raw.map(str::trim).filter(|s| !s.is_empty()) else {
+            return (None, false);
+        };
+        match docno::normalize(raw) {
+            Ok(number) => (Some(number.to_string()), true),
+            Err(e) => {
+                self.warnings.push(LineProblem::new(
+                    "doc_number",
+                    format!("发文字号无法识别，按原样保存：{raw}（{e}）"),
+                ));
+                (Some(raw.to_owned()), false)
+            }
+        }
+    }
+
+    fn issuer(&mut self, raw: Option<&str>) -> Option<String> {
+        let issuer = raw.map(str::trim).filter(|s| !s.is_empty())?;
+        let chars = issuer.chars().count();
+        if chars > MAX_ISSUER_CHARS {
+            self.error(
+                "issuer",
+                format!("发文机关过长：最多 {MAX_ISSUER_CHARS} 个字，现有 {chars} 个字"),
+            );
+            return None;
+        }
+        Some(issuer.to_owned())
+    }
+
+    fn date(&mut self, field: &'static str, name: &str, raw: &str) -> Option<Date> {
+        // Every DateError message starts with "日期"; naming the field reads better.
+        parse_date(raw.trim())
+            .map_err(|e| self.error(field, e.to_string().replacen("日期", name, 1)))
+            .ok()
+    }
+}

@@ -1,0 +1,10 @@
+//! Integration tests of gongkai-domain: one binary, one module per domain module.
+#![allow(clippy::unwrap_used)]
+
+mod column;
+mod docno;
+mod document;
+mod index_number;
+mod org;
+mod text;
+mod topic;

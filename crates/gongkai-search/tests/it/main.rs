@@ -1,0 +1,7 @@
+//! Integration tests for gongkai-search: one binary, linked once.
+#![allow(clippy::unwrap_used)]
+
+mod docx;
+mod never_panics;
+mod pdf;
+mod plain;

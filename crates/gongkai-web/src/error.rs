@@ -1,0 +1,101 @@
+//! Every error a user can meet becomes a Chinese page with the right status.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+
+use crate::layout::Layout;
+
+/// An error page.
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Heading.
+    pub title: String,
+    /// Explanation.
+    pub message: String,
+    /// Frame.
+    pub layout: Layout,
+}
+
+impl ErrorPage {
+    /// An error page with a heading and a message.
+    pub fn new(status: StatusCode, title: &str, message: &str) -> ErrorPage {
+        ErrorPage {
+            status,
+            title: title.to_owned(),
+            message: message.to_owned(),
+            layout: Layout::default(),
+        }
+    }
+
+    /// The 404 page.
+    pub fn not_found() -> ErrorPage {
+        ErrorPage::new(
+            StatusCode::NOT_FOUND,
+            "页面不存在",
+            "您访问的页面不存在或已被删除。请检查网址，或从首页重新查找。",
+        )
+    }
+
+    /// A 400 page for bad input, naming the field.
+    pub fn bad_request(message: &str) -> ErrorPage {
+        ErrorPage::new(StatusCode::BAD_REQUEST, "请求有误", message)
+    }
+}
+
+impl IntoResponse for ErrorPage {
+    fn into_response(self) -> Response {
+        match self.render() {
+            Ok(html) => (self.status, Html(html)).into_response(),
+            Err(e) => {
+                tracing::error!(error = %e, "error page did not render");
+                (StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误").into_response()
+            }
+        }
+    }
+}
+
+/// A use-case error on its way to the browser.
+#[derive(Debug)]
+pub struct WebError(pub gongkai_app::Error);
+
+impl From<gongkai_app::Error> for WebError {
+    fn from(e: gongkai_app::Error) -> Self {
+        WebError(e)
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        use gongkai_app::Error as E;
+        let msg = self.0.to_string();
+        let page = match &self.0 {
+            E::Unauthenticated => ErrorPage::new(StatusCode::UNAUTHORIZED, "请先登录", &msg),
+            E::Forbidden => ErrorPage::new(
+                StatusCode::FORBIDDEN,
+                "无权访问",
+                "您没有权限查看或处理此内容。",
+            ),
+            E::NotFound(_) => ErrorPage::not_found(),
+            E::BadCredentials => ErrorPage::new(StatusCode::UNAUTHORIZED, "登录失败", &msg),
+            E::Locked { .. } => ErrorPage::new(StatusCode::TOO_MANY_REQUESTS, "账号已锁定", &msg),
+            E::Invalid(_) => ErrorPage::bad_request(&msg),
+            E::Conflict(_) => ErrorPage::new(StatusCode::CONFLICT, "操作冲突", &msg),
+            E::Internal(detail) => {
+                tracing::error!(error = %detail, "internal error");
+                ErrorPage::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "服务器内部错误",
+                    "服务暂时出现问题，请稍后再试。如问题持续，请联系网站管理员。",
+                )
+            }
+        };
+        page.into_response()
+    }
+}
+
+/// Result of a handler.
+pub type WebResult<T> = Result<T, WebError>;

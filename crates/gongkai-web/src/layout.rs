@@ -1,0 +1,71 @@
+//! What every page's frame needs: the 适老化 (elder-friendly) mode and the current address.
+
+use axum::extract::FromRequestParts;
+use axum::http::header;
+use axum::http::request::Parts;
+
+/// Cookie that remembers the 适老化 view.
+pub const ELDER_COOKIE: &str = "gk_elder";
+
+/// The frame of a page.
+#[derive(Clone, Debug, Default)]
+pub struct Layout {
+    /// Larger text, higher contrast.
+    pub elder: bool,
+    /// Path and query of this page, to come back to after switching the view.
+    pub current: String,
+    /// Name of the logged-in staff member on staff pages.
+    pub staff_name: Option<String>,
+}
+
+impl Layout {
+    /// Link that switches the view and returns here.
+    pub fn toggle_href(&self) -> String {
+        let mode = if self.elder { "standard" } else { "elder" };
+        let back: String = form_urlencoded_component(&self.current);
+        format!("/a11y/{mode}?back={back}")
+    }
+}
+
+fn form_urlencoded_component(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// Reads a cookie's value from the request headers.
+pub fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Layout {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let elder = cookie(parts, ELDER_COOKIE) == Some("1");
+        let current = parts
+            .uri
+            .path_and_query()
+            .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned());
+        Ok(Layout {
+            elder,
+            current,
+            staff_name: None,
+        })
+    }
+}

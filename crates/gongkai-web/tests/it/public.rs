@@ -1,0 +1,216 @@
+use axum::http::{StatusCode, header};
+
+use crate::site;
+
+#[tokio::test]
+async fn home_shows_the_disclosure_column_and_the_organizations() {
+    let s = site().await;
+    let p = s.get("/").await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert_eq!(p.text("h1"), "政府信息公开");
+    assert_eq!(p.attrs("html", "lang"), ["zh-CN"]);
+    let orgs = p.texts(".org-tree a");
+    assert!(
+        orgs.contains(&"福州市鼓楼区华大街道办事处".to_owned()),
+        "{orgs:?}"
+    );
+    let cards = p.texts(".column-cards .card-title");
+    assert_eq!(
+        cards,
+        [
+            "政府信息公开指南",
+            "政府信息公开制度",
+            "法定主动公开内容",
+            "政府信息公开年度报告",
+            "依申请公开"
+        ]
+    );
+    assert_eq!(p.texts("#latest-title + table tbody tr").len(), 10);
+    assert!(!p.body.contains("尚未发布的草稿标题"));
+    assert!(!p.body.contains("已经撤回的通告标题"));
+}
+
+#[tokio::test]
+async fn the_document_page_shows_the_full_metadata_block() {
+    let s = site().await;
+    let list = s.get("/org/FZ00101/").await;
+    let href = list
+        .attrs(".doc-title a", "href")
+        .into_iter()
+        .next()
+        .unwrap();
+    let p = s.get(&href).await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert_eq!(p.text("dd.index-number"), "FZ00101-0201-2021-00001");
+    assert_eq!(p.text("dd.topic"), "综合政务\\政务公开");
+    assert_eq!(p.text("dd.issuer"), "福州市人民政府办公厅");
+    assert_eq!(p.text("dd.written-date"), "2021-06-04");
+    assert_eq!(
+        p.text("dd.title"),
+        "福州市人民政府办公厅关于印发2021年全市政务公开工作要点的通知"
+    );
+    assert_eq!(p.text("dd.doc-number"), "榕政办〔2021〕53号");
+    assert_eq!(p.text("dd.published-date"), "2021-06-09");
+    assert_eq!(p.text("dd.validity"), "有效");
+    assert_eq!(
+        p.text("h1#doc-title"),
+        "福州市人民政府办公厅关于印发2021年全市政务公开工作要点的通知"
+    );
+    assert!(p.text(".doc-body").contains("请认真贯彻落实"));
+    let id = href.trim_start_matches("/doc/");
+    assert_eq!(p.attrs(".qr img", "src"), [format!("/doc/{id}/qr.svg")]);
+    assert_eq!(
+        p.attrs(".tool-links a", "href")[0],
+        format!("/doc/{id}/print")
+    );
+
+    let print = s.get(&format!("/doc/{id}/print")).await;
+    assert_eq!(print.status, StatusCode::OK);
+    assert_eq!(print.text("dd.doc-number"), "榕政办〔2021〕53号");
+    assert!(
+        print
+            .text(".print-footer")
+            .contains(&format!("http://gongkai.test/doc/{id}"))
+    );
+
+    let qr = s.get(&format!("/doc/{id}/qr.svg")).await;
+    assert_eq!(qr.status, StatusCode::OK);
+    assert_eq!(qr.headers[header::CONTENT_TYPE], "image/svg+xml");
+    assert!(qr.body.contains("<svg"));
+}
+
+#[tokio::test]
+async fn drafts_and_withdrawn_records_are_not_public() {
+    let s = site().await;
+    let draft = s.get(&format!("/doc/{}", s.draft)).await;
+    assert_eq!(draft.status, StatusCode::NOT_FOUND);
+    assert!(!draft.body.contains("尚未发布的草稿标题"));
+    assert_eq!(
+        s.get(&format!("/doc/{}/print", s.draft)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        s.get(&format!("/doc/{}/qr.svg", s.draft)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let gone = s.get(&format!("/doc/{}", s.withdrawn)).await;
+    assert_eq!(gone.status, StatusCode::GONE);
+    assert_eq!(gone.text("h1"), "该信息已撤回");
+    assert!(!gone.body.contains("已经撤回的通告标题"));
+    for uri in [
+        "/list",
+        "/list?page=3",
+        "/org/GL00101/",
+        "/",
+        "/list?year=2026",
+    ] {
+        let p = s.get(uri).await;
+        assert!(!p.body.contains("尚未发布的草稿标题"), "{uri}");
+        assert!(!p.body.contains("已经撤回的通告标题"), "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn lists_filter_and_paginate() {
+    let s = site().await;
+    let p = s.get("/list").await;
+    assert_eq!(p.text(".result-count strong"), "45");
+    assert_eq!(p.texts("tbody tr.doc-row").len(), 20);
+    assert_eq!(p.text(".pagination [aria-current=page]"), "1");
+    let next = p.attrs(".pagination a[rel=next]", "href");
+    assert_eq!(next, ["/list?page=2"]);
+    let p3 = s.get("/list?page=3").await;
+    assert_eq!(p3.texts("tbody tr.doc-row").len(), 5);
+    assert!(p3.attrs(".pagination a[rel=next]", "href").is_empty());
+
+    let repealed = s.get("/list?validity=repealed").await;
+    assert_eq!(repealed.texts(".doc-title > a"), ["鼓楼区已废止的管理办法"]);
+    assert_eq!(
+        repealed.texts("select#f-validity option[selected]"),
+        ["废止"]
+    );
+
+    let topic = s.get("/list?topic=%E5%9F%8E%E4%B9%A1%E5%BB%BA%E8%AE%BE%E3%80%81%E7%8E%AF%E5%A2%83%E4%BF%9D%E6%8A%A4").await;
+    assert_eq!(topic.text(".result-count strong"), "15");
+    let year = s.get("/list?year=2019").await;
+    assert_eq!(year.text(".result-count strong"), "7");
+    let kind = s.get("/list?kind=normative_document").await;
+    assert_eq!(kind.text(".result-count strong"), "1");
+    let column = s.get("/list?column=%E6%B3%95%E5%AE%9A%E4%B8%BB%E5%8A%A8%E5%85%AC%E5%BC%80%E5%86%85%E5%AE%B9%2F%E8%B4%A2%E6%94%BF%E9%A2%84%E5%86%B3%E7%AE%97").await;
+    assert_eq!(column.text(".result-count strong"), "11");
+    // An organization includes the units below it in the aggregated list.
+    let district = s.get("/list?org=GL00101").await;
+    assert_eq!(district.text(".result-count strong"), "44");
+    let org_page = s.get("/org/GL00101/").await;
+    assert_eq!(org_page.text("h1"), "福州市鼓楼区人民政府办公室");
+    assert_eq!(org_page.text(".result-count strong"), "23");
+    let combined = s.get("/org/GL01007/?year=2020&page=1").await;
+    assert_eq!(combined.status, StatusCode::OK);
+    assert!(
+        combined
+            .texts(".side-nav a")
+            .contains(&"财政预决算".to_owned())
+    );
+}
+
+#[tokio::test]
+async fn bad_filters_get_a_chinese_400_and_unknown_pages_a_404() {
+    let s = site().await;
+    for (uri, field) in [
+        ("/list?year=abc", "年份"),
+        ("/list?topic=%E4%B8%8D%E5%AD%98%E5%9C%A8", "主题分类"),
+        ("/list?kind=xyz", "公文种类"),
+        ("/list?validity=maybe", "有效性"),
+        ("/list?column=%E9%9A%8F%E4%BE%BF", "栏目"),
+        ("/list?org=NOPE", "机构"),
+    ] {
+        let p = s.get(uri).await;
+        assert_eq!(p.status, StatusCode::BAD_REQUEST, "{uri}");
+        assert!(
+            p.text(".error-page h1 + p").contains(field),
+            "{uri}: {}",
+            p.body
+        );
+    }
+    let p = s.get("/list?page=0").await;
+    assert_eq!(p.status, StatusCode::BAD_REQUEST);
+    assert!(p.body.contains("页码"));
+    for uri in [
+        "/nope",
+        "/doc/abc",
+        "/doc/999999",
+        "/org/NOPE/",
+        "/doc/1/files/999",
+        "/doc/-1",
+    ] {
+        let p = s.get(uri).await;
+        assert_eq!(p.status, StatusCode::NOT_FOUND, "{uri}");
+        assert_eq!(p.text("h1"), "页面不存在", "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn the_elder_view_is_a_link_and_a_cookie() {
+    let s = site().await;
+    let p = s.get("/list?year=2020").await;
+    let link = p
+        .attrs(".a11y-switch a", "href")
+        .into_iter()
+        .next()
+        .unwrap();
+    assert_eq!(link, "/a11y/elder?back=/list%3Fyear%3D2020");
+    let r = s.get(&link).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.headers[header::LOCATION], "/list?year=2020");
+    assert!(
+        r.headers[header::SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .starts_with("gk_elder=1")
+    );
+    let elder = s.get_with_cookie("/list?year=2020", "gk_elder=1").await;
+    assert_eq!(elder.attrs("body", "class"), ["elder"]);
+    assert_eq!(elder.text(".a11y-switch a"), "标准版");
+    let evil = s.get("/a11y/elder?back=//evil.example/").await;
+    assert_eq!(evil.headers[header::LOCATION], "/");
+}

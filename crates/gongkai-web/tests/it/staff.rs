@@ -1,0 +1,113 @@
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use gongkai_app::auth::create_user;
+use gongkai_domain::Role;
+
+use crate::site;
+
+fn login_request(user: &str, password: &str) -> Request<Body> {
+    Request::post("/staff/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "same-origin")
+        .body(Body::from(format!("username={user}&password={password}")))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn staff_pages_need_a_login_and_public_pages_never_do() {
+    let s = site().await;
+    let p = s.get("/staff/").await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    assert_eq!(p.headers[header::LOCATION], "/staff/login");
+    let login = s.get("/staff/login").await;
+    assert_eq!(login.status, StatusCode::OK);
+    assert_eq!(login.attrs("input#username", "autocomplete"), ["username"]);
+    assert_eq!(s.get("/").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn logging_in_shows_the_desk_and_logging_out_ends_it() {
+    let s = site().await;
+    create_user(
+        &s.app,
+        "clerk",
+        "林经办",
+        "correct-horse",
+        &[("GL00101", Role::Clerk)],
+    )
+    .await
+    .unwrap();
+    let bad = s.request(login_request("clerk", "wrong")).await;
+    assert_eq!(bad.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(bad.text(".form-error"), "用户名或密码错误");
+    assert_eq!(bad.attrs("input#username", "value"), ["clerk"]);
+
+    let ok = s.request(login_request("clerk", "correct-horse")).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    let cookie = ok.headers[header::SET_COOKIE].to_str().unwrap().to_owned();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    let pair = cookie.split(';').next().unwrap().to_owned();
+    let desk = s.get_with_cookie("/staff/", &pair).await;
+    assert_eq!(desk.status, StatusCode::OK);
+    assert_eq!(desk.text("h1"), "工作台");
+    assert!(
+        desk.texts(".simple-table td")
+            .contains(&"经办人".to_owned())
+    );
+    assert!(
+        desk.body.contains("尚未发布的草稿标题"),
+        "a clerk sees the drafts of the unit"
+    );
+
+    let out = s
+        .request(
+            Request::post("/staff/logout")
+                .header(header::COOKIE, &pair)
+                .header("sec-fetch-site", "same-origin")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        s.get_with_cookie("/staff/", &pair).await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn a_cross_site_post_is_refused() {
+    let s = site().await;
+    let mut req = login_request("clerk", "x");
+    req.headers_mut()
+        .insert("sec-fetch-site", "cross-site".parse().unwrap());
+    let p = s.request(req).await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_fifth_bad_password_locks_the_account() {
+    let s = site().await;
+    create_user(
+        &s.app,
+        "clerk",
+        "林经办",
+        "correct-horse",
+        &[("GL00101", Role::Clerk)],
+    )
+    .await
+    .unwrap();
+    for _ in 0..4 {
+        assert_eq!(
+            s.request(login_request("clerk", "wrong")).await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let locked = s.request(login_request("clerk", "wrong")).await;
+    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(locked.text(".form-error").contains("锁定"));
+    let _ = &s.t;
+}
