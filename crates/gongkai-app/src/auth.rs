@@ -126,12 +126,12 @@ pub async fn login(app: &App, username: &str, password: &str) -> Result<(Session
     if !user.active {
         return Err(Error::BadCredentials);
     }
-    if let Some(until) = user.locked_until {
-        if until > now {
-            return Err(Error::Locked {
-                minutes: minutes_left(until, now),
-            });
-        }
+    if let Some(until) = user.locked_until
+        && until > now
+    {
+        return Err(Error::Locked {
+            minutes: minutes_left(until, now),
+        });
     }
     if !verify_password(password, &user.password_hash).await? {
         let s = app.settings();

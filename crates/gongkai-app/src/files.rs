@@ -72,17 +72,15 @@ pub async fn attach(
     if documents::by_id(&mut tx, document_id).await?.is_none() {
         return Err(Error::NotFound("文件"));
     }
-    let row = attachments::insert(
-        &mut tx,
+    let new = attachments::NewAttachment {
         document_id,
-        &file_name,
-        kind.media_type(),
-        size,
-        &sha,
-        &text,
-        app.now(),
-    )
-    .await?;
+        file_name: &file_name,
+        media_type: kind.media_type(),
+        byte_size: size,
+        sha256: &sha,
+        text: &text,
+    };
+    let row = attachments::insert(&mut tx, &new, app.now()).await?;
     tx.commit().await?;
     Ok(row)
 }

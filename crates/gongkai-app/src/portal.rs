@@ -61,14 +61,11 @@ pub enum Scope<'a> {
 pub async fn list(app: &App, tree: &OrgTree, scope: Scope<'_>, q: &ListQuery) -> Result<ListPage> {
     let org_ids = match scope {
         Scope::Org(o) => Some(vec![o.id]),
-        Scope::All => match &q.org {
-            Some(code) => Some(
-                tree.by_code(code)
-                    .map(|o| tree.subtree_ids(o.id))
-                    .unwrap_or_default(),
-            ),
-            None => None,
-        },
+        Scope::All => q.org.as_ref().map(|code| {
+            tree.by_code(code)
+                .map(|o| tree.subtree_ids(o.id))
+                .unwrap_or_default()
+        }),
     };
     let mut filter = Filter {
         statuses: vec![DocStatus::Published.code()],

@@ -28,15 +28,27 @@ pub struct Attachment {
 
 const COLUMNS: &str = "id, document_id, position, file_name, media_type, byte_size, sha256, text";
 
+/// An attachment to insert.
+#[derive(Clone, Debug)]
+pub struct NewAttachment<'a> {
+    /// Owning record.
+    pub document_id: i64,
+    /// File name as uploaded.
+    pub file_name: &'a str,
+    /// MIME type.
+    pub media_type: &'a str,
+    /// Size in bytes.
+    pub byte_size: i64,
+    /// Hex SHA-256.
+    pub sha256: &'a str,
+    /// Extracted text.
+    pub text: &'a str,
+}
+
 /// Inserts an attachment at the end of the record's list.
 pub async fn insert(
     h: &mut impl Handle,
-    document_id: i64,
-    file_name: &str,
-    media_type: &str,
-    byte_size: i64,
-    sha256: &str,
-    text: &str,
+    new: &NewAttachment<'_>,
     now: OffsetDateTime,
 ) -> Result<Attachment> {
     let sql = format!(
@@ -46,12 +58,12 @@ pub async fn insert(
     );
     let now = crate::truncate(now);
     Ok(dispatch!(h, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(document_id)
-        .bind(file_name)
-        .bind(media_type)
-        .bind(byte_size)
-        .bind(sha256)
-        .bind(text)
+        .bind(new.document_id)
+        .bind(new.file_name)
+        .bind(new.media_type)
+        .bind(new.byte_size)
+        .bind(new.sha256)
+        .bind(new.text)
         .bind(now)
         .fetch_one(c)
         .await?))

@@ -67,12 +67,12 @@ pub enum StoreError {
 
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
-        if let sqlx::Error::Database(db) = &e {
-            if db.is_unique_violation() || db.is_foreign_key_violation() {
-                return StoreError::Conflict {
-                    constraint: db.constraint().unwrap_or_default().to_owned(),
-                };
-            }
+        if let sqlx::Error::Database(db) = &e
+            && (db.is_unique_violation() || db.is_foreign_key_violation())
+        {
+            return StoreError::Conflict {
+                constraint: db.constraint().unwrap_or_default().to_owned(),
+            };
         }
         StoreError::Database(e)
     }
@@ -251,8 +251,8 @@ pub trait Handle: Send {
 impl Handle for Tx {
     fn raw(&mut self) -> Raw<'_> {
         match self {
-            Tx::Sqlite(t) => Raw::Sqlite(&mut **t),
-            Tx::Pg(t) => Raw::Pg(&mut **t),
+            Tx::Sqlite(t) => Raw::Sqlite(t),
+            Tx::Pg(t) => Raw::Pg(t),
         }
     }
 }
@@ -260,8 +260,8 @@ impl Handle for Tx {
 impl Handle for Conn {
     fn raw(&mut self) -> Raw<'_> {
         match self {
-            Conn::Sqlite(c) => Raw::Sqlite(&mut **c),
-            Conn::Pg(c) => Raw::Pg(&mut **c),
+            Conn::Sqlite(c) => Raw::Sqlite(c),
+            Conn::Pg(c) => Raw::Pg(c),
         }
     }
 }

@@ -172,13 +172,11 @@ pub async fn session_user(
     token_hash: &str,
     now: OffsetDateTime,
 ) -> Result<Option<User>> {
-    let sql = format!(
-        "SELECT u.id, u.username, u.display_name, u.password_hash, u.failed_logins, u.locked_until, u.active \
+    let sql = "SELECT u.id, u.username, u.display_name, u.password_hash, u.failed_logins, u.locked_until, u.active \
          FROM sessions s JOIN users u ON u.id = s.user_id \
-         WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active"
-    );
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active";
     let now = crate::truncate(now);
-    Ok(dispatch!(h, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+    Ok(dispatch!(h, c => sqlx::query_as(sql)
         .bind(token_hash)
         .bind(now)
         .fetch_optional(c)

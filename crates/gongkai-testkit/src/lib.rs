@@ -31,11 +31,11 @@ impl TestDb {
     /// Drops the PostgreSQL schema of this test.
     pub async fn cleanup(self) {
         self.db.close().await;
-        if let Some((url, schema)) = &self.schema {
-            if let Ok(mut c) = PgConnection::connect(url).await {
-                let sql = format!("DROP SCHEMA IF EXISTS {schema} CASCADE");
-                let _ = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut c).await;
-            }
+        if let Some((url, schema)) = &self.schema
+            && let Ok(mut c) = PgConnection::connect(url).await
+        {
+            let sql = format!("DROP SCHEMA IF EXISTS {schema} CASCADE");
+            let _ = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut c).await;
         }
     }
 }

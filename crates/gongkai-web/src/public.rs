@@ -198,10 +198,10 @@ impl Params {
                 })?,
             None => 1,
         };
-        if let Some(o) = blank_none(&self.org) {
-            if gongkai_domain::OrgCode::parse(o).is_err() {
-                return Err(bad("机构", o));
-            }
+        if let Some(o) = blank_none(&self.org)
+            && gongkai_domain::OrgCode::parse(o).is_err()
+        {
+            return Err(bad("机构", o));
         }
         Ok(ListQuery {
             org: blank_none(&self.org).map(str::to_owned),
@@ -342,12 +342,12 @@ async fn build_list(
     };
     if org.is_some() {
         q.org = None;
-    } else if let Some(code) = &q.org {
-        if tree.by_code(code).is_none() {
-            return Ok(Err(ErrorPage::bad_request(&format!(
-                "筛选条件“机构”的值“{code}”无效，请从列表中选择。"
-            ))));
-        }
+    } else if let Some(code) = &q.org
+        && tree.by_code(code).is_none()
+    {
+        return Ok(Err(ErrorPage::bad_request(&format!(
+            "筛选条件“机构”的值“{code}”无效，请从列表中选择。"
+        ))));
     }
     let scope = org.map_or(Scope::All, Scope::Org);
     let result = portal::list(app, &tree, scope, &q).await?;

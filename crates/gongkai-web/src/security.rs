@@ -22,7 +22,7 @@ pub async fn same_origin_writes(req: Request, next: Next) -> Response {
                 let origin = origin.to_str().unwrap_or_default();
                 let host = host.to_str().unwrap_or_default();
                 let origin_host = origin.split("://").nth(1).unwrap_or(origin);
-                origin != "null" && origin_host != host || origin == "null"
+                origin == "null" || origin_host != host
             }
             _ => false,
         },

@@ -131,10 +131,10 @@ pub async fn login(
 
 /// `POST /staff/logout`.
 pub async fn logout(State(s): State<AppState>, parts: Parts2) -> Response {
-    if let Some(token) = parts.0 {
-        if let Err(e) = auth::logout(s.app(), &token).await {
-            return WebError(e).into_response();
-        }
+    if let Some(token) = parts.0
+        && let Err(e) = auth::logout(s.app(), &token).await
+    {
+        return WebError(e).into_response();
     }
     let mut r = Redirect::to("/staff/login").into_response();
     r.headers_mut().insert(

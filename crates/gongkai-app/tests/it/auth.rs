@@ -18,7 +18,7 @@ fn the_fifth_failure_locks_for_fifteen_minutes() {
         assert_eq!(f, failed, "{why}");
         assert_eq!(
             lock,
-            locked.then(|| datetime!(2026-11-28 10:15 UTC)),
+            locked.then_some(datetime!(2026-11-28 10:15 UTC)),
             "{why}"
         );
     }
