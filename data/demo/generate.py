@@ -2843,6 +2843,12 @@ def write_readme(orgs, seeds, local, gov, laws, cstats, corg, n_messy, sizes):
         "",
         corpus_provenance(),
         "",
+        "## apply.jsonl",
+        "",
+        "Two 政府信息公开申请指南 (application guides, column `依申请公开/申请指南`) of FZ00101 and",
+        "GL00101, written from 条例 Art. 27–45 with fictional addresses and landlines, so that the",
+        "依申请公开 column of the demo is not empty. Written by `apply.py`; imported after the corpus.",
+        "",
     ]
     return "\n".join(lines)
 

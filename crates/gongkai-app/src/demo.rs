@@ -22,6 +22,7 @@ const CORPUS_ORGS: &str = include_str!("../../../data/demo/corpus-orgs.json");
 const LOCAL: &str = include_str!("../../../data/demo/local.jsonl");
 const SEEDS: &str = include_str!("../../../data/demo/seeds.jsonl");
 const CORPUS: &str = include_str!("../../../data/demo/corpus.jsonl");
+const APPLY: &str = include_str!("../../../data/demo/apply.jsonl");
 
 /// Progress of the demo seeding.
 #[derive(Clone, Copy, Debug)]
@@ -153,6 +154,7 @@ pub async fn seed(app: &App, mut progress: impl FnMut(DemoProgress)) -> Result<D
         ("导入本地文件", LOCAL),
         ("导入源文件", SEEDS),
         ("导入法规文件", CORPUS),
+        ("导入申请指南", APPLY),
     ] {
         let total = data.len() as u64;
         let report = import_documents(app, Cursor::new(data), ImportOptions::default(), |bytes| {
