@@ -14,16 +14,19 @@
 //! decompressed stream at 256 MiB and object nesting at 100. Both parsers run
 //! inside `catch_unwind`; a caught panic still reaches the panic hook (stderr).
 //!
-//! Limits, measured with docx-rs 0.4.22: its reader recurses per nested table
-//! and overflows a 2 MiB thread stack (tokio's `spawn_blocking` default) at
-//! 60 nested tables in debug builds, 200 in release, which aborts the process;
-//! and it reads a part to its end whatever size the ZIP header declares, so a
-//! 1 MB file declaring 1000 bytes inflated to 1 GiB. Only the declared sizes
-//! are checked here (`check_zip_sizes`); neither parser bounds its running
-//! time, so callers run [`extract_text`] in `spawn_blocking` under a timeout.
+//! Limits: docx-rs 0.4.22 overflows the stack on deeply nested elements
+//! (which aborts the process), inflates parts without bound, panics on
+//! corrupt deflate data and can wait forever on XML cut short, so it never
+//! sees the upload itself: `docx_package::sanitize` hands it a rebuilt
+//! package of the XML parts only, each inflated under a size cap and checked
+//! for nesting depth and well-formedness first. The declared sizes in the
+//! upload's ZIP headers are checked as well (`check_zip_sizes`). Neither
+//! parser bounds its running time on large input, so callers run
+//! [`extract_text`] in `spawn_blocking` under a timeout.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use crate::docx_package::{self, Limits};
 use docx_rs::{
     DocumentChild, Docx, HeaderChild, InsertChild, MoveToChild, Paragraph, ParagraphChild,
     ReaderError, Run, RunChild, StructuredDataTag, StructuredDataTagChild, Table, TableCellContent,
@@ -197,9 +200,10 @@ fn plain_text(bytes: &[u8]) -> Result<String, ExtractError> {
 
 fn docx_text(bytes: &[u8]) -> Result<String, ExtractError> {
     check_zip_sizes(bytes)?;
-    // docx-rs 0.4.22 unwraps every part read (`read_zip.rs`): a corrupt
-    // deflate stream panics instead of failing.
-    let docx = match catch_unwind(AssertUnwindSafe(|| docx_rs::read_docx(bytes))) {
+    let package = docx_package::sanitize(bytes, Limits::DOCX)?;
+    // The package's parts are sound, but docx-rs still unwraps values in
+    // them (a `w:jc` without attributes, an unknown enum value).
+    let docx = match catch_unwind(AssertUnwindSafe(|| docx_rs::read_docx(&package))) {
         Ok(Ok(docx)) => docx,
         Ok(Err(error)) => {
             return Err(ExtractError::Docx {
@@ -246,9 +250,10 @@ fn pdf_text(bytes: &[u8]) -> Result<String, ExtractError> {
 }
 
 /// Largest uncompressed size a DOCX part may declare, and the largest total.
-/// docx-rs reserves each part's declared size up front; a failed allocation
-/// aborts the process, which `catch_unwind` cannot stop, so a few hundred
-/// bytes declaring a 1 TB part would take the server down.
+/// docx-rs reserves each part's declared size up front, and a failed
+/// allocation aborts the process; it now reads only the rebuilt package, whose
+/// sizes are true, so this check is a cheap first line that refuses a package
+/// lying about its sizes before anything is inflated.
 const MAX_ZIP_ENTRY_BYTES: u64 = 256 * 1024 * 1024;
 const MAX_ZIP_TOTAL_BYTES: u64 = 1024 * 1024 * 1024;
 
@@ -317,7 +322,11 @@ const PARSER_PANICKED: &str = "解析器内部错误，文件可能已损坏，�
 
 fn docx_reason(error: &ReaderError) -> String {
     match error {
-        ReaderError::ZipError(_) => "不是有效的 ZIP 压缩包，文件可能已损坏或不完整".to_owned(),
+        // The rebuilt package is a valid ZIP: a ZIP error is a missing part.
+        ReaderError::ZipError(_) => {
+            "缺少必需的部件（[Content_Types].xml、_rels/.rels 或正文），不是有效的 Word 文档"
+                .to_owned()
+        }
         ReaderError::DocumentNotFoundError => "缺少正文部分 word/document.xml".to_owned(),
         other => format!("文件结构无法解析（{other}）"),
     }

@@ -6,6 +6,7 @@
 //! plain text ([`extract_text`]), and recognising what kind of file it is
 //! ([`FileKind`]).
 
+mod docx_package;
 pub mod extract;
 
 pub use extract::{ExtractError, FileKind, MAX_PDF_PAGES, extract_text, media_type_for};

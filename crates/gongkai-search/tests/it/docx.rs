@@ -73,36 +73,49 @@ fn a_docx_is_recognised_by_content_whatever_its_name() {
 
 /// A minimal DOCX with `body` as Word writes it, not as docx-rs does
 /// (DEPENDENCIES.md pitfall 8 was seen on Word's files).
-fn word_style_docx(body: &str) -> Vec<u8> {
-    let parts = [
-        (
-            "[Content_Types].xml",
-            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#.to_owned(),
-        ),
-        (
-            "_rels/.rels",
-            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#.to_owned(),
-        ),
-        (
-            "word/_rels/document.xml.rels",
-            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>"#.to_owned(),
-        ),
-        (
-            "word/document.xml",
-            format!(
-                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+pub fn word_style_docx(body: &str) -> Vec<u8> {
+    word_package(&format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}<w:sectPr/></w:body></w:document>"#
-            ),
-        ),
-    ];
+    ))
+}
+
+/// The parts every DOCX needs besides its main document.
+pub const PACKAGE_PARTS: [(&str, &str); 3] = [
+    (
+        "[Content_Types].xml",
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#,
+    ),
+    (
+        "_rels/.rels",
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#,
+    ),
+    (
+        "word/_rels/document.xml.rels",
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>"#,
+    ),
+];
+
+/// A DOCX whose `word/document.xml` is `document`, byte for byte.
+pub fn word_package(document: &str) -> Vec<u8> {
+    let mut parts: Vec<(&str, &[u8])> = PACKAGE_PARTS
+        .iter()
+        .map(|(name, content)| (*name, content.as_bytes()))
+        .collect();
+    parts.push(("word/document.xml", document.as_bytes()));
+    zip_of(&parts)
+}
+
+/// A deflated ZIP of `parts`, in order.
+pub fn zip_of(parts: &[(&str, &[u8])]) -> Vec<u8> {
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     for (name, content) in parts {
-        zip.start_file(name, zip::write::SimpleFileOptions::default())
+        zip.start_file(*name, zip::write::SimpleFileOptions::default())
             .unwrap();
-        zip.write_all(content.as_bytes()).unwrap();
+        zip.write_all(content).unwrap();
     }
     zip.finish().unwrap().into_inner()
 }

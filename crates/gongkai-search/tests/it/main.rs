@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod docx;
+mod hostile_docx;
 mod never_panics;
 mod pdf;
 mod plain;
