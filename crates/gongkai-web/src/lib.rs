@@ -75,6 +75,10 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .route("/staff/", get(staff::home))
         .route("/staff/login", get(staff::login_form).post(staff::login))
         .route("/staff/logout", post(staff::logout))
+        .route(
+            "/staff/password",
+            get(staff::password_form).post(staff::change_password),
+        )
         .fallback(public::not_found)
         .layer(axum::middleware::from_fn(security::same_origin_writes))
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -211,3 +211,92 @@ pub async fn home(
         published: dash.published.iter().map(Row::from).collect(),
     })
 }
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff/password.html")]
+pub struct PasswordPage {
+    layout: Layout,
+    error: Option<String>,
+    done: bool,
+}
+
+/// `GET /staff/password`.
+pub async fn password_form(mut layout: Layout, LoggedIn(staff): LoggedIn) -> PasswordPage {
+    layout.staff_name = Some(staff.display_name);
+    PasswordPage {
+        layout,
+        error: None,
+        done: false,
+    }
+}
+
+/// The password form.
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    old: String,
+    #[serde(default)]
+    new: String,
+    #[serde(default)]
+    repeat: String,
+}
+
+/// `POST /staff/password`: changes the password and ends every session of the account.
+pub async fn change_password(
+    State(s): State<AppState>,
+    mut layout: Layout,
+    LoggedIn(staff): LoggedIn,
+    form: Result<Form<PasswordForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    layout.staff_name = Some(staff.display_name.clone());
+    let fail = |layout: Layout, status: StatusCode, msg: String| {
+        (
+            status,
+            PasswordPage {
+                layout,
+                error: Some(msg),
+                done: false,
+            },
+        )
+            .into_response()
+    };
+    let Ok(Form(form)) = form else {
+        return fail(
+            layout,
+            StatusCode::BAD_REQUEST,
+            "表单内容不完整，请重新填写。".into(),
+        );
+    };
+    if form.new != form.repeat {
+        return fail(
+            layout,
+            StatusCode::BAD_REQUEST,
+            "两次输入的新密码不一致。".into(),
+        );
+    }
+    match auth::change_password(s.app(), &staff, &form.old, &form.new).await {
+        Ok(()) => {
+            let mut r = (
+                StatusCode::OK,
+                PasswordPage {
+                    layout,
+                    error: None,
+                    done: true,
+                },
+            )
+                .into_response();
+            r.headers_mut().insert(
+                header::SET_COOKIE,
+                HeaderValue::from_static("gk_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"),
+            );
+            r
+        }
+        Err(gongkai_app::Error::BadCredentials) => {
+            fail(layout, StatusCode::BAD_REQUEST, "当前密码不正确。".into())
+        }
+        Err(e @ gongkai_app::Error::Invalid(_)) => {
+            fail(layout, StatusCode::BAD_REQUEST, e.to_string())
+        }
+        Err(e) => WebError(e).into_response(),
+    }
+}

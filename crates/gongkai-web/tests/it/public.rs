@@ -214,3 +214,49 @@ async fn the_elder_view_is_a_link_and_a_cookie() {
     let evil = s.get("/a11y/elder?back=//evil.example/").await;
     assert_eq!(evil.headers[header::LOCATION], "/");
 }
+
+#[tokio::test]
+async fn attachments_are_listed_and_downloaded_only_for_published_records() {
+    let s = site().await;
+    let list = s.get("/org/FZ00101/").await;
+    let href = list
+        .attrs(".doc-title a", "href")
+        .into_iter()
+        .next()
+        .unwrap();
+    let id: i64 = href.trim_start_matches("/doc/").parse().unwrap();
+    gongkai_app::files::attach(
+        &s.app,
+        id,
+        "任务分解表.txt",
+        "一、加强政策解读\n".as_bytes().to_vec(),
+    )
+    .await
+    .unwrap();
+    gongkai_app::files::attach(&s.app, s.draft, "草稿附件.txt", b"secret".to_vec())
+        .await
+        .unwrap();
+    let page = s.get(&href).await;
+    assert_eq!(page.texts(".attachments li a"), ["任务分解表.txt"]);
+    let link = page
+        .attrs(".attachments li a", "href")
+        .into_iter()
+        .next()
+        .unwrap();
+    let file = s.get(&link).await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert_eq!(file.body, "一、加强政策解读\n");
+    assert_eq!(
+        file.headers[header::CONTENT_TYPE],
+        "text/plain; charset=utf-8"
+    );
+    let disposition = file.headers[header::CONTENT_DISPOSITION].to_str().unwrap();
+    assert!(disposition.contains("UTF-8''%E4%BB%BB"), "{disposition}");
+    // The draft's attachment is as invisible as the draft; ids of other records do not mix.
+    let draft_file = s.get(&format!("/doc/{}/files/2", s.draft)).await;
+    assert_eq!(draft_file.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        s.get(&format!("/doc/{id}/files/2")).await.status,
+        StatusCode::NOT_FOUND
+    );
+}

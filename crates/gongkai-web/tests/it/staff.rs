@@ -111,3 +111,65 @@ async fn the_fifth_bad_password_locks_the_account() {
     assert!(locked.text(".form-error").contains("锁定"));
     let _ = &s.t;
 }
+
+#[tokio::test]
+async fn a_password_change_needs_the_current_one_and_logs_out() {
+    let s = site().await;
+    create_user(
+        &s.app,
+        "clerk",
+        "林经办",
+        "correct-horse",
+        &[("GL00101", Role::Clerk)],
+    )
+    .await
+    .unwrap();
+    let ok = s.request(login_request("clerk", "correct-horse")).await;
+    let pair = ok.headers[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let post = |body: &'static str| {
+        Request::post("/staff/password")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, &pair)
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let wrong = s
+        .request(post("old=nope&new=new-password-1&repeat=new-password-1"))
+        .await;
+    assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+    assert_eq!(wrong.text(".form-error"), "当前密码不正确。");
+    let mismatch = s
+        .request(post(
+            "old=correct-horse&new=new-password-1&repeat=other-password",
+        ))
+        .await;
+    assert_eq!(mismatch.text(".form-error"), "两次输入的新密码不一致。");
+    let short = s
+        .request(post("old=correct-horse&new=short&repeat=short"))
+        .await;
+    assert!(short.text(".form-error").contains("8 个字符"));
+    let done = s
+        .request(post(
+            "old=correct-horse&new=new-password-1&repeat=new-password-1",
+        ))
+        .await;
+    assert_eq!(done.status, StatusCode::OK);
+    assert!(done.text(".form-ok").contains("密码已修改"));
+    assert_eq!(
+        s.get_with_cookie("/staff/", &pair).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        s.request(login_request("clerk", "new-password-1"))
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+}
