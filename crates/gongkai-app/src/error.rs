@@ -29,6 +29,9 @@ pub enum Error {
     /// Something that exists already.
     #[error("{0}")]
     Conflict(String),
+    /// The database cannot be reached.
+    #[error("无法连接数据库：{0}")]
+    Unavailable(String),
     /// A failure the user cannot fix; logged with context, shown as a plain 500.
     #[error("internal error: {0}")]
     Internal(String),
@@ -52,6 +55,7 @@ impl From<StoreError> for Error {
             StoreError::Conflict { constraint } => {
                 Error::Conflict(format!("与已有记录冲突（{constraint}）"))
             }
+            e if e.is_unavailable() => Error::Unavailable(e.to_string()),
             other => Error::Internal(other.to_string()),
         }
     }

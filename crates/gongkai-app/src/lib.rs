@@ -88,6 +88,20 @@ impl App {
         &self.data_dir
     }
 
+    /// The database's name for messages: `sqlite` or `postgres`.
+    pub fn backend_name(&self) -> &'static str {
+        self.db.backend().name()
+    }
+
+    /// Number of migrations shipped for this database (all applied once `open` returned).
+    pub fn migrations_applied(&self) -> usize {
+        let (sqlite, postgres) = Db::migration_versions();
+        match self.db.backend() {
+            gongkai_store::Backend::Sqlite => sqlite.len(),
+            gongkai_store::Backend::Postgres => postgres.len(),
+        }
+    }
+
     /// The settings.
     pub fn settings(&self) -> &Settings {
         &self.settings

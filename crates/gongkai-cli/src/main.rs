@@ -1,1 +1,254 @@
-fn main() {}
+//! `gongkai`: the single binary of the platform (SPEC "Command line", C9). It reads the
+//! configuration, opens the application and runs one command; errors print `错误：…` on
+//! stderr and exit with 1.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use gongkai_app::App;
+use gongkai_app::import::ImportOptions;
+
+mod config;
+mod demo;
+mod error;
+mod export;
+mod import;
+mod logging;
+mod progress;
+mod serve;
+mod table;
+
+use config::{Config, Flags, LogFormat};
+use error::user;
+use export::ExportFormat;
+
+/// Gongkai (公开): government information disclosure platform.
+#[derive(Debug, Parser)]
+#[command(
+    name = "gongkai",
+    version,
+    max_term_width = 100,
+    after_help = "Configuration: flags beat environment variables, which beat the file, which beats the defaults.\n\
+                  File keys: data, database, listen, base_url, secure_cookies, log_format,\n\
+                  [auth] lockout_failures, lockout_minutes, session_hours; each also as GONGKAI_<KEY>\n\
+                  (GONGKAI_AUTH__LOCKOUT_FAILURES for [auth])."
+)]
+struct Cli {
+    /// Data directory: database, search index, files [env: GONGKAI_DATA] [default: ./gongkai-data; demo: ./gongkai-demo]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "DIR"
+    )]
+    data: Option<PathBuf>,
+
+    /// Database URL, sqlite:PATH or postgres://… [env: GONGKAI_DATABASE] [default: sqlite:<data>/gongkai.db]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "URL"
+    )]
+    database: Option<String>,
+
+    /// Configuration file (TOML) [env: GONGKAI_CONFIG] [default: <data>/gongkai.toml when it exists]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "FILE"
+    )]
+    config: Option<PathBuf>,
+
+    /// Log format on stderr; the filter is GONGKAI_LOG or RUST_LOG [env: GONGKAI_LOG_FORMAT] [default: text]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_enum,
+        value_name = "FORMAT"
+    )]
+    log_format: Option<LogFormat>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the public portal and the staff pages
+    Serve {
+        /// Address to listen on, IP:PORT [env: GONGKAI_LISTEN] [default: 127.0.0.1:8080]
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<String>,
+    },
+    /// Make a fresh data directory with demo data, print the demo accounts, then serve
+    Demo {
+        /// Port to listen on
+        #[arg(long, default_value_t = 8080, value_name = "N")]
+        port: u16,
+        /// IP address to listen on
+        #[arg(long, default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST), value_name = "H")]
+        listen_host: IpAddr,
+    },
+    /// Create or upgrade the database schema
+    Migrate,
+    /// Import records from a file
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Export records
+    #[command(subcommand)]
+    Export(ExportCommand),
+    /// Work with document numbers (发文字号, 令号)
+    #[command(subcommand)]
+    Docno(DocnoCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum ImportCommand {
+    /// Import disclosure records from JSON Lines; rejected lines are listed on stderr
+    Documents {
+        /// JSON Lines file, one record per line (- reads standard input)
+        #[arg(value_name = "FILE.jsonl")]
+        file: PathBuf,
+        /// Create organizations for unknown codes instead of rejecting their lines
+        #[arg(long)]
+        create_orgs: bool,
+        /// All or nothing: import no record when any line is rejected
+        #[arg(long)]
+        atomic: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ExportCommand {
+    /// Export the published records
+    Documents {
+        /// Output format
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// Write to FILE instead of standard output
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum DocnoCommand {
+    /// Print the canonical form of a 发文字号 or 令号 (words are joined by spaces)
+    Normalize {
+        /// The number as written, e.g. 国办发[2021]12号
+        #[arg(required = true, num_args = 1.., allow_hyphen_values = true, value_name = "TEXT")]
+        text: Vec<String>,
+    },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(code) => code,
+        Err(e) => {
+            error::report(&e);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    // Needs no configuration, so a broken configuration file does not stop it.
+    if let Command::Docno(DocnoCommand::Normalize { text }) = &cli.command {
+        let number =
+            gongkai_domain::docno::normalize(&text.join(" ")).map_err(|e| user(e.to_string()))?;
+        println!("{number}");
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    // The environment is read by `config`, which treats an empty variable as unset (clap's
+    // `env` would refuse it).
+    let flags = Flags {
+        data: cli.data,
+        database: cli.database,
+        config: cli.config,
+        log_format: cli.log_format,
+        listen: match &cli.command {
+            Command::Serve { listen } => listen.clone(),
+            _ => None,
+        },
+    };
+    let (default_data, log_default) = match cli.command {
+        Command::Demo { .. } => (config::DEFAULT_DEMO_DATA, logging::SERVER_DEFAULT),
+        Command::Serve { .. } => (config::DEFAULT_DATA, logging::SERVER_DEFAULT),
+        _ => (config::DEFAULT_DATA, logging::COMMAND_DEFAULT),
+    };
+    let env: HashMap<String, String> = std::env::vars_os()
+        .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+        .collect();
+    let config = config::load(&flags, &env, Path::new(default_data))?;
+    logging::init(config.log_format, log_default);
+    if let Some(file) = &config.config_file {
+        tracing::debug!(config.file = %file.display(), "configuration file read");
+    }
+
+    match cli.command {
+        Command::Serve { .. } => {
+            let app = open(&config).await?;
+            let web = gongkai_web::WebConfig {
+                listen: config.listen,
+                base_url: config.base_url.clone(),
+                secure_cookies: config.secure_cookies,
+            };
+            serve::run(app, web).await?;
+        }
+        Command::Demo { port, listen_host } => demo::run(&config, listen_host, port).await?,
+        Command::Migrate => {
+            let app = open(&config).await?;
+            println!(
+                "数据库已是最新版本（{}，已应用 {} 个迁移）",
+                app.backend_name(),
+                app.migrations_applied()
+            );
+        }
+        Command::Import(ImportCommand::Documents {
+            file,
+            create_orgs,
+            atomic,
+        }) => {
+            let app = open(&config).await?;
+            let options = ImportOptions {
+                create_orgs,
+                atomic,
+            };
+            return import::documents(&app, &file, options).await;
+        }
+        Command::Export(ExportCommand::Documents { format, out }) => {
+            let app = open(&config).await?;
+            export::documents(&app, format, out.as_deref()).await?;
+        }
+        Command::Docno(_) => {}
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Opens (and migrates) the database of the configuration.
+async fn open(config: &Config) -> anyhow::Result<App> {
+    App::open(
+        &config.data,
+        config.database.as_deref(),
+        config.settings.clone(),
+    )
+    .await
+    .with_context(|| {
+        let database = config
+            .database
+            .as_deref()
+            .map(config::redact_url)
+            .unwrap_or_else(|| gongkai_app::default_database_url(&config.data));
+        format!("无法打开数据库 {database}")
+    })
+}

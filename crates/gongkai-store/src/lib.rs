@@ -78,6 +78,21 @@ impl From<sqlx::Error> for StoreError {
     }
 }
 
+impl StoreError {
+    /// Whether the database could not be reached (down, refused, timed out, bad TLS).
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Database(
+                sqlx::Error::Io(_)
+                    | sqlx::Error::PoolTimedOut
+                    | sqlx::Error::Tls(_)
+                    | sqlx::Error::Configuration(_)
+            )
+        )
+    }
+}
+
 /// Result of a store function.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -141,7 +156,7 @@ impl Db {
     pub async fn connect_pg(options: PgConnectOptions) -> Result<Db> {
         let pool = PgPoolOptions::new()
             .max_connections(16)
-            .acquire_timeout(Duration::from_secs(30))
+            .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await?;
         Ok(Db::Pg(pool))

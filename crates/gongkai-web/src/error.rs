@@ -84,6 +84,14 @@ impl IntoResponse for WebError {
             E::Locked { .. } => ErrorPage::new(StatusCode::TOO_MANY_REQUESTS, "账号已锁定", &msg),
             E::Invalid(_) => ErrorPage::bad_request(&msg),
             E::Conflict(_) => ErrorPage::new(StatusCode::CONFLICT, "操作冲突", &msg),
+            E::Unavailable(detail) => {
+                tracing::error!(error = %detail, "database unavailable");
+                ErrorPage::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "服务暂不可用",
+                    "数据库暂时无法连接，请稍后再试。",
+                )
+            }
             E::Internal(detail) => {
                 tracing::error!(error = %detail, "internal error");
                 ErrorPage::new(

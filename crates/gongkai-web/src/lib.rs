@@ -102,9 +102,23 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .with_state(state)
 }
 
+/// Binds the configured address, so a caller can report a taken port before serving.
+pub async fn bind(config: &WebConfig) -> std::io::Result<tokio::net::TcpListener> {
+    tokio::net::TcpListener::bind(config.listen).await
+}
+
 /// Serves until Ctrl-C or SIGTERM.
 pub async fn serve(app: App, config: WebConfig) -> std::io::Result<()> {
-    let listener = tokio::net::TcpListener::bind(config.listen).await?;
+    let listener = bind(&config).await?;
+    serve_on(listener, app, config).await
+}
+
+/// Serves on a bound listener until Ctrl-C or SIGTERM.
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    app: App,
+    config: WebConfig,
+) -> std::io::Result<()> {
     let router = router(app, config);
     axum::serve(listener, router)
         .with_graceful_shutdown(shutdown_signal())

@@ -1,0 +1,67 @@
+//! `gongkai export documents --format jsonl|csv [--out FILE]`: the published records, to
+//! stdout or a file.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+use gongkai_app::App;
+use gongkai_app::export::{Format, export_documents};
+
+use crate::error::{io_reason, user};
+use crate::progress;
+
+/// Export formats on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    // Plain comments: doc comments would make clap list the values on lines of their own.
+    // JSON Lines, one record per line, in the import format.
+    Jsonl,
+    // CSV with a header row (UTF-8 with BOM).
+    Csv,
+}
+
+impl From<ExportFormat> for Format {
+    fn from(f: ExportFormat) -> Format {
+        match f {
+            ExportFormat::Jsonl => Format::Jsonl,
+            ExportFormat::Csv => Format::Csv,
+        }
+    }
+}
+
+/// Writes the records; with `out`, says how many on stdout.
+pub async fn documents(app: &App, format: ExportFormat, out: Option<&Path>) -> anyhow::Result<()> {
+    let bar = progress::counter("导出");
+    let result = match out {
+        Some(path) => {
+            let file = File::create(path).map_err(|e| {
+                user(format!(
+                    "无法创建文件 {}：{}",
+                    path.display(),
+                    io_reason(&e)
+                ))
+            })?;
+            let mut w = BufWriter::new(file);
+            let n = export_documents(app, &mut w, format.into(), |n| bar.set_position(n)).await;
+            w.flush().map_err(|e| {
+                user(format!(
+                    "无法写入文件 {}：{}",
+                    path.display(),
+                    io_reason(&e)
+                ))
+            })?;
+            n
+        }
+        None => {
+            let mut w = BufWriter::new(std::io::stdout().lock());
+            export_documents(app, &mut w, format.into(), |n| bar.set_position(n)).await
+        }
+    };
+    bar.finish_and_clear();
+    let n = result?;
+    if let Some(path) = out {
+        println!("已导出 {n} 条记录到 {}", path.display());
+    }
+    Ok(())
+}

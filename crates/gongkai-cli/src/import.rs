@@ -1,0 +1,141 @@
+//! `gongkai import documents FILE.jsonl [--create-orgs] [--atomic]` (SPEC "Import formats"):
+//! every rejected line and every warning on stderr, a summary on stdout, exit 1 when any
+//! line was rejected.
+
+use std::collections::BTreeSet;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use gongkai_app::App;
+use gongkai_app::import::{ImportOptions, ImportReport, import_documents};
+
+use crate::error::{io_reason, user};
+use crate::progress;
+
+/// Opens `path` (`-` is standard input) with its length when known.
+fn open(path: &Path) -> anyhow::Result<(Box<dyn BufRead>, Option<u64>)> {
+    if path == Path::new("-") {
+        return Ok((Box::new(std::io::stdin().lock()), None));
+    }
+    let cannot = |reason: String| user(format!("无法打开文件 {}：{reason}", path.display()));
+    let file = File::open(path).map_err(|e| cannot(io_reason(&e)))?;
+    let meta = file.metadata().map_err(|e| cannot(io_reason(&e)))?;
+    if meta.is_dir() {
+        return Err(cannot("这是一个目录".to_owned()));
+    }
+    Ok((
+        Box::new(BufReader::with_capacity(1 << 16, file)),
+        Some(meta.len()),
+    ))
+}
+
+/// Runs the import and reports.
+pub async fn documents(app: &App, path: &Path, options: ImportOptions) -> anyhow::Result<ExitCode> {
+    let (reader, len) = open(path)?;
+    let bar = progress::bytes(len, "导入");
+    let report = import_documents(app, reader, options, |read| bar.set_position(read)).await;
+    bar.finish_and_clear();
+    let report = report?;
+    print_problems(&report);
+    print_summary(&report, options);
+    Ok(if report.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn print_problems(report: &ImportReport) {
+    let mut err = std::io::BufWriter::new(std::io::stderr().lock());
+    for p in &report.errors {
+        let _ = writeln!(err, "{p}");
+    }
+    for w in &report.warnings {
+        let _ = writeln!(err, "警告：{w}");
+    }
+    let _ = err.flush();
+}
+
+/// The summary lines, as printed on stdout.
+pub fn summary(report: &ImportReport, options: ImportOptions) -> Vec<String> {
+    let rejected: BTreeSet<usize> = report.errors.iter().map(|p| p.line).collect();
+    let mut lines = vec![format!(
+        "导入 {} 条，拒绝 {} 行，警告 {} 条",
+        report.imported,
+        rejected.len(),
+        report.warnings.len()
+    )];
+    if !report.created_orgs.is_empty() {
+        lines.push(format!("新建机构：{}", report.created_orgs.join(", ")));
+    }
+    if options.atomic && !report.errors.is_empty() {
+        lines.push("因 --atomic，未导入任何记录".to_owned());
+    }
+    lines
+}
+
+fn print_summary(report: &ImportReport, options: ImportOptions) {
+    let mut out = std::io::stdout().lock();
+    for line in summary(report, options) {
+        let _ = writeln!(out, "{line}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use gongkai_app::import::Problem;
+
+    use super::*;
+
+    fn problem(line: usize, field: &str) -> Problem {
+        Problem {
+            line,
+            field: field.to_owned(),
+            message: "有误".to_owned(),
+        }
+    }
+
+    #[test]
+    fn a_line_with_several_errors_counts_once() {
+        let report = ImportReport {
+            lines: 5,
+            imported: 3,
+            errors: vec![
+                problem(2, "topic"),
+                problem(2, "kind"),
+                problem(4, "written_date"),
+            ],
+            warnings: vec![problem(1, "doc_number")],
+            created_orgs: vec!["GLQ".into(), "LHX".into()],
+            committed: true,
+        };
+        assert_eq!(
+            summary(&report, ImportOptions::default()),
+            ["导入 3 条，拒绝 2 行，警告 1 条", "新建机构：GLQ, LHX"]
+        );
+    }
+
+    #[test]
+    fn atomic_says_that_nothing_was_imported() {
+        let report = ImportReport {
+            lines: 2,
+            errors: vec![problem(2, "topic")],
+            ..ImportReport::default()
+        };
+        let options = ImportOptions {
+            atomic: true,
+            create_orgs: false,
+        };
+        assert_eq!(
+            summary(&report, options),
+            [
+                "导入 0 条，拒绝 1 行，警告 0 条",
+                "因 --atomic，未导入任何记录"
+            ]
+        );
+    }
+}
