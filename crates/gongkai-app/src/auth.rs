@@ -203,12 +203,37 @@ pub async fn create_user(
     for (code, role) in grants {
         let org = gongkai_store::orgs::by_code(&mut tx, code)
             .await?
-            .ok_or(Error::NotFound("机构"))?;
+            .ok_or_else(|| Error::Invalid(format!("机构 {code} 不存在")))?;
         users::grant(&mut tx, user.id, org.id, role.code()).await?;
     }
     let staff = staff_of(&mut tx, &user).await?;
     tx.commit().await?;
     Ok(staff)
+}
+
+/// Grants `role` in organization `org_code` to an existing account (idempotent).
+pub async fn grant(app: &App, username: &str, org_code: &str, role: Role) -> Result<Staff> {
+    let mut tx = app.db().begin().await?;
+    let user = users::by_username(&mut tx, username.trim())
+        .await?
+        .ok_or_else(|| Error::Invalid(format!("用户 {username} 不存在")))?;
+    let org = gongkai_store::orgs::by_code(&mut tx, org_code)
+        .await?
+        .ok_or_else(|| Error::Invalid(format!("机构 {org_code} 不存在")))?;
+    users::grant(&mut tx, user.id, org.id, role.code()).await?;
+    let staff = staff_of(&mut tx, &user).await?;
+    tx.commit().await?;
+    Ok(staff)
+}
+
+/// Every account with its roles.
+pub async fn list_users(app: &App) -> Result<Vec<Staff>> {
+    let mut c = app.db().conn().await?;
+    let mut out = Vec::new();
+    for u in users::all(&mut c).await? {
+        out.push(staff_of(&mut c, &u).await?);
+    }
+    Ok(out)
 }
 
 /// Changes a password after checking the old one; ends every session of the account.

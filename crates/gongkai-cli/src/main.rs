@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand};
 use gongkai_app::App;
 use gongkai_app::import::ImportOptions;
 
+mod admin;
 mod config;
 mod demo;
 mod error;
@@ -107,6 +108,66 @@ enum Command {
     /// Work with document numbers (发文字号, 令号)
     #[command(subcommand)]
     Docno(DocnoCommand),
+    /// Organizations: add one, list the tree
+    #[command(subcommand)]
+    Org(OrgCommand),
+    /// Staff accounts: add one, grant a role, list them
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum OrgCommand {
+    /// Add an organization with the unified disclosure columns
+    Add {
+        /// Stable code used in addresses and index numbers (letters, digits, - and _), e.g. GL00101
+        code: String,
+        /// Full name, e.g. 福州市鼓楼区人民政府办公室
+        #[arg(long)]
+        name: String,
+        /// 机关代字 used in document numbers, e.g. 鼓政办
+        #[arg(long, value_name = "TEXT")]
+        short_name: Option<String>,
+        /// Kind: government, office, department, subdistrict, town, community, other
+        #[arg(long, default_value = "office", value_name = "KIND")]
+        kind: String,
+        /// Code of the parent organization
+        #[arg(long, value_name = "CODE")]
+        parent: Option<String>,
+        /// 索引号 pattern [default: {org_code}-{category}-{year}-{serial:05}]
+        #[arg(long, value_name = "PATTERN")]
+        index_pattern: Option<String>,
+    },
+    /// List the organizations as a tree
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Add a staff account; the password is read from standard input or a prompt
+    Add {
+        /// Login name
+        username: String,
+        /// Name shown in the back office [default: the login name]
+        #[arg(long)]
+        name: Option<String>,
+        /// Role in an organization, ROLE@ORG (clerk, reviewer, approver, office, admin); repeatable
+        #[arg(long = "role", value_name = "ROLE@ORG")]
+        roles: Vec<String>,
+        /// Read the password from the first line of standard input
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Grant a role in an organization to an existing account
+    Grant {
+        /// Login name
+        username: String,
+        /// ROLE@ORG, e.g. approver@GL00101
+        #[arg(value_name = "ROLE@ORG")]
+        role: String,
+    },
+    /// List the accounts and their roles
+    List,
 }
 
 #[derive(Debug, Subcommand)]
@@ -231,6 +292,42 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             export::documents(&app, format, out.as_deref()).await?;
         }
         Command::Docno(_) => {}
+        Command::Org(OrgCommand::Add {
+            code,
+            name,
+            short_name,
+            kind,
+            parent,
+            index_pattern,
+        }) => {
+            let kind = gongkai_domain::OrgKind::from_code(&kind)
+                .or_else(|_| gongkai_domain::OrgKind::from_label(&kind))
+                .map_err(|e| user(e.to_string()))?;
+            let app = open(&config).await?;
+            let input = gongkai_app::orgs::OrgInput {
+                code,
+                name,
+                short_name,
+                kind,
+                parent,
+                index_pattern,
+            };
+            admin::add_org(&app, input).await?;
+        }
+        Command::Org(OrgCommand::List) => admin::list_orgs(&open(&config).await?).await?,
+        Command::User(UserCommand::Add {
+            username,
+            name,
+            roles,
+            password_stdin,
+        }) => {
+            let app = open(&config).await?;
+            admin::add_user(&app, &username, name.as_deref(), &roles, password_stdin).await?;
+        }
+        Command::User(UserCommand::Grant { username, role }) => {
+            admin::grant(&open(&config).await?, &username, &role).await?;
+        }
+        Command::User(UserCommand::List) => admin::list_users(&open(&config).await?).await?,
     }
     Ok(ExitCode::SUCCESS)
 }

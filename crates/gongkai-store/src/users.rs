@@ -90,6 +90,12 @@ pub async fn by_id(h: &mut impl Handle, id: i64) -> Result<Option<User>> {
     )
 }
 
+/// Every account, by user name.
+pub async fn all(h: &mut impl Handle) -> Result<Vec<User>> {
+    let sql = format!("SELECT {COLUMNS} FROM users ORDER BY username");
+    Ok(dispatch!(h, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(c).await?))
+}
+
 /// Records the outcome of a login attempt: the failure count and lock.
 pub async fn set_login_state(
     h: &mut impl Handle,

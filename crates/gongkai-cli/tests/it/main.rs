@@ -606,3 +606,127 @@ fn demo_makes_a_fresh_directory_and_serves_it() {
     );
     assert!(data.join(".gongkai-demo").is_file());
 }
+
+fn run_with_stdin(site: &Site, args: &[&str], input: &str) -> Run {
+    let data = site.data();
+    let mut all = vec!["--data", data.to_str().unwrap()];
+    all.extend_from_slice(args);
+    let mut child = command()
+        .args(&all)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    finish(child.wait_with_output().unwrap())
+}
+
+#[test]
+fn a_new_deployment_gets_its_organizations_and_first_administrator_from_the_command_line() {
+    let s = Site::new();
+    let r = s.run(&[
+        "org",
+        "add",
+        "FZ00101",
+        "--name",
+        "福州市人民政府办公厅",
+        "--short-name",
+        "榕政办",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = s.run(&[
+        "org",
+        "add",
+        "GL00101",
+        "--name",
+        "福州市鼓楼区人民政府办公室",
+        "--parent",
+        "FZ00101",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for (args, message) in [
+        (
+            vec!["org", "add", "X", "--name", "某单位", "--parent", "NOPE"],
+            "上级机构 NOPE 不存在",
+        ),
+        (vec!["org", "add", "GL00101", "--name", "重复"], "已存在"),
+        (
+            vec![
+                "org",
+                "add",
+                "X",
+                "--name",
+                "某单位",
+                "--index-pattern",
+                "{year}-{serial}",
+            ],
+            "{org_code}",
+        ),
+        (
+            vec!["org", "add", "X", "--name", "某单位", "--kind", "palace"],
+            "未知",
+        ),
+    ] {
+        let r = s.run(&args);
+        assert_eq!(r.code, 1, "{args:?}");
+        assert!(r.stderr.starts_with("错误："), "{args:?}: {}", r.stderr);
+        assert!(r.stderr.contains(message), "{args:?}: {}", r.stderr);
+    }
+    let r = run_with_stdin(
+        &s,
+        &[
+            "user",
+            "add",
+            "admin",
+            "--role",
+            "admin@FZ00101",
+            "--password-stdin",
+        ],
+        "admin-pass-2026\n",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("已创建用户 admin"));
+    let r = run_with_stdin(&s, &["user", "add", "u2", "--password-stdin"], "short\n");
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("8 个字符"), "{}", r.stderr);
+    let r = run_with_stdin(
+        &s,
+        &[
+            "user",
+            "add",
+            "u3",
+            "--role",
+            "clerk@NOPE",
+            "--password-stdin",
+        ],
+        "long-enough-1\n",
+    );
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("机构 NOPE 不存在"), "{}", r.stderr);
+    let r = s.run(&["user", "add", "u4"]);
+    assert_eq!(r.code, 1, "no password on a non-terminal stdin");
+    let r = s.run(&["user", "grant", "admin", "approver@GL00101"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = s.run(&["user", "list"]);
+    assert!(
+        r.stdout.contains("admin@FZ00101") && r.stdout.contains("approver@GL00101"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        !r.stdout.contains("admin-pass"),
+        "passwords are never printed"
+    );
+    let r = s.run(&["org", "list"]);
+    assert!(
+        r.stdout.contains("福州市鼓楼区人民政府办公室"),
+        "{}",
+        r.stdout
+    );
+}
