@@ -155,6 +155,7 @@ pub async fn login(app: &App, username: &str, password: &str) -> Result<(Session
     let expires_at = now + Duration::hours(app.settings().session_hours);
     let mut tx = app.db().begin().await?;
     users::set_login_state(&mut tx, user.id, 0, None).await?;
+    users::purge_sessions(&mut tx, now).await?;
     users::insert_session(&mut tx, &token_hash(&token), user.id, now, expires_at).await?;
     let staff = staff_of(&mut tx, &user).await?;
     tx.commit().await?;

@@ -745,7 +745,12 @@ pub async fn a11y(
     // Only paths of this site, never another host.
     let back = b
         .back
-        .filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.contains('\\'))
+        .filter(|p| {
+            p.starts_with('/')
+                && !p.starts_with("//")
+                && !p.contains('\\')
+                && !p.chars().any(char::is_control)
+        })
         .unwrap_or_else(|| "/".to_owned());
     let cookie = format!("{ELDER_COOKIE}={value}; Path=/; Max-Age=31536000; SameSite=Lax");
     let mut r = Redirect::to(&back).into_response();

@@ -128,3 +128,73 @@ db_test!(settings_are_upserted, async |t: &TestDb| {
         Some("7")
     );
 });
+
+db_test!(
+    accounts_are_listed_and_passwords_replaced,
+    async |t: &TestDb| {
+        let mut tx = t.db.begin().await.unwrap();
+        let b = users::insert(&mut tx, "zhang", "张", "hash-z", now())
+            .await
+            .unwrap();
+        let a = users::insert(&mut tx, "chen", "陈", "hash-c", now())
+            .await
+            .unwrap();
+        users::insert_session(&mut tx, "s1", a.id, now(), now() + Duration::hours(1))
+            .await
+            .unwrap();
+        users::insert_session(&mut tx, "s2", a.id, now(), now() + Duration::hours(1))
+            .await
+            .unwrap();
+        users::insert_session(&mut tx, "s3", b.id, now(), now() + Duration::hours(1))
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let mut c = t.db.conn().await.unwrap();
+        assert_eq!(
+            users::all(&mut c)
+                .await
+                .unwrap()
+                .iter()
+                .map(|u| u.username.as_str())
+                .collect::<Vec<_>>(),
+            ["chen", "zhang"]
+        );
+        users::set_password_hash(&mut c, a.id, "hash-new")
+            .await
+            .unwrap();
+        assert_eq!(
+            users::by_id(&mut c, a.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .password_hash,
+            "hash-new"
+        );
+        assert!(users::by_id(&mut c, 9999).await.unwrap().is_none());
+        users::delete_sessions_of(&mut c, a.id).await.unwrap();
+        assert!(
+            users::session_user(&mut c, "s1", now())
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            users::session_user(&mut c, "s2", now())
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            users::session_user(&mut c, "s3", now())
+                .await
+                .unwrap()
+                .is_some()
+        );
+        assert_eq!(
+            users::purge_sessions(&mut c, now() + Duration::hours(2))
+                .await
+                .unwrap(),
+            1
+        );
+    }
+);

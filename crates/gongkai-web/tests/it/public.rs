@@ -211,8 +211,16 @@ async fn the_elder_view_is_a_link_and_a_cookie() {
     let elder = s.get_with_cookie("/list?year=2020", "gk_elder=1").await;
     assert_eq!(elder.attrs("body", "class"), ["elder"]);
     assert_eq!(elder.text(".a11y-switch a"), "标准版");
-    let evil = s.get("/a11y/elder?back=//evil.example/").await;
-    assert_eq!(evil.headers[header::LOCATION], "/");
+    for evil in [
+        "//evil.example/",
+        "https://evil.example/",
+        "/%0d%0aSet-Cookie:%20x=1",
+        "/%5Cevil",
+    ] {
+        let r = s.get(&format!("/a11y/elder?back={evil}")).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{evil}");
+        assert_eq!(r.headers[header::LOCATION], "/", "{evil}");
+    }
 }
 
 #[tokio::test]
@@ -259,4 +267,49 @@ async fn attachments_are_listed_and_downloaded_only_for_published_records() {
         s.get(&format!("/doc/{id}/files/2")).await.status,
         StatusCode::NOT_FOUND
     );
+}
+
+#[tokio::test]
+async fn nothing_a_user_can_type_into_an_address_gives_a_server_error() {
+    let s = site().await;
+    let nasty = [
+        "%27%20OR%201%3D1%20--",
+        "%00",
+        "%E4%B8%AD%E6%96%87",
+        "%FF%FE",
+        "99999999999999999999",
+        "-1",
+        "1e3",
+        "%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+        "%E7%BB%BC%E5%90%88%E6%94%BF%E5%8A%A1%5C%E4%B8%8D%E5%AD%98%E5%9C%A8",
+        "a%2Fb%2Fc",
+        "",
+    ];
+    let long = "x".repeat(5000);
+    for key in [
+        "org", "topic", "kind", "year", "validity", "column", "page", "unknown",
+    ] {
+        for value in nasty.iter().copied().chain([long.as_str()]) {
+            for base in ["/list", "/org/GL00101/"] {
+                let uri = format!("{base}?{key}={value}");
+                let p = s.get(&uri).await;
+                assert!(
+                    p.status == StatusCode::OK || p.status == StatusCode::BAD_REQUEST,
+                    "{uri}: {}",
+                    p.status
+                );
+                assert!(!p.body.contains("<script>alert"), "{uri} reflects markup");
+            }
+        }
+    }
+    for path in [
+        "/doc/%00",
+        "/doc/99999999999999999999999",
+        "/org/%3Cb%3E/",
+        "/doc/1/files/x",
+        "/a11y/x",
+    ] {
+        let p = s.get(path).await;
+        assert_eq!(p.status, StatusCode::NOT_FOUND, "{path}");
+    }
 }
