@@ -225,7 +225,16 @@ impl Importer<'_> {
             if !self.orgs.contains_key(code) {
                 let input = OrgInput {
                     code: code.to_owned(),
-                    name: p.doc.issuer.clone().unwrap_or_else(|| code.to_owned()),
+                    // Joint issuers (最高人民法院、最高人民检察院) name the organization first.
+                    name: p
+                        .doc
+                        .issuer
+                        .as_deref()
+                        .and_then(|i| i.split('、').next())
+                        .map(str::trim)
+                        .filter(|n| !n.is_empty())
+                        .unwrap_or(code)
+                        .to_owned(),
                     short_name: None,
                     kind: OrgKind::Other,
                     parent: None,
