@@ -93,20 +93,39 @@ async fn verify_password(password: &str, hash: &str) -> Result<bool> {
     .map_err(|e| Error::internal(e.to_string()))?
 }
 
-/// The state of an account after a failed login: the new failure count and lock.
-/// Pure: `now` is an argument.
-pub fn after_failure(
-    failed_before: i64,
+/// Whether a failure count locks the account, and until when. Pure: `now` is an argument.
+pub fn lock_after(
+    failed: i64,
     now: OffsetDateTime,
     max_failures: u32,
     lock_minutes: i64,
-) -> (i64, Option<OffsetDateTime>) {
-    let failed = failed_before + 1;
-    if failed >= i64::from(max_failures) {
-        (0, Some(now + Duration::minutes(lock_minutes)))
-    } else {
-        (failed, None)
+) -> Option<OffsetDateTime> {
+    (failed >= i64::from(max_failures)).then(|| now + Duration::minutes(lock_minutes))
+}
+
+/// Records a wrong password: counts it atomically and locks the account (ending its
+/// sessions) when the count reaches the limit. Returns the error to show.
+async fn record_failure(app: &App, user_id: i64, now: OffsetDateTime) -> Result<Error> {
+    let s = app.settings();
+    let mut tx = app.db().begin().await?;
+    let failed = users::count_failure(&mut tx, user_id).await?;
+    let lock = lock_after(failed, now, s.lockout_failures, s.lockout_minutes);
+    if let Some(until) = lock {
+        users::set_login_state(&mut tx, user_id, 0, Some(until)).await?;
+        users::delete_sessions_of(&mut tx, user_id).await?;
     }
+    tx.commit().await?;
+    tracing::info!(
+        user.id = user_id,
+        locked = lock.is_some(),
+        "failed password check"
+    );
+    Ok(match lock {
+        Some(until) => Error::Locked {
+            minutes: minutes_left(until, now),
+        },
+        None => Error::BadCredentials,
+    })
 }
 
 fn minutes_left(until: OffsetDateTime, now: OffsetDateTime) -> i64 {
@@ -133,24 +152,10 @@ pub async fn login(app: &App, username: &str, password: &str) -> Result<(Session
             minutes: minutes_left(until, now),
         });
     }
-    if !verify_password(password, &user.password_hash).await? {
-        let s = app.settings();
-        let (failed, lock) = after_failure(
-            user.failed_logins,
-            now,
-            s.lockout_failures,
-            s.lockout_minutes,
-        );
-        users::set_login_state(&mut c, user.id, failed, lock).await?;
-        tracing::info!(user.id = user.id, locked = lock.is_some(), "failed login");
-        return match lock {
-            Some(until) => Err(Error::Locked {
-                minutes: minutes_left(until, now),
-            }),
-            None => Err(Error::BadCredentials),
-        };
-    }
     drop(c);
+    if !verify_password(password, &user.password_hash).await? {
+        return Err(record_failure(app, user.id, now).await?);
+    }
     let token = new_token();
     let expires_at = now + Duration::hours(app.settings().session_hours);
     let mut tx = app.db().begin().await?;
@@ -244,8 +249,10 @@ pub async fn change_password(app: &App, staff: &Staff, old: &str, new: &str) -> 
     let user = users::by_id(&mut c, staff.id)
         .await?
         .ok_or(Error::Unauthenticated)?;
+    drop(c);
     if !verify_password(old, &user.password_hash).await? {
-        return Err(Error::BadCredentials);
+        // Wrong current passwords count like failed logins: a stolen session cannot guess.
+        return Err(record_failure(app, user.id, app.now()).await?);
     }
     let hash = hash_password(new).await?;
     let mut tx = app.db().begin().await?;

@@ -83,10 +83,14 @@ pub fn html_to_text(html: &str) -> String {
         out.push_str(&rest[..lt]);
         rest = &rest[lt..];
         if rest.starts_with('<') {
-            let end = rest.find('>').map_or(rest.len(), |i| i + 1);
-            let tag = rest[1..end.saturating_sub(1).max(1)]
-                .trim_start_matches('/')
-                .to_ascii_lowercase();
+            // An unclosed `<` is text, not a tag.
+            let Some(gt) = rest.find('>') else {
+                out.push_str(rest);
+                rest = "";
+                break;
+            };
+            let end = gt + 1;
+            let tag = rest[1..gt].trim_start_matches('/').to_ascii_lowercase();
             let name: String = tag
                 .chars()
                 .take_while(|c| c.is_ascii_alphanumeric())
@@ -183,5 +187,11 @@ mod tests {
             "第一段\na < b & c一"
         );
         assert_eq!(html_to_text("x & y"), "x & y");
+        assert_eq!(
+            html_to_text("a <中文"),
+            "a <中文",
+            "an unclosed tag is text, sliced on char boundaries"
+        );
+        assert_eq!(html_to_text("&#xFFFFFFFF; &中;"), "&#xFFFFFFFF; &中;");
     }
 }

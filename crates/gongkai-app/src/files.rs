@@ -9,7 +9,9 @@ use gongkai_store::attachments::{self, Attachment};
 use gongkai_store::documents;
 use sha2::{Digest, Sha256};
 
+use crate::documents::Actor;
 use crate::{App, Error, Result};
+use gongkai_domain::{DocStatus, Role};
 
 /// Largest attachment accepted, in bytes.
 pub const MAX_BYTES: usize = 50 * 1024 * 1024;
@@ -18,11 +20,23 @@ pub const MAX_BYTES: usize = 50 * 1024 * 1024;
 /// A file whose text cannot be extracted is still stored, with empty text.
 pub async fn attach(
     app: &App,
+    actor: Actor<'_>,
     document_id: i64,
     file_name: &str,
     bytes: Vec<u8>,
 ) -> Result<Attachment> {
     let file_name = clean_file_name(file_name)?;
+    // Who may attach, and to what, is checked before a byte is written.
+    {
+        let mut c = app.db().conn().await?;
+        let doc = documents::by_id(&mut c, document_id)
+            .await?
+            .ok_or(Error::NotFound("文件"))?;
+        actor.require(doc.org_id, Role::Clerk)?;
+        if doc.status == DocStatus::Withdrawn.code() {
+            return Err(Error::Invalid("已撤回的文件不能再添加附件".into()));
+        }
+    }
     if bytes.len() > MAX_BYTES {
         return Err(Error::Invalid(format!(
             "附件 {file_name} 超过 {} MB",

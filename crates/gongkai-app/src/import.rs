@@ -62,6 +62,7 @@ pub struct ImportReport {
 const BATCH: usize = 1000;
 
 struct Pending {
+    line: usize,
     doc: ValidDocument,
 }
 
@@ -71,6 +72,8 @@ struct Importer<'a> {
     columns: HashMap<(i64, String), i64>,
     report: ImportReport,
     atomic_tx: Option<Tx>,
+    batch_counted: usize,
+    orgs_before_batch: usize,
 }
 
 /// Imports documents from JSON Lines. `progress` is called with the bytes read so far.
@@ -97,6 +100,8 @@ pub async fn import_documents<R: BufRead>(
         orgs,
         columns,
         report: ImportReport::default(),
+        batch_counted: 0,
+        orgs_before_batch: 0,
         atomic_tx: if opts.atomic {
             Some(app.db().begin().await?)
         } else {
@@ -152,7 +157,7 @@ pub async fn import_documents<R: BufRead>(
                     );
                     continue;
                 }
-                pending.push(Pending { doc });
+                pending.push(Pending { line: line_no, doc });
             }
             Err(problems) => {
                 for p in problems {
@@ -211,30 +216,53 @@ impl Importer<'_> {
             }
             None => {
                 let mut tx = self.app.db().begin().await?;
-                self.write_in(&mut tx, &batch).await?;
-                tx.commit().await?;
-                Ok(())
+                let written = match self.write_in(&mut tx, &batch).await {
+                    Ok(()) => tx.commit().await.map_err(Error::from),
+                    Err(e) => Err(e),
+                };
+                match written {
+                    Ok(()) => Ok(()),
+                    Err(e @ Error::Unavailable(_)) => Err(e),
+                    Err(e) => {
+                        // The batch is rolled back; its lines are reported, later batches go on.
+                        tracing::warn!(error = %e, "import batch failed");
+                        self.report.imported -= self.batch_counted;
+                        self.report.created_orgs.truncate(self.orgs_before_batch);
+                        for p in &batch {
+                            self.error(p.line, LineProblem::LINE, &format!("写入数据库失败：{e}"));
+                        }
+                        self.reload().await
+                    }
+                }
             }
         }
     }
 
+    async fn reload(&mut self) -> Result<()> {
+        let mut c = self.app.db().conn().await?;
+        self.orgs = orgs::all(&mut c)
+            .await?
+            .into_iter()
+            .map(|o| (o.code.clone(), o))
+            .collect();
+        self.columns = columns::all(&mut c)
+            .await?
+            .into_iter()
+            .map(|col| ((col.org_id, col.path), col.id))
+            .collect();
+        Ok(())
+    }
+
     async fn write_in(&mut self, tx: &mut Tx, batch: &[Pending]) -> Result<()> {
         let now = self.app.now();
+        self.batch_counted = 0;
+        self.orgs_before_batch = self.report.created_orgs.len();
         for p in batch {
             let code = p.doc.org.as_str();
             if !self.orgs.contains_key(code) {
                 let input = OrgInput {
                     code: code.to_owned(),
-                    // Joint issuers (最高人民法院、最高人民检察院) name the organization first.
-                    name: p
-                        .doc
-                        .issuer
-                        .as_deref()
-                        .and_then(|i| i.split('、').next())
-                        .map(str::trim)
-                        .filter(|n| !n.is_empty())
-                        .unwrap_or(code)
-                        .to_owned(),
+                    name: org_name_for(p.doc.issuer.as_deref(), code),
                     short_name: None,
                     kind: OrgKind::Other,
                     parent: None,
@@ -284,6 +312,7 @@ impl Importer<'_> {
         }
         documents::insert_many(tx, &rows, now).await?;
         self.report.imported += rows.len();
+        self.batch_counted = rows.len();
         Ok(())
     }
 
@@ -327,4 +356,15 @@ pub async fn ensure_column(h: &mut impl Handle, org_id: i64, path: &ColumnPath) 
             )
         }
     }
+}
+
+/// The name of an organization created for an unknown code: the issuer, or its first organ
+/// when several issued jointly (最高人民法院、最高人民检察院); the code when that is unusable.
+fn org_name_for(issuer: Option<&str>, code: &str) -> String {
+    issuer
+        .and_then(|i| i.split('、').next())
+        .map(str::trim)
+        .filter(|n| !n.is_empty() && n.chars().count() <= 100)
+        .unwrap_or(code)
+        .to_owned()
 }

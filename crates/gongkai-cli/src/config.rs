@@ -284,11 +284,11 @@ fn check_settings(s: &Settings) -> anyhow::Result<()> {
     if s.lockout_failures == 0 {
         return Err(user("auth.lockout_failures 须至少为 1"));
     }
-    if s.lockout_minutes < 1 {
-        return Err(user("auth.lockout_minutes 须至少为 1（分钟）"));
+    if !(1..=10_080).contains(&s.lockout_minutes) {
+        return Err(user("auth.lockout_minutes 须在 1 到 10080（一周）分钟之间"));
     }
-    if s.session_hours < 1 {
-        return Err(user("auth.session_hours 须至少为 1（小时）"));
+    if !(1..=720).contains(&s.session_hours) {
+        return Err(user("auth.session_hours 须在 1 到 720（30 天）小时之间"));
     }
     Ok(())
 }

@@ -114,6 +114,18 @@ pub async fn set_login_state(
     Ok(())
 }
 
+/// Counts one more failed login in a single statement, so parallel guesses each count;
+/// returns the new count.
+pub async fn count_failure(h: &mut impl Handle, id: i64) -> Result<i64> {
+    let (n,): (i64,) = dispatch!(h, c => sqlx::query_as(
+        "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins",
+    )
+    .bind(id)
+    .fetch_one(c)
+    .await?);
+    Ok(n)
+}
+
 /// Replaces the password hash.
 pub async fn set_password_hash(h: &mut impl Handle, id: i64, password_hash: &str) -> Result<()> {
     dispatch!(h, c => sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")

@@ -3,7 +3,8 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{FromRequestParts, Path, RawQuery, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use gongkai_app::model::{Column, Org};
@@ -287,7 +288,7 @@ pub async fn list_all(
 }
 
 /// `GET /org/{code}`: add the slash.
-pub async fn org_redirect(Path(code): Path<String>) -> Response {
+pub async fn org_redirect(PathOr404(code): PathOr404<String>) -> Response {
     if gongkai_domain::OrgCode::parse(&code).is_err() {
         return ErrorPage::not_found().into_response();
     }
@@ -298,7 +299,7 @@ pub async fn org_redirect(Path(code): Path<String>) -> Response {
 pub async fn org_column(
     State(s): State<AppState>,
     layout: Layout,
-    Path(code): Path<String>,
+    PathOr404(code): PathOr404<String>,
     RawQuery(raw): RawQuery,
 ) -> Response {
     render_list(&s, layout, raw.as_deref(), Some(&code)).await
@@ -609,6 +610,7 @@ async fn load_doc(
                 .to_owned(),
             view.column_href.clone(),
         ),
+        ("正文".to_owned(), String::new()),
     ];
     Ok((view, breadcrumb))
 }
@@ -628,7 +630,7 @@ fn kind_of_media(media: &str) -> &'static str {
 pub async fn document(
     State(s): State<AppState>,
     layout: Layout,
-    Path(id): Path<String>,
+    PathOr404(id): PathOr404<String>,
 ) -> Response {
     match load_doc(&s, &id).await {
         Ok((doc, breadcrumb)) => DocumentPage {
@@ -642,7 +644,11 @@ pub async fn document(
 }
 
 /// `GET /doc/{id}/print`.
-pub async fn print(State(s): State<AppState>, layout: Layout, Path(id): Path<String>) -> Response {
+pub async fn print(
+    State(s): State<AppState>,
+    layout: Layout,
+    PathOr404(id): PathOr404<String>,
+) -> Response {
     match load_doc(&s, &id).await {
         Ok((doc, _)) => PrintPage { layout, doc }.into_response(),
         Err(r) => r,
@@ -650,7 +656,7 @@ pub async fn print(State(s): State<AppState>, layout: Layout, Path(id): Path<Str
 }
 
 /// `GET /doc/{id}/qr.svg`: the page address as a QR code (扫一扫在手机上查看).
-pub async fn qr_code(State(s): State<AppState>, Path(id): Path<String>) -> Response {
+pub async fn qr_code(State(s): State<AppState>, PathOr404(id): PathOr404<String>) -> Response {
     let Some(id) = parse_id(&id) else {
         return ErrorPage::not_found().into_response();
     };
@@ -690,7 +696,7 @@ pub async fn qr_code(State(s): State<AppState>, Path(id): Path<String>) -> Respo
 /// `GET /doc/{id}/files/{file}`: an attachment of a published record.
 pub async fn attachment(
     State(s): State<AppState>,
-    Path((id, file)): Path<(String, String)>,
+    PathOr404((id, file)): PathOr404<(String, String)>,
 ) -> Response {
     let (Some(id), Some(file)) = (parse_id(&id), parse_id(&file)) else {
         return ErrorPage::not_found().into_response();
@@ -727,21 +733,34 @@ fn percent_encode(s: &str) -> String {
     out
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
 pub struct Back {
     back: Option<String>,
 }
 
+/// A path parameter; an undecodable one (`/doc/%FF`) is a Chinese 404, not axum's text.
+pub struct PathOr404<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> FromRequestParts<S> for PathOr404<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(v)) => Ok(PathOr404(v)),
+            Err(_) => Err(ErrorPage::not_found().into_response()),
+        }
+    }
+}
+
 /// `GET /a11y/{elder|standard}?back=PATH`: switches the 适老化 view and returns.
-pub async fn a11y(
-    Path(mode): Path<String>,
-    axum::extract::Query(b): axum::extract::Query<Back>,
-) -> Response {
+pub async fn a11y(PathOr404(mode): PathOr404<String>, RawQuery(raw): RawQuery) -> Response {
     let value = match mode.as_str() {
         "elder" => "1",
         "standard" => "0",
         _ => return ErrorPage::not_found().into_response(),
     };
+    let b: Back =
+        serde_urlencoded::from_str(raw.as_deref().unwrap_or_default()).unwrap_or_default();
     // Only paths of this site, never another host.
     let back = b
         .back

@@ -1,4 +1,4 @@
-use gongkai_app::auth::{after_failure, change_password, create_user, login, logout, session};
+use gongkai_app::auth::{change_password, create_user, lock_after, login, logout, session};
 use gongkai_app::documents::{Actor, create_draft, publish};
 use gongkai_app::{App, Error, Settings};
 use gongkai_domain::{Role, validate_line};
@@ -9,13 +9,13 @@ use time::macros::{date, datetime};
 #[test]
 fn the_fifth_failure_locks_for_fifteen_minutes() {
     let now = datetime!(2026-11-28 10:00 UTC);
-    for (before, failed, locked, why) in [
-        (0, 1, false, "first failure counts"),
-        (3, 4, false, "fourth failure still open"),
-        (4, 0, true, "fifth failure locks and resets the count"),
+    for (failed, locked, why) in [
+        (1, false, "first failure counts"),
+        (4, false, "fourth failure still open"),
+        (5, true, "fifth failure locks"),
+        (9, true, "parallel guesses past the limit lock too"),
     ] {
-        let (f, lock) = after_failure(before, now, 5, 15);
-        assert_eq!(f, failed, "{why}");
+        let lock = lock_after(failed, now, 5, 15);
         assert_eq!(
             lock,
             locked.then_some(datetime!(2026-11-28 10:15 UTC)),
@@ -167,3 +167,111 @@ db_test!(roles_are_checked_on_each_record, async |t: &TestDb| {
         Err(Error::Forbidden)
     ));
 });
+
+db_test!(parallel_wrong_guesses_each_count, async |t: &TestDb| {
+    let a = App::new(
+        t.db.clone(),
+        t.dir.path(),
+        Settings {
+            lockout_failures: 5,
+            ..Settings::default()
+        },
+    );
+    org_tree(&a).await;
+    create_user(
+        &a,
+        "clerk",
+        "林经办",
+        "correct-horse",
+        &[("GL00101", Role::Clerk)],
+    )
+    .await
+    .unwrap();
+    let mut tasks = Vec::new();
+    for i in 0..12 {
+        let a = a.clone();
+        tasks.push(tokio::spawn(async move {
+            login(&a, "clerk", &format!("wrong-{i}")).await
+        }));
+    }
+    let mut locked = 0;
+    for task in tasks {
+        if matches!(task.await.unwrap(), Err(Error::Locked { .. })) {
+            locked += 1;
+        }
+    }
+    assert!(locked >= 1, "twelve parallel guesses must lock the account");
+    assert!(matches!(
+        login(&a, "clerk", "correct-horse").await,
+        Err(Error::Locked { .. })
+    ));
+});
+
+db_test!(
+    wrong_current_passwords_count_like_failed_logins,
+    async |t: &TestDb| {
+        let a = App::new(
+            t.db.clone(),
+            t.dir.path(),
+            Settings {
+                lockout_failures: 3,
+                ..Settings::default()
+            },
+        );
+        org_tree(&a).await;
+        create_user(
+            &a,
+            "clerk",
+            "林经办",
+            "correct-horse",
+            &[("GL00101", Role::Clerk)],
+        )
+        .await
+        .unwrap();
+        let (token, staff) = login(&a, "clerk", "correct-horse").await.unwrap();
+        for _ in 0..2 {
+            assert!(matches!(
+                change_password(&a, &staff, "guess", "new-password-1").await,
+                Err(Error::BadCredentials)
+            ));
+        }
+        assert!(matches!(
+            change_password(&a, &staff, "guess", "new-password-1").await,
+            Err(Error::Locked { .. })
+        ));
+        assert_eq!(
+            session(&a, &token.token).await.unwrap(),
+            None,
+            "locking ends the sessions"
+        );
+    }
+);
+
+db_test!(
+    attachments_need_a_clerk_of_the_records_organization,
+    async |t: &TestDb| {
+        let a = app(t);
+        org_tree(&a).await;
+        let clerk = create_user(
+            &a,
+            "clerk",
+            "林经办",
+            "correct-horse",
+            &[("LH00201", Role::Clerk)],
+        )
+        .await
+        .unwrap();
+        let line = validate_line(&DocLine::new().to_line()).unwrap().0;
+        let id = create_draft(&a, Actor::System, &line).await.unwrap();
+        let r =
+            gongkai_app::files::attach(&a, Actor::Staff(&clerk), id, "a.txt", b"x".to_vec()).await;
+        assert!(matches!(r, Err(Error::Forbidden)), "{r:?}");
+        assert!(
+            !t.dir.path().join("files").exists(),
+            "nothing is written before the check"
+        );
+        let r =
+            gongkai_app::files::attach(&a, Actor::System, 987_654, "a.txt", b"x".to_vec()).await;
+        assert!(matches!(r, Err(Error::NotFound(_))), "{r:?}");
+    }
+);

@@ -1,3 +1,4 @@
+#![allow(clippy::manual_is_multiple_of)] // the arithmetic reads as the test data it spreads
 use gongkai_store::attachments::{self, NewAttachment};
 use gongkai_store::documents::{self, Filter, NewDocument};
 use gongkai_store::{columns, orgs};

@@ -209,7 +209,7 @@ async fn the_elder_view_is_a_link_and_a_cookie() {
             .starts_with("gk_elder=1")
     );
     let elder = s.get_with_cookie("/list?year=2020", "gk_elder=1").await;
-    assert_eq!(elder.attrs("body", "class"), ["elder"]);
+    assert_eq!(elder.attrs("html", "class"), ["elder"]);
     assert_eq!(elder.text(".a11y-switch a"), "标准版");
     for evil in [
         "//evil.example/",
@@ -235,15 +235,22 @@ async fn attachments_are_listed_and_downloaded_only_for_published_records() {
     let id: i64 = href.trim_start_matches("/doc/").parse().unwrap();
     gongkai_app::files::attach(
         &s.app,
+        gongkai_app::documents::Actor::System,
         id,
         "任务分解表.txt",
         "一、加强政策解读\n".as_bytes().to_vec(),
     )
     .await
     .unwrap();
-    gongkai_app::files::attach(&s.app, s.draft, "草稿附件.txt", b"secret".to_vec())
-        .await
-        .unwrap();
+    gongkai_app::files::attach(
+        &s.app,
+        gongkai_app::documents::Actor::System,
+        s.draft,
+        "草稿附件.txt",
+        b"secret".to_vec(),
+    )
+    .await
+    .unwrap();
     let page = s.get(&href).await;
     assert_eq!(page.texts(".attachments li a"), ["任务分解表.txt"]);
     let link = page
@@ -312,4 +319,24 @@ async fn nothing_a_user_can_type_into_an_address_gives_a_server_error() {
         let p = s.get(path).await;
         assert_eq!(p.status, StatusCode::NOT_FOUND, "{path}");
     }
+}
+
+#[tokio::test]
+async fn undecodable_addresses_get_the_chinese_pages() {
+    let s = site().await;
+    for uri in [
+        "/doc/%FF",
+        "/org/%FF/",
+        "/doc/%FF/print",
+        "/doc/1/files/%FF",
+    ] {
+        let p = s.get(uri).await;
+        assert_eq!(p.status, StatusCode::NOT_FOUND, "{uri}");
+        assert_eq!(p.text("h1"), "页面不存在", "{uri}");
+    }
+    let r = s.get("/a11y/elder?back=%FF").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.headers[header::LOCATION], "/");
+    let r = s.get("/a11y/elder?back=/list%3Fcolumn%3D%E6%94%BF").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
 }
