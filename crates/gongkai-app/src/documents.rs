@@ -72,10 +72,13 @@ pub fn new_row(
         topic_code: valid.topic.code(),
         kind: valid.kind.code(),
         written_date: valid.written_date,
-        formed_date: valid.written_date,
+        formed_date: valid.formed_date.unwrap_or(valid.written_date),
         published_date: published.then_some(valid.published_date),
         validity: valid.validity.code(),
-        disclosure_term: DisclosureTerm::LongTerm.code(),
+        disclosure_term: valid
+            .disclosure_term
+            .unwrap_or(DisclosureTerm::LongTerm)
+            .code(),
         body_html,
         body_text,
     }

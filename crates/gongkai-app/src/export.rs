@@ -39,6 +39,10 @@ pub struct ExportLine<'a> {
     pub published_date: String,
     /// 有效性 code.
     pub validity: &'a str,
+    /// Day formed or last changed (Art. 26).
+    pub formed_date: String,
+    /// 公开时限 code.
+    pub disclosure_term: &'a str,
     /// Column path.
     pub column: &'a str,
     /// 索引号.
@@ -70,6 +74,8 @@ fn line(d: &Document, format: Format) -> ExportLine<'_> {
             .map(gongkai_domain::format_date_iso)
             .unwrap_or_default(),
         validity: &d.validity,
+        formed_date: gongkai_domain::format_date_iso(d.formed_date),
+        disclosure_term: &d.disclosure_term,
         column: &d.column_path,
         index_number: d.index_number.as_deref().unwrap_or_default(),
         url: format!("/doc/{}", d.id),

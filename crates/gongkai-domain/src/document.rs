@@ -169,6 +169,13 @@ pub struct DocumentLine {
     /// Body as plain text, one paragraph per line.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body_text: Option<String>,
+    /// Day the information was formed or last changed (条例 Art. 26 counts its 20 working
+    /// days from it), `YYYY-MM-DD`; the written date when absent. An extension of SPEC's format.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub formed_date: Option<String>,
+    /// 公开时限 (`long_term`, `periodic`, `immediate` or the label); 长期公开 when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disclosure_term: Option<String>,
 }
 
 /// A record's body.
@@ -207,6 +214,10 @@ pub struct ValidDocument {
     pub column: ColumnPath,
     /// Body.
     pub body: Body,
+    /// Day formed or last changed (Art. 26); `None` means the written date.
+    pub formed_date: Option<Date>,
+    /// 公开时限; `None` means 长期公开.
+    pub disclosure_term: Option<DisclosureTerm>,
 }
 
 /// A problem with one field of an import line: an error, or a warning when it comes with a
@@ -264,6 +275,8 @@ pub fn validate_line(json: &str) -> Result<(ValidDocument, Vec<LineProblem>), Ve
     let issuer = check.json_string(&map, "issuer", false);
     let body_html = check.json_string(&map, "body_html", false);
     let body_text = check.json_string(&map, "body_text", false);
+    let formed_date = check.json_string(&map, "formed_date", false);
+    let disclosure_term = check.json_string(&map, "disclosure_term", false);
     let doc_number = match map.get("doc_number") {
         // A number is kept as its text: the contract never rejects a line for its 发文字号.
         Some(Value::Number(n)) => Some(n.to_string()),
@@ -282,6 +295,8 @@ pub fn validate_line(json: &str) -> Result<(ValidDocument, Vec<LineProblem>), Ve
         column: column.as_deref(),
         body_html: body_html.as_deref(),
         body_text: body_text.as_deref(),
+        formed_date: formed_date.as_deref(),
+        disclosure_term: disclosure_term.as_deref(),
     })
 }
 
@@ -301,6 +316,8 @@ impl DocumentLine {
             column: Some(&self.column),
             body_html: self.body_html.as_deref(),
             body_text: self.body_text.as_deref(),
+            formed_date: self.formed_date.as_deref(),
+            disclosure_term: self.disclosure_term.as_deref(),
         })
     }
 }
@@ -325,6 +342,8 @@ impl From<&ValidDocument> for DocumentLine {
             column: d.column.to_string(),
             body_html,
             body_text,
+            formed_date: d.formed_date.map(crate::text::format_date_iso),
+            disclosure_term: d.disclosure_term.map(|t| t.code().to_owned()),
         }
     }
 }
@@ -344,6 +363,8 @@ struct RawFields<'a> {
     column: Option<&'a str>,
     body_html: Option<&'a str>,
     body_text: Option<&'a str>,
+    formed_date: Option<&'a str>,
+    disclosure_term: Option<&'a str>,
 }
 
 /// Collects the errors and warnings of one line.
@@ -429,6 +450,22 @@ impl Checker {
                 format!("成文日期 {written} 晚于发布日期 {published}：文件不能在成文之前发布"),
             );
         }
+        let formed_date = raw
+            .formed_date
+            .and_then(|d| self.date("formed_date", "形成或变更日期", d));
+        if let (Some(formed), Some(published)) = (formed_date, published_date)
+            && formed > published
+        {
+            self.error(
+                "formed_date",
+                format!("形成或变更日期 {formed} 晚于发布日期 {published}：信息不能在形成之前发布"),
+            );
+        }
+        let disclosure_term = raw.disclosure_term.and_then(|t| {
+            DisclosureTerm::parse(t)
+                .map_err(|e| self.error("disclosure_term", e.to_string()))
+                .ok()
+        });
         let validity = raw.validity.and_then(|validity| {
             Validity::parse(validity)
                 .map_err(|e| self.error("validity", e.to_string()))
@@ -486,6 +523,8 @@ impl Checker {
                     validity,
                     column,
                     body,
+                    formed_date,
+                    disclosure_term,
                 },
                 self.warnings,
             )),

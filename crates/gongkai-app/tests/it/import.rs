@@ -196,6 +196,54 @@ db_test!(
     }
 );
 
+db_test!(
+    formed_date_and_disclosure_term_are_kept,
+    async |t: &TestDb| {
+        org_tree(&app(t)).await;
+        let data = jsonl(&[
+            DocLine::new()
+                .set("formed_date", "2021-05-20")
+                .set("disclosure_term", "immediate"),
+            DocLine::new().set("formed_date", "2021-07-01"),
+            DocLine::new().set("disclosure_term", "每天"),
+            DocLine::new(),
+        ]);
+        let r = run(t, &data, ImportOptions::default()).await;
+        assert_eq!(r.imported, 2);
+        assert_eq!(
+            r.errors
+                .iter()
+                .map(|e| (e.line, e.field.as_str()))
+                .collect::<Vec<_>>(),
+            [(2, "formed_date"), (3, "disclosure_term")]
+        );
+        let mut out = Vec::new();
+        export_documents(&app(t), &mut out, Format::Jsonl, |_| {})
+            .await
+            .unwrap();
+        let lines: Vec<serde_json::Value> = String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(
+            (
+                lines[0]["formed_date"].as_str(),
+                lines[0]["disclosure_term"].as_str()
+            ),
+            (Some("2021-05-20"), Some("immediate"))
+        );
+        assert_eq!(
+            (
+                lines[1]["formed_date"].as_str(),
+                lines[1]["disclosure_term"].as_str()
+            ),
+            (Some("2021-06-04"), Some("long_term")),
+            "defaults: written date, 长期公开"
+        );
+    }
+);
+
 db_test!(exported_jsonl_imports_again, async |t: &TestDb| {
     org_tree(&app(t)).await;
     let data = jsonl(&[
