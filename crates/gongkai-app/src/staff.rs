@@ -60,3 +60,61 @@ pub async fn dashboard(app: &App, staff: &Staff, tree: &OrgTree) -> Result<Dashb
         published,
     })
 }
+
+/// A record as staff see it, whatever its status, with its attachments.
+#[derive(Clone, Debug)]
+pub struct StaffDocument {
+    /// The record.
+    pub doc: gongkai_store::documents::Document,
+    /// Its attachments.
+    pub attachments: Vec<gongkai_store::attachments::Attachment>,
+}
+
+/// A record of one of the person's organizations; another unit's record is forbidden.
+pub async fn document(app: &App, staff: &Staff, tree: &OrgTree, id: i64) -> Result<StaffDocument> {
+    let mut c = app.db().conn().await?;
+    let doc = documents::by_id(&mut c, id)
+        .await?
+        .ok_or(crate::Error::NotFound("文件"))?;
+    if !visible_orgs(staff, tree).contains(&doc.org_id) {
+        return Err(crate::Error::Forbidden);
+    }
+    let attachments = gongkai_store::attachments::of_document(&mut c, id).await?;
+    Ok(StaffDocument { doc, attachments })
+}
+
+/// One page of the records of the person's organizations, optionally of one status.
+pub async fn records(
+    app: &App,
+    staff: &Staff,
+    tree: &OrgTree,
+    status: Option<gongkai_domain::DocStatus>,
+    page: i64,
+) -> Result<(Vec<Summary>, i64)> {
+    let filter = Filter {
+        statuses: status.map(|s| vec![s.code()]).unwrap_or_default(),
+        org_ids: Some(visible_orgs(staff, tree)),
+        ..Filter::default()
+    };
+    let mut c = app.db().conn().await?;
+    let per_page = crate::portal::PAGE_SIZE;
+    Ok(documents::list(&mut c, &filter, (page.max(1) - 1) * per_page, per_page).await?)
+}
+
+/// An attachment of a record of the person's organizations, with its bytes.
+pub async fn attachment(
+    app: &App,
+    staff: &Staff,
+    tree: &OrgTree,
+    document_id: i64,
+    attachment_id: i64,
+) -> Result<(gongkai_store::attachments::Attachment, Vec<u8>)> {
+    let found = document(app, staff, tree, document_id).await?;
+    let att = found
+        .attachments
+        .into_iter()
+        .find(|a| a.id == attachment_id)
+        .ok_or(crate::Error::NotFound("附件"))?;
+    let bytes = crate::files::read(app, &att).await?;
+    Ok((att, bytes))
+}

@@ -377,7 +377,8 @@ macro_rules! bind_all {
     }};
 }
 
-/// One page of records matching `filter`, newest publication first, and the total count.
+/// One page of records matching `filter`, newest publication first (unpublished records
+/// before all, the same on both databases), and the total count.
 pub async fn list(
     h: &mut impl Handle,
     filter: &Filter,
@@ -387,7 +388,7 @@ pub async fn list(
     let (cond, params) = where_clause(filter);
     let n = params.len();
     let list_sql = format!(
-        "{SUMMARY}{cond} ORDER BY d.published_date DESC, d.id DESC LIMIT {} OFFSET {}",
+        "{SUMMARY}{cond} ORDER BY d.published_date DESC NULLS FIRST, d.id DESC LIMIT {} OFFSET {}",
         ph(n + 1),
         ph(n + 2)
     );

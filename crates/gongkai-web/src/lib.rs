@@ -15,7 +15,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 pub mod error;
 mod layout;
-mod public;
+pub(crate) mod public;
 mod security;
 mod staff;
 mod views;
@@ -79,6 +79,9 @@ pub fn router(app: App, config: WebConfig) -> Router {
             "/staff/password",
             get(staff::password_form).post(staff::change_password),
         )
+        .route("/staff/docs", get(staff::records))
+        .route("/staff/doc/{id}", get(staff::document))
+        .route("/staff/doc/{id}/files/{file}", get(staff::attachment))
         .fallback(public::not_found)
         .layer(axum::middleware::from_fn(security::same_origin_writes))
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -7,7 +7,7 @@ use axum::extract::{FromRequestParts, Path, RawQuery, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use gongkai_app::model::{Column, Org};
+use gongkai_app::model::{Attachment, Column, Document, Org, Summary};
 use gongkai_app::orgs::OrgTree;
 use gongkai_app::portal::{self, ListQuery, Lookup, Scope};
 use gongkai_domain::column::UNIFIED_COLUMNS;
@@ -489,36 +489,36 @@ async fn build_list(
 /// The metadata and content of a document page.
 #[derive(Clone, Debug)]
 pub struct DocView {
-    id: i64,
-    title: String,
-    index_number: String,
-    topic: String,
-    issuer: String,
-    written: String,
-    doc_number: String,
-    published: String,
-    validity: String,
-    validity_class: &'static str,
-    in_force: bool,
-    kind: String,
-    term: String,
-    column: String,
-    column_href: String,
-    org_name: String,
-    org_href: String,
-    body_html: String,
-    attachments: Vec<AttachmentView>,
-    successor: Option<(String, String)>,
-    url: String,
+    pub(crate) id: i64,
+    pub(crate) title: String,
+    pub(crate) index_number: String,
+    pub(crate) topic: String,
+    pub(crate) issuer: String,
+    pub(crate) written: String,
+    pub(crate) doc_number: String,
+    pub(crate) published: String,
+    pub(crate) validity: String,
+    pub(crate) validity_class: &'static str,
+    pub(crate) in_force: bool,
+    pub(crate) kind: String,
+    pub(crate) term: String,
+    pub(crate) column: String,
+    pub(crate) column_href: String,
+    pub(crate) org_name: String,
+    pub(crate) org_href: String,
+    pub(crate) body_html: String,
+    pub(crate) attachments: Vec<AttachmentView>,
+    pub(crate) successor: Option<(String, String)>,
+    pub(crate) url: String,
 }
 
 /// An attachment link.
 #[derive(Clone, Debug)]
 pub struct AttachmentView {
-    href: String,
-    name: String,
-    size: String,
-    kind: &'static str,
+    pub(crate) href: String,
+    pub(crate) name: String,
+    pub(crate) size: String,
+    pub(crate) kind: &'static str,
 }
 
 #[derive(Template, WebTemplate)]
@@ -561,9 +561,41 @@ async fn load_doc(
         Err(e) => return Err(crate::error::WebError(e).into_response()),
     };
     let d = &found.doc;
+    let org_href = format!("/org/{}/", d.org_code);
+    let view = doc_view(
+        d,
+        &found.attachments,
+        found.successor.as_ref(),
+        &s.config().base_url,
+        &format!("/doc/{}/files", d.id),
+    );
+    let breadcrumb = vec![
+        ("首页".to_owned(), "/".to_owned()),
+        (d.org_name.clone(), org_href),
+        (
+            d.column_path
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .to_owned(),
+            view.column_href.clone(),
+        ),
+        ("正文".to_owned(), String::new()),
+    ];
+    Ok((view, breadcrumb))
+}
+
+/// The view of a record for its page; attachments link under `files_prefix`.
+pub(crate) fn doc_view(
+    d: &Document,
+    attachments: &[Attachment],
+    successor: Option<&Summary>,
+    base_url: &str,
+    files_prefix: &str,
+) -> DocView {
     let validity = Validity::from_code(&d.validity).ok();
     let org_href = format!("/org/{}/", d.org_code);
-    let view = DocView {
+    DocView {
         id: d.id,
         title: d.title.clone(),
         index_number: d.index_number.clone().unwrap_or_default(),
@@ -581,38 +613,20 @@ async fn load_doc(
         column: d.column_path.replace('/', " > "),
         column_href: list_href(&org_href, &Params::column(&d.column_path), 1),
         org_name: d.org_name.clone(),
-        org_href: org_href.clone(),
+        org_href,
         body_html: d.body_html.clone(),
-        attachments: found
-            .attachments
+        attachments: attachments
             .iter()
             .map(|a| AttachmentView {
-                href: format!("/doc/{}/files/{}", d.id, a.id),
+                href: format!("{files_prefix}/{}", a.id),
                 name: a.file_name.clone(),
                 size: views::file_size(a.byte_size),
                 kind: kind_of_media(&a.media_type),
             })
             .collect(),
-        successor: found
-            .successor
-            .as_ref()
-            .map(|s| (s.title.clone(), format!("/doc/{}", s.id))),
-        url: format!("{}/doc/{}", s.config().base_url, d.id),
-    };
-    let breadcrumb = vec![
-        ("首页".to_owned(), "/".to_owned()),
-        (d.org_name.clone(), org_href),
-        (
-            d.column_path
-                .rsplit('/')
-                .next()
-                .unwrap_or_default()
-                .to_owned(),
-            view.column_href.clone(),
-        ),
-        ("正文".to_owned(), String::new()),
-    ];
-    Ok((view, breadcrumb))
+        successor: successor.map(|s| (s.title.clone(), format!("/doc/{}", s.id))),
+        url: format!("{base_url}/doc/{}", d.id),
+    }
 }
 
 fn kind_of_media(media: &str) -> &'static str {
@@ -702,22 +716,25 @@ pub async fn attachment(
         return ErrorPage::not_found().into_response();
     };
     match portal::attachment(s.app(), id, file).await {
-        Ok((att, bytes)) => {
-            let disposition = format!(
-                "attachment; filename=\"download\"; filename*=UTF-8''{}",
-                percent_encode(&att.file_name)
-            );
-            let mut headers = HeaderMap::new();
-            if let Ok(v) = HeaderValue::from_str(&att.media_type) {
-                headers.insert(header::CONTENT_TYPE, v);
-            }
-            if let Ok(v) = HeaderValue::from_str(&disposition) {
-                headers.insert(header::CONTENT_DISPOSITION, v);
-            }
-            (headers, bytes).into_response()
-        }
+        Ok((att, bytes)) => file_response(&att, bytes),
         Err(e) => crate::error::WebError(e).into_response(),
     }
+}
+
+/// An attachment as a download.
+pub(crate) fn file_response(att: &Attachment, bytes: Vec<u8>) -> Response {
+    let disposition = format!(
+        "attachment; filename=\"download\"; filename*=UTF-8''{}",
+        percent_encode(&att.file_name)
+    );
+    let mut headers = HeaderMap::new();
+    if let Ok(v) = HeaderValue::from_str(&att.media_type) {
+        headers.insert(header::CONTENT_TYPE, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    (headers, bytes).into_response()
 }
 
 fn percent_encode(s: &str) -> String {

@@ -300,3 +300,197 @@ pub async fn change_password(
         Err(e) => WebError(e).into_response(),
     }
 }
+
+/// A record in the staff list.
+pub struct StaffRow {
+    href: String,
+    title: String,
+    org_name: String,
+    status: &'static str,
+    status_class: &'static str,
+    index_number: String,
+    date: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff/records.html")]
+pub struct RecordsPage {
+    layout: Layout,
+    tabs: Vec<(String, String, bool)>,
+    rows: Vec<StaffRow>,
+    pager: crate::views::Pager,
+}
+
+#[derive(Deserialize, Default)]
+pub struct RecordsQuery {
+    status: Option<String>,
+    page: Option<String>,
+}
+
+/// `GET /staff/docs`: the records of the person's organizations, by status.
+pub async fn records(
+    State(s): State<AppState>,
+    mut layout: Layout,
+    LoggedIn(staff): LoggedIn,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
+) -> Response {
+    let q: RecordsQuery =
+        serde_urlencoded::from_str(raw.as_deref().unwrap_or_default()).unwrap_or_default();
+    let status = match q.status.as_deref().filter(|v| !v.is_empty()) {
+        None => None,
+        Some(v) => match DocStatus::from_code(v) {
+            Ok(st) => Some(st),
+            Err(_) => {
+                return crate::error::ErrorPage::bad_request("状态筛选条件无效。").into_response();
+            }
+        },
+    };
+    let page = match q.page.as_deref().filter(|v| !v.is_empty()) {
+        None => 1,
+        Some(p) => match p.parse::<i64>() {
+            Ok(n) if (1..=1_000_000).contains(&n) => n,
+            _ => {
+                return crate::error::ErrorPage::bad_request(&format!(
+                    "页码“{p}”无效，页码须为正整数。"
+                ))
+                .into_response();
+            }
+        },
+    };
+    let app = s.app();
+    let result = async {
+        let tree = OrgTree::load(app).await?;
+        gongkai_app::staff::records(app, &staff, &tree, status, page).await
+    }
+    .await;
+    let (items, total) = match result {
+        Ok(r) => r,
+        Err(e) => return WebError(e).into_response(),
+    };
+    layout.staff_name = Some(staff.display_name.clone());
+    let href = |st: Option<DocStatus>, n: i64| {
+        let mut parts = Vec::new();
+        if let Some(st) = st {
+            parts.push(format!("status={}", st.code()));
+        }
+        if n > 1 {
+            parts.push(format!("page={n}"));
+        }
+        if parts.is_empty() {
+            "/staff/docs".to_owned()
+        } else {
+            format!("/staff/docs?{}", parts.join("&"))
+        }
+    };
+    let mut tabs = vec![("全部".to_owned(), href(None, 1), status.is_none())];
+    for st in DocStatus::all() {
+        tabs.push((
+            st.label().to_owned(),
+            href(Some(*st), 1),
+            status == Some(*st),
+        ));
+    }
+    let per_page = gongkai_app::portal::PAGE_SIZE;
+    let pages = ((total + per_page - 1) / per_page).max(1);
+    let rows = items
+        .iter()
+        .map(|d| {
+            let st = DocStatus::from_code(&d.status).ok();
+            StaffRow {
+                href: format!("/staff/doc/{}", d.id),
+                title: d.title.clone(),
+                org_name: d.org_name.clone(),
+                status: st.map_or("未知", DocStatus::label),
+                status_class: match st {
+                    Some(DocStatus::Published) => "valid",
+                    Some(DocStatus::Draft) => "amended",
+                    _ => "invalid",
+                },
+                index_number: d.index_number.clone().unwrap_or_default(),
+                date: d
+                    .published_date
+                    .map(gongkai_domain::format_date_iso)
+                    .unwrap_or_else(|| {
+                        format!("成文 {}", gongkai_domain::format_date_iso(d.written_date))
+                    }),
+            }
+        })
+        .collect();
+    RecordsPage {
+        layout,
+        tabs,
+        rows,
+        pager: crate::views::Pager::new(page, pages, total, |n| href(status, n)),
+    }
+    .into_response()
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff/document.html")]
+pub struct StaffDocumentPage {
+    layout: Layout,
+    doc: crate::public::DocView,
+    status: &'static str,
+    public: bool,
+    withdrawn_reason: String,
+}
+
+/// `GET /staff/doc/{id}`: any record of the person's organizations, as it will look.
+pub async fn document(
+    State(s): State<AppState>,
+    mut layout: Layout,
+    LoggedIn(staff): LoggedIn,
+    crate::public::PathOr404(id): crate::public::PathOr404<String>,
+) -> Response {
+    let Some(id) = id.parse::<i64>().ok().filter(|i| *i > 0) else {
+        return crate::error::ErrorPage::not_found().into_response();
+    };
+    let app = s.app();
+    let found = async {
+        let tree = OrgTree::load(app).await?;
+        gongkai_app::staff::document(app, &staff, &tree, id).await
+    }
+    .await;
+    let found = match found {
+        Ok(f) => f,
+        Err(e) => return WebError(e).into_response(),
+    };
+    layout.staff_name = Some(staff.display_name.clone());
+    let d = &found.doc;
+    let st = DocStatus::from_code(&d.status).ok();
+    StaffDocumentPage {
+        layout,
+        doc: crate::public::doc_view(
+            d,
+            &found.attachments,
+            None,
+            &s.config().base_url,
+            &format!("/staff/doc/{}/files", d.id),
+        ),
+        status: st.map_or("未知", DocStatus::label),
+        public: st.is_some_and(DocStatus::is_public),
+        withdrawn_reason: d.withdrawn_reason.clone().unwrap_or_default(),
+    }
+    .into_response()
+}
+
+/// `GET /staff/doc/{id}/files/{file}`.
+pub async fn attachment(
+    State(s): State<AppState>,
+    LoggedIn(staff): LoggedIn,
+    crate::public::PathOr404((id, file)): crate::public::PathOr404<(String, String)>,
+) -> Response {
+    let (Some(id), Some(file)) = (id.parse::<i64>().ok(), file.parse::<i64>().ok()) else {
+        return crate::error::ErrorPage::not_found().into_response();
+    };
+    let app = s.app();
+    let found = async {
+        let tree = OrgTree::load(app).await?;
+        gongkai_app::staff::attachment(app, &staff, &tree, id, file).await
+    }
+    .await;
+    match found {
+        Ok((att, bytes)) => crate::public::file_response(&att, bytes),
+        Err(e) => WebError(e).into_response(),
+    }
+}

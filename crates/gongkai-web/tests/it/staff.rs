@@ -173,3 +173,75 @@ async fn a_password_change_needs_the_current_one_and_logs_out() {
         StatusCode::SEE_OTHER
     );
 }
+
+async fn logged_in(s: &crate::Site, user: &str, org: &str, role: Role) -> String {
+    create_user(&s.app, user, user, "correct-horse", &[(org, role)])
+        .await
+        .unwrap();
+    let ok = s.request(login_request(user, "correct-horse")).await;
+    ok.headers[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn staff_see_every_record_of_their_units_and_nothing_of_others() {
+    let s = site().await;
+    let gulou = logged_in(&s, "clerk", "GL00101", Role::Clerk).await;
+    let liuhe = logged_in(&s, "other", "LH00201", Role::Clerk).await;
+    let office = logged_in(&s, "office", "FZ00101", Role::Office).await;
+
+    let drafts = s.get_with_cookie("/staff/docs?status=draft", &gulou).await;
+    assert_eq!(drafts.status, StatusCode::OK);
+    assert_eq!(drafts.texts(".doc-title > a"), ["尚未发布的草稿标题"]);
+    let preview = s
+        .get_with_cookie(&format!("/staff/doc/{}", s.draft), &gulou)
+        .await;
+    assert_eq!(preview.status, StatusCode::OK);
+    assert_eq!(preview.text("h1#doc-title"), "尚未发布的草稿标题");
+    assert!(preview.text(".staff-status").contains("草稿"));
+    let gone = s
+        .get_with_cookie(&format!("/staff/doc/{}", s.withdrawn), &gulou)
+        .await;
+    assert!(gone.text(".staff-status").contains("撤回原因：内容有误"));
+
+    // Another unit's clerk is refused; the office of the city sees the district below it.
+    let refused = s
+        .get_with_cookie(&format!("/staff/doc/{}", s.draft), &liuhe)
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(!refused.body.contains("尚未发布的草稿标题"));
+    let none = s.get_with_cookie("/staff/docs", &liuhe).await;
+    assert_eq!(none.text(".result-count strong"), "0");
+    let city = s
+        .get_with_cookie(&format!("/staff/doc/{}", s.draft), &office)
+        .await;
+    assert_eq!(city.status, StatusCode::OK);
+    let all = s.get_with_cookie("/staff/docs", &office).await;
+    assert_eq!(all.text(".result-count strong"), "47");
+    assert_eq!(
+        all.texts(".doc-title > a")[0],
+        "尚未发布的草稿标题",
+        "unpublished records come first"
+    );
+
+    assert_eq!(
+        s.get(&format!("/staff/doc/{}", s.draft)).await.status,
+        StatusCode::SEE_OTHER,
+        "login first"
+    );
+    assert_eq!(
+        s.get_with_cookie("/staff/docs?status=x", &gulou)
+            .await
+            .status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        s.get_with_cookie("/staff/doc/abc", &gulou).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
