@@ -27,7 +27,7 @@ impl ErrorPage {
             status,
             title: title.to_owned(),
             message: message.to_owned(),
-            layout: Layout::default(),
+            layout: crate::layout::current_frame(),
         }
     }
 

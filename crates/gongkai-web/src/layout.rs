@@ -4,6 +4,31 @@ use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
 
+tokio::task_local! {
+    /// The frame of the request being served, for pages made without an extractor
+    /// (error pages from rejections, the 404 fallback).
+    static FRAME: Layout;
+}
+
+/// Runs the rest of the stack with the request's frame available to error pages.
+pub async fn remember_frame(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let (mut parts, body) = req.into_parts();
+    let frame = match Layout::from_request_parts(&mut parts, &()).await {
+        Ok(l) => l,
+        Err(never) => match never {},
+    };
+    let req = axum::extract::Request::from_parts(parts, body);
+    FRAME.scope(frame, next.run(req)).await
+}
+
+/// The frame of the current request, or the default outside one.
+pub fn current_frame() -> Layout {
+    FRAME.try_with(Layout::clone).unwrap_or_default()
+}
+
 /// Cookie that remembers the 适老化 view.
 pub const ELDER_COOKIE: &str = "gk_elder";
 

@@ -82,8 +82,12 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .route("/staff/docs", get(staff::records))
         .route("/staff/doc/{id}", get(staff::document))
         .route("/staff/doc/{id}/files/{file}", get(staff::attachment))
+        .route("/robots.txt", get(public::robots))
+        .route("/favicon.svg", get(public::favicon))
+        .route("/favicon.ico", get(public::favicon))
         .fallback(public::not_found)
         .layer(axum::middleware::from_fn(security::same_origin_writes))
+        .layer(axum::middleware::from_fn(layout::remember_frame))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

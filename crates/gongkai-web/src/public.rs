@@ -808,6 +808,27 @@ pub async fn stylesheet() -> Response {
         .into_response()
 }
 
+/// `GET /robots.txt`: the public column is for everyone; the staff side is not indexed.
+pub async fn robots() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        "User-agent: *\nDisallow: /staff/\nDisallow: /a11y/\n",
+    )
+        .into_response()
+}
+
+/// `GET /favicon.svg` (and `/favicon.ico`, which browsers ask for unprompted).
+pub async fn favicon() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        include_str!("../static/favicon.svg"),
+    )
+        .into_response()
+}
+
 /// `GET /healthz`.
 pub async fn healthz(State(s): State<AppState>) -> Response {
     match s.app().db().conn().await {

@@ -211,6 +211,20 @@ async fn the_elder_view_is_a_link_and_a_cookie() {
     let elder = s.get_with_cookie("/list?year=2020", "gk_elder=1").await;
     assert_eq!(elder.attrs("html", "class"), ["elder"]);
     assert_eq!(elder.text(".a11y-switch a"), "标准版");
+    let lost = s.get_with_cookie("/no/such/page?x=1", "gk_elder=1").await;
+    assert_eq!(lost.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        lost.attrs("html", "class"),
+        ["elder"],
+        "error pages keep the chosen view"
+    );
+    assert_eq!(
+        lost.attrs(".a11y-switch a", "href"),
+        ["/a11y/standard?back=/no/such/page%3Fx%3D1"]
+    );
+    let robots = s.get("/robots.txt").await;
+    assert!(robots.body.contains("Disallow: /staff/"));
+    assert_eq!(s.get("/favicon.ico").await.status, StatusCode::OK);
     for evil in [
         "//evil.example/",
         "https://evil.example/",
