@@ -100,49 +100,32 @@ pub async fn seed(app: &App, mut progress: impl FnMut(DemoProgress)) -> Result<D
         serde_json::from_str(ORGS).map_err(|e| Error::internal(format!("orgs.json: {e}")))?;
     let corpus_orgs: Vec<CorpusOrg> = serde_json::from_str(CORPUS_ORGS)
         .map_err(|e| Error::internal(format!("corpus-orgs.json: {e}")))?;
-    let total_orgs = (orgs.len() + corpus_orgs.len()) as u64;
-    let mut tx = app.db().begin().await?;
-    let mut done = 0;
-    for o in &orgs {
-        let kind = OrgKind::from_code(&o.kind).map_err(|e| Error::internal(e.to_string()))?;
-        create_in(
-            &mut tx,
-            &OrgInput {
-                code: o.code.clone(),
-                name: o.name.clone(),
-                short_name: o.short_name.clone(),
-                kind,
-                parent: o.parent.clone(),
-                index_pattern: o.index_pattern.clone(),
-            },
-            app.now(),
-        )
-        .await?;
-        done += 1;
-        progress(DemoProgress {
-            stage: "创建机构",
-            done,
-            total: total_orgs,
+    let mut inputs = Vec::with_capacity(orgs.len() + corpus_orgs.len());
+    for o in orgs {
+        inputs.push(OrgInput {
+            kind: OrgKind::from_code(&o.kind).map_err(|e| Error::internal(e.to_string()))?,
+            code: o.code,
+            name: o.name,
+            short_name: o.short_name,
+            parent: o.parent,
+            index_pattern: o.index_pattern,
         });
     }
-    for o in &corpus_orgs {
-        create_in(
-            &mut tx,
-            &OrgInput {
-                code: o.code.clone(),
-                name: o.name.clone(),
-                short_name: None,
-                kind: OrgKind::Other,
-                parent: None,
-                index_pattern: None,
-            },
-            app.now(),
-        )
-        .await?;
-        done += 1;
+    inputs.extend(corpus_orgs.into_iter().map(|o| OrgInput {
+        code: o.code,
+        name: o.name,
+        short_name: None,
+        kind: OrgKind::Other,
+        parent: None,
+        index_pattern: None,
+    }));
+    let total_orgs = inputs.len() as u64;
+    let mut tx = app.db().begin().await?;
+    for (done, input) in inputs.iter().enumerate() {
+        create_in(&mut tx, input, app.now()).await?;
         progress(DemoProgress {
             stage: "创建机构",
-            done,
+            done: done as u64 + 1,
             total: total_orgs,
         });
     }
