@@ -19,6 +19,8 @@ pub enum ExportFormat {
     Jsonl,
     // CSV with a header row (UTF-8 with BOM).
     Csv,
+    // Excel workbook laid out as a 政府信息公开目录.
+    Xlsx,
 }
 
 impl From<ExportFormat> for Format {
@@ -26,12 +28,21 @@ impl From<ExportFormat> for Format {
         match f {
             ExportFormat::Jsonl => Format::Jsonl,
             ExportFormat::Csv => Format::Csv,
+            ExportFormat::Xlsx => Format::Xlsx,
         }
     }
 }
 
 /// Writes the records; with `out`, says how many on stdout.
 pub async fn documents(app: &App, format: ExportFormat, out: Option<&Path>) -> anyhow::Result<()> {
+    if format == ExportFormat::Xlsx
+        && out.is_none()
+        && std::io::IsTerminal::is_terminal(&std::io::stdout())
+    {
+        return Err(user(
+            "XLSX 是二进制文件，不宜输出到终端：请加 --out 文件名.xlsx，或重定向到文件",
+        ));
+    }
     let bar = progress::counter("导出");
     let result = match out {
         Some(path) => {

@@ -283,3 +283,45 @@ db_test!(exported_jsonl_imports_again, async |t: &TestDb| {
     assert_eq!(csv.matches("GL00101-0201-2021-0000").count(), 4);
     let _ = Lookup::Withdrawn;
 });
+
+db_test!(the_xlsx_export_is_a_catalog_workbook, async |t: &TestDb| {
+    org_tree(&app(t)).await;
+    let data = jsonl(&[
+        DocLine::new().title("关于<印发>工作要点的通知"),
+        DocLine::new().set("validity", "expired"),
+    ]);
+    run(t, &data, ImportOptions::default()).await;
+    let mut out = Vec::new();
+    assert_eq!(
+        export_documents(&app(t), &mut out, Format::Xlsx, |_| {})
+            .await
+            .unwrap(),
+        2
+    );
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(out)).unwrap();
+    let mut sheet = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(),
+        &mut sheet,
+    )
+    .unwrap();
+    let mut strings = String::new();
+    if let Ok(mut f) = zip.by_name("xl/sharedStrings.xml") {
+        std::io::Read::read_to_string(&mut f, &mut strings).unwrap();
+    }
+    let all = format!("{sheet}{strings}");
+    for text in [
+        "索引号",
+        "内容概述",
+        "关于&lt;印发&gt;工作要点的通知",
+        "GL00101-0201-2021-00001",
+        "失效",
+        "各街道办事处",
+    ] {
+        assert!(all.contains(text), "{text} missing from the workbook");
+    }
+    let mut workbook = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("xl/workbook.xml").unwrap(), &mut workbook)
+        .unwrap();
+    assert!(workbook.contains("政府信息公开目录"));
+});

@@ -730,3 +730,23 @@ fn a_new_deployment_gets_its_organizations_and_first_administrator_from_the_comm
         r.stdout
     );
 }
+
+#[test]
+fn xlsx_export_writes_a_workbook_file() {
+    let s = Site::new();
+    let file = s.file("docs.jsonl", &[titled(1), titled(2)]);
+    assert_eq!(s.import(&file, &["--create-orgs"]).code, 0);
+    let out = s.dir.path().join("catalog.xlsx");
+    let r = s.run(&[
+        "export",
+        "documents",
+        "--format",
+        "xlsx",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("已导出 2 条"), "{}", r.stdout);
+    let bytes = std::fs::read(&out).unwrap();
+    assert!(bytes.starts_with(b"PK"), "an XLSX file is a zip package");
+}
