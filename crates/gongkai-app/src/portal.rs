@@ -181,10 +181,16 @@ pub async fn attachment(
     Ok((att, bytes))
 }
 
-/// The columns of an organization.
+/// The public columns of an organization: the unified structure, and any column an office
+/// added once it holds a published record (a column made by a draft stays hidden).
 pub async fn org_columns(app: &App, org_id: i64) -> Result<Vec<Column>> {
     let mut c = app.db().conn().await?;
-    Ok(columns::of_org(&mut c, org_id).await?)
+    let used = columns::published_ids(&mut c, org_id).await?;
+    Ok(columns::of_org(&mut c, org_id)
+        .await?
+        .into_iter()
+        .filter(|col| col.unified || used.contains(&col.id))
+        .collect())
 }
 
 /// Column paths holding published records, over every organization, with counts.

@@ -69,6 +69,17 @@ pub async fn published_paths(h: &mut impl Handle) -> Result<Vec<(String, i64)>> 
     Ok(dispatch!(h, c => sqlx::query_as(sql).fetch_all(c).await?))
 }
 
+/// Columns of one organization that hold published records.
+pub async fn published_ids(h: &mut impl Handle, org_id: i64) -> Result<Vec<i64>> {
+    let rows: Vec<(i64,)> = dispatch!(h, c => sqlx::query_as(
+        "SELECT DISTINCT column_id FROM documents WHERE status = 'published' AND org_id = $1",
+    )
+    .bind(org_id)
+    .fetch_all(c)
+    .await?);
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
 fn tree_order(rows: Vec<Column>) -> Vec<Column> {
     let mut out = Vec::with_capacity(rows.len());
     for first in rows.iter().filter(|c| c.parent_id.is_none()) {

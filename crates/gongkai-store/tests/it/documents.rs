@@ -291,6 +291,10 @@ db_test!(
             ["法定主动公开内容", "法定主动公开内容/政策文件"]
         );
         assert_eq!(columns::all(&mut c).await.unwrap().len(), 3);
+        assert_eq!(
+            columns::published_ids(&mut c, a.id).await.unwrap(),
+            [sub.id]
+        );
     }
 );
 

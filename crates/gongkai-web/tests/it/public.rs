@@ -354,3 +354,38 @@ async fn undecodable_addresses_get_the_chinese_pages() {
     let r = s.get("/a11y/elder?back=/list%3Fcolumn%3D%E6%94%BF").await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn a_column_made_by_a_draft_stays_hidden_until_something_is_published_in_it() {
+    let s = site().await;
+    let line = gongkai_domain::validate_line(
+        &gongkai_testkit::builders::DocLine::new()
+            .set("column", "法定主动公开内容/内部试点栏目")
+            .to_line(),
+    )
+    .unwrap()
+    .0;
+    let id =
+        gongkai_app::documents::create_draft(&s.app, gongkai_app::documents::Actor::System, &line)
+            .await
+            .unwrap();
+    let page = s.get("/org/GL00101/").await;
+    assert!(
+        !page
+            .texts(".side-nav a")
+            .contains(&"内部试点栏目".to_owned())
+    );
+    gongkai_app::documents::publish(
+        &s.app,
+        gongkai_app::documents::Actor::System,
+        id,
+        time::macros::date!(2026 - 01 - 05),
+    )
+    .await
+    .unwrap();
+    let page = s.get("/org/GL00101/").await;
+    assert!(
+        page.texts(".side-nav a")
+            .contains(&"内部试点栏目".to_owned())
+    );
+}
