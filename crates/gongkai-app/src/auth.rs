@@ -103,28 +103,60 @@ pub fn lock_after(
     (failed >= i64::from(max_failures)).then(|| now + Duration::minutes(lock_minutes))
 }
 
-/// Records a wrong password: counts it atomically and locks the account (ending its
-/// sessions) when the count reaches the limit. Returns the error to show.
-async fn record_failure(app: &App, user_id: i64, now: OffsetDateTime) -> Result<Error> {
+/// The outcome of starting a password check.
+enum Attempt {
+    /// Check the password; this is attempt number `n` since the last success.
+    Check(i64),
+    /// Refuse without checking.
+    Refuse(Error),
+}
+
+/// Counts an attempt before its password is checked. Beyond the limit the account is locked
+/// (its sessions ended) and the attempt refused unchecked, so a burst of parallel guesses
+/// gets at most `lockout_failures` checks.
+async fn begin_attempt(app: &App, user_id: i64, now: OffsetDateTime) -> Result<Attempt> {
     let s = app.settings();
     let mut tx = app.db().begin().await?;
-    let failed = users::count_failure(&mut tx, user_id).await?;
-    let lock = lock_after(failed, now, s.lockout_failures, s.lockout_minutes);
-    if let Some(until) = lock {
+    let Some(n) = users::begin_attempt(&mut tx, user_id, now).await? else {
+        let until = users::by_id(&mut tx, user_id)
+            .await?
+            .and_then(|u| u.locked_until);
+        return Ok(Attempt::Refuse(Error::Locked {
+            minutes: until.map_or(1, |u| minutes_left(u, now)),
+        }));
+    };
+    if n > i64::from(s.lockout_failures) {
+        let until = now + Duration::minutes(s.lockout_minutes);
         users::set_login_state(&mut tx, user_id, 0, Some(until)).await?;
         users::delete_sessions_of(&mut tx, user_id).await?;
+        tx.commit().await?;
+        return Ok(Attempt::Refuse(Error::Locked {
+            minutes: minutes_left(until, now),
+        }));
     }
     tx.commit().await?;
-    tracing::info!(
-        user.id = user_id,
-        locked = lock.is_some(),
-        "failed password check"
-    );
-    Ok(match lock {
-        Some(until) => Error::Locked {
-            minutes: minutes_left(until, now),
-        },
-        None => Error::BadCredentials,
+    Ok(Attempt::Check(n))
+}
+
+/// After a wrong password: locks the account when this was the last allowed attempt.
+async fn wrong_password(
+    app: &App,
+    user_id: i64,
+    attempt: i64,
+    now: OffsetDateTime,
+) -> Result<Error> {
+    let s = app.settings();
+    let Some(until) = lock_after(attempt, now, s.lockout_failures, s.lockout_minutes) else {
+        tracing::info!(user.id = user_id, "wrong password");
+        return Ok(Error::BadCredentials);
+    };
+    let mut tx = app.db().begin().await?;
+    users::set_login_state(&mut tx, user_id, 0, Some(until)).await?;
+    users::delete_sessions_of(&mut tx, user_id).await?;
+    tx.commit().await?;
+    tracing::info!(user.id = user_id, "account locked after wrong passwords");
+    Ok(Error::Locked {
+        minutes: minutes_left(until, now),
     })
 }
 
@@ -145,21 +177,23 @@ pub async fn login(app: &App, username: &str, password: &str) -> Result<(Session
     if !user.active {
         return Err(Error::BadCredentials);
     }
-    if let Some(until) = user.locked_until
-        && until > now
-    {
-        return Err(Error::Locked {
-            minutes: minutes_left(until, now),
-        });
-    }
     drop(c);
+    let attempt = match begin_attempt(app, user.id, now).await? {
+        Attempt::Check(n) => n,
+        Attempt::Refuse(e) => return Err(e),
+    };
     if !verify_password(password, &user.password_hash).await? {
-        return Err(record_failure(app, user.id, now).await?);
+        return Err(wrong_password(app, user.id, attempt, now).await?);
     }
     let token = new_token();
     let expires_at = now + Duration::hours(app.settings().session_hours);
     let mut tx = app.db().begin().await?;
-    users::set_login_state(&mut tx, user.id, 0, None).await?;
+    if !users::clear_attempts(&mut tx, user.id, now).await? {
+        // A parallel attempt locked the account while this password was checked.
+        return Err(Error::Locked {
+            minutes: app.settings().lockout_minutes,
+        });
+    }
     users::purge_sessions(&mut tx, now).await?;
     users::insert_session(&mut tx, &token_hash(&token), user.id, now, expires_at).await?;
     let staff = staff_of(&mut tx, &user).await?;
@@ -250,12 +284,18 @@ pub async fn change_password(app: &App, staff: &Staff, old: &str, new: &str) -> 
         .await?
         .ok_or(Error::Unauthenticated)?;
     drop(c);
+    // Current-password checks count like logins: a stolen session cannot guess.
+    let now = app.now();
+    let attempt = match begin_attempt(app, user.id, now).await? {
+        Attempt::Check(n) => n,
+        Attempt::Refuse(e) => return Err(e),
+    };
     if !verify_password(old, &user.password_hash).await? {
-        // Wrong current passwords count like failed logins: a stolen session cannot guess.
-        return Err(record_failure(app, user.id, app.now()).await?);
+        return Err(wrong_password(app, user.id, attempt, now).await?);
     }
     let hash = hash_password(new).await?;
     let mut tx = app.db().begin().await?;
+    users::clear_attempts(&mut tx, user.id, now).await?;
     users::set_password_hash(&mut tx, user.id, &hash).await?;
     users::delete_sessions_of(&mut tx, user.id).await?;
     tx.commit().await?;

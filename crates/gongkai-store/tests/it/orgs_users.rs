@@ -198,3 +198,45 @@ db_test!(
         );
     }
 );
+
+db_test!(
+    attempts_are_counted_before_the_check_and_refused_while_locked,
+    async |t: &TestDb| {
+        let mut c = t.db.conn().await.unwrap();
+        let u = users::insert(&mut c, "clerk", "经办人", "hash", now())
+            .await
+            .unwrap();
+        assert_eq!(
+            users::begin_attempt(&mut c, u.id, now()).await.unwrap(),
+            Some(1)
+        );
+        assert_eq!(
+            users::begin_attempt(&mut c, u.id, now()).await.unwrap(),
+            Some(2)
+        );
+        assert!(users::clear_attempts(&mut c, u.id, now()).await.unwrap());
+        assert_eq!(
+            users::begin_attempt(&mut c, u.id, now()).await.unwrap(),
+            Some(1)
+        );
+        users::set_login_state(&mut c, u.id, 0, Some(now() + Duration::minutes(15)))
+            .await
+            .unwrap();
+        assert_eq!(
+            users::begin_attempt(&mut c, u.id, now()).await.unwrap(),
+            None,
+            "locked: not counted"
+        );
+        assert!(
+            !users::clear_attempts(&mut c, u.id, now()).await.unwrap(),
+            "a late success does not clear a lock"
+        );
+        let later = now() + Duration::minutes(16);
+        assert_eq!(
+            users::begin_attempt(&mut c, u.id, later).await.unwrap(),
+            Some(1),
+            "the lock has expired"
+        );
+        assert!(users::clear_attempts(&mut c, u.id, later).await.unwrap());
+    }
+);
