@@ -50,6 +50,21 @@ pub fn sanitize_html(html: &str) -> String {
         .to_string()
 }
 
+/// Removes control characters other than tab and line breaks (PostgreSQL refuses NUL in
+/// text; none of them belongs in a published page).
+pub fn strip_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        s.chars()
+            .filter(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
+            .collect::<String>()
+            .into()
+    } else {
+        s.into()
+    }
+}
+
 /// Turns plain text (one paragraph per line) into HTML paragraphs, escaped.
 pub fn text_to_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 4);

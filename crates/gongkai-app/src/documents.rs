@@ -52,11 +52,14 @@ pub fn new_row(
 ) -> NewDocument {
     let (body_html, body_text) = match &valid.body {
         Body::Html(h) => {
-            let clean = body::sanitize_html(h);
+            let clean = body::sanitize_html(&body::strip_controls(h));
             let text = body::html_to_text(&clean);
             (clean, text)
         }
-        Body::Text(t) => (body::text_to_html(t), t.trim().to_owned()),
+        Body::Text(t) => {
+            let t = body::strip_controls(t);
+            (body::text_to_html(&t), t.trim().to_owned())
+        }
     };
     let published = status == DocStatus::Published;
     NewDocument {

@@ -83,8 +83,12 @@ pub async fn attach(
         }
     };
     let mut tx = app.db().begin().await?;
-    if documents::by_id(&mut tx, document_id).await?.is_none() {
-        return Err(Error::NotFound("文件"));
+    match documents::by_id(&mut tx, document_id).await? {
+        None => return Err(Error::NotFound("文件")),
+        Some(d) if d.status == DocStatus::Withdrawn.code() => {
+            return Err(Error::Invalid("已撤回的文件不能再添加附件".into()));
+        }
+        Some(_) => {}
     }
     let new = attachments::NewAttachment {
         document_id,

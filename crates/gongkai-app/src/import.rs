@@ -173,6 +173,7 @@ pub async fn import_documents<R: BufRead>(
     imp.write(pending).await?;
     progress(read);
     let mut report = imp.report;
+    report.errors.sort_by_key(|p| p.line);
     if let Some(tx) = imp.atomic_tx {
         if report.errors.is_empty() {
             tx.commit().await?;
@@ -214,28 +215,49 @@ impl Importer<'_> {
                 self.atomic_tx = Some(tx);
                 r
             }
-            None => {
-                let mut tx = self.app.db().begin().await?;
-                let written = match self.write_in(&mut tx, &batch).await {
-                    Ok(()) => tx.commit().await.map_err(Error::from),
-                    Err(e) => Err(e),
-                };
-                match written {
-                    Ok(()) => Ok(()),
-                    Err(e @ Error::Unavailable(_)) => Err(e),
-                    Err(e) => {
-                        // The batch is rolled back; its lines are reported, later batches go on.
-                        tracing::warn!(error = %e, "import batch failed");
-                        self.report.imported -= self.batch_counted;
-                        self.report.created_orgs.truncate(self.orgs_before_batch);
-                        for p in &batch {
-                            self.error(p.line, LineProblem::LINE, &format!("写入数据库失败：{e}"));
+            None => match self.write_own_tx(&batch).await {
+                Ok(()) => Ok(()),
+                Err(e @ Error::Unavailable(_)) => Err(e),
+                Err(e) => {
+                    // The batch is rolled back. Its lines are written again one by one, so
+                    // only the line the database refuses is reported; later batches go on.
+                    tracing::warn!(error = %e, "import batch failed, retrying line by line");
+                    self.undo_batch().await?;
+                    for p in &batch {
+                        match self.write_own_tx(std::slice::from_ref(p)).await {
+                            Ok(()) => {}
+                            Err(e @ Error::Unavailable(_)) => return Err(e),
+                            Err(e) => {
+                                self.undo_batch().await?;
+                                self.report.warnings.retain(|w| w.line != p.line);
+                                self.error(
+                                    p.line,
+                                    LineProblem::LINE,
+                                    &format!("写入数据库失败：{e}"),
+                                );
+                            }
                         }
-                        self.reload().await
                     }
+                    Ok(())
                 }
-            }
+            },
         }
+    }
+
+    /// Writes lines in a transaction of their own.
+    async fn write_own_tx(&mut self, lines: &[Pending]) -> Result<()> {
+        let mut tx = self.app.db().begin().await?;
+        self.write_in(&mut tx, lines).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Forgets what a rolled-back write counted and cached.
+    async fn undo_batch(&mut self) -> Result<()> {
+        self.report.imported -= self.batch_counted;
+        self.batch_counted = 0;
+        self.report.created_orgs.truncate(self.orgs_before_batch);
+        self.reload().await
     }
 
     async fn reload(&mut self) -> Result<()> {

@@ -76,8 +76,9 @@ pub async fn document(app: &App, staff: &Staff, tree: &OrgTree, id: i64) -> Resu
     let doc = documents::by_id(&mut c, id)
         .await?
         .ok_or(crate::Error::NotFound("文件"))?;
+    // Another unit's record reads as missing, so ids do not reveal what other units hold.
     if !visible_orgs(staff, tree).contains(&doc.org_id) {
-        return Err(crate::Error::Forbidden);
+        return Err(crate::Error::NotFound("文件"));
     }
     let attachments = gongkai_store::attachments::of_document(&mut c, id).await?;
     Ok(StaffDocument { doc, attachments })

@@ -46,7 +46,12 @@ pub async fn documents(app: &App, format: ExportFormat, out: Option<&Path>) -> a
     let bar = progress::counter("导出");
     let result = match out {
         Some(path) => {
-            let file = File::create(path).map_err(|e| {
+            // Written beside the target and renamed on success, so a failed export never
+            // leaves an emptied or half-written file where a good one was.
+            let mut tmp_name = path.file_name().unwrap_or_default().to_os_string();
+            tmp_name.push(".part");
+            let tmp = path.with_file_name(tmp_name);
+            let file = File::create(&tmp).map_err(|e| {
                 user(format!(
                     "无法创建文件 {}：{}",
                     path.display(),
@@ -55,14 +60,30 @@ pub async fn documents(app: &App, format: ExportFormat, out: Option<&Path>) -> a
             })?;
             let mut w = BufWriter::new(file);
             let n = export_documents(app, &mut w, format.into(), |n| bar.set_position(n)).await;
-            w.flush().map_err(|e| {
-                user(format!(
+            let flushed = w.flush();
+            drop(w);
+            let finished = match (n, flushed) {
+                (Ok(n), Ok(())) => std::fs::rename(&tmp, path).map(|()| n).map_err(|e| {
+                    user(format!(
+                        "无法写入文件 {}：{}",
+                        path.display(),
+                        io_reason(&e)
+                    ))
+                }),
+                (Err(e), _) => Err(e.into()),
+                (Ok(_), Err(e)) => Err(user(format!(
                     "无法写入文件 {}：{}",
                     path.display(),
                     io_reason(&e)
-                ))
-            })?;
-            n
+                ))),
+            };
+            if finished.is_err() {
+                let _ = std::fs::remove_file(&tmp);
+            }
+            bar.finish_and_clear();
+            let n = finished?;
+            println!("已导出 {n} 条记录到 {}", path.display());
+            return Ok(());
         }
         None => {
             let mut w = BufWriter::new(std::io::stdout().lock());
@@ -70,9 +91,6 @@ pub async fn documents(app: &App, format: ExportFormat, out: Option<&Path>) -> a
         }
     };
     bar.finish_and_clear();
-    let n = result?;
-    if let Some(path) = out {
-        println!("已导出 {n} 条记录到 {}", path.display());
-    }
+    result?;
     Ok(())
 }

@@ -545,6 +545,10 @@ impl Checker {
             self.error("title", "标题为空");
             return None;
         }
+        if let Some(c) = title.chars().find(|c| c.is_control()) {
+            self.error("title", format!("标题含控制字符 U+{:04X}", u32::from(c)));
+            return None;
+        }
         let chars = title.chars().count();
         if chars > MAX_TITLE_CHARS {
             self.error(
@@ -567,13 +571,24 @@ impl Checker {
                     "doc_number",
                     format!("发文字号无法识别，按原样保存：{raw}（{e}）"),
                 ));
-                (Some(raw.to_owned()), false)
+                // Kept as written, less control characters no page can show.
+                (
+                    Some(raw.chars().filter(|c| !c.is_control()).collect()),
+                    false,
+                )
             }
         }
     }
 
     fn issuer(&mut self, raw: Option<&str>) -> Option<String> {
         let issuer = raw.map(str::trim).filter(|s| !s.is_empty())?;
+        if let Some(c) = issuer.chars().find(|c| c.is_control()) {
+            self.error(
+                "issuer",
+                format!("发文机关含控制字符 U+{:04X}", u32::from(c)),
+            );
+            return None;
+        }
         let chars = issuer.chars().count();
         if chars > MAX_ISSUER_CHARS {
             self.error(

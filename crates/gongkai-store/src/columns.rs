@@ -65,8 +65,11 @@ pub async fn all(h: &mut impl Handle) -> Result<Vec<Column>> {
 /// Distinct column paths that hold published records (for the aggregated column's filters).
 pub async fn published_paths(h: &mut impl Handle) -> Result<Vec<(String, i64)>> {
     let sql = "SELECT c.path, COUNT(*) FROM documents d JOIN columns c ON c.id = d.column_id \
-               WHERE d.status = 'published' GROUP BY c.path ORDER BY c.path";
-    Ok(dispatch!(h, c => sqlx::query_as(sql).fetch_all(c).await?))
+               WHERE d.status = 'published' GROUP BY c.path";
+    let mut rows: Vec<(String, i64)> = dispatch!(h, c => sqlx::query_as(sql).fetch_all(c).await?);
+    // Sorted here: PostgreSQL would order Chinese text by its locale, SQLite by bytes.
+    rows.sort();
+    Ok(rows)
 }
 
 /// Columns of one organization that hold published records.

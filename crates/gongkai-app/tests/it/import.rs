@@ -325,3 +325,99 @@ db_test!(the_xlsx_export_is_a_catalog_workbook, async |t: &TestDb| {
         .unwrap();
     assert!(workbook.contains("政府信息公开目录"));
 });
+
+db_test!(
+    control_characters_never_reach_the_database,
+    async |t: &TestDb| {
+        org_tree(&app(t)).await;
+        let data = jsonl(&[
+            DocLine::new().title("标题\u{0}含空字符"),
+            DocLine::new().set("issuer", "发文\u{7}机关"),
+            DocLine::new().set("body_text", "正文\u{0}第一段\n第二段\u{1b}[31m"),
+            DocLine::new().set("doc_number", "鼓政办\u{0}发字5"),
+        ]);
+        let r = run(t, &data, ImportOptions::default()).await;
+        assert_eq!(r.imported, 2, "{:?}", r.errors);
+        assert_eq!(
+            r.errors
+                .iter()
+                .map(|e| (e.line, e.field.as_str()))
+                .collect::<Vec<_>>(),
+            [(1, "title"), (2, "issuer")]
+        );
+        let mut out = Vec::new();
+        export_documents(&app(t), &mut out, Format::Jsonl, |_| {})
+            .await
+            .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            !text.contains("\\u0000") && !text.contains("\\u001b"),
+            "{text}"
+        );
+        assert!(text.contains("正文第一段"), "{text}");
+    }
+);
+
+db_test!(
+    a_line_the_database_refuses_is_reported_and_the_rest_of_its_batch_written,
+    async |t: &TestDb| {
+        org_tree(&app(t)).await;
+        // A record from outside the counters already holds the number the second line would get.
+        let mut tx = t.db.begin().await.unwrap();
+        let org = gongkai_store::orgs::by_code(&mut tx, "GL00101")
+            .await
+            .unwrap()
+            .unwrap();
+        let col = gongkai_store::columns::of_org(&mut tx, org.id)
+            .await
+            .unwrap()[0]
+            .id;
+        let mut row = gongkai_app::documents::new_row(
+            &gongkai_domain::validate_line(&DocLine::new().title("外来记录").to_line())
+                .unwrap()
+                .0,
+            &org,
+            col,
+            gongkai_domain::DocStatus::Published,
+            Some("GL00101-0201-2021-00002".into()),
+        );
+        row.published_date = Some(time::macros::date!(2021 - 06 - 09));
+        gongkai_store::documents::insert_many(&mut tx, &[row], time::OffsetDateTime::UNIX_EPOCH)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+
+        let data = jsonl(&[
+            DocLine::new().title("一"),
+            DocLine::new().title("二").set("doc_number", "odd-number"),
+            DocLine::new().title("三").set("topic", "无此分类"),
+            DocLine::new().title("四").org("LH00201"),
+        ]);
+        let r = run(t, &data, ImportOptions::default()).await;
+        assert_eq!(r.imported, 2, "{:?}", r.errors);
+        let lines: Vec<(usize, &str)> = r
+            .errors
+            .iter()
+            .map(|e| (e.line, e.field.as_str()))
+            .collect();
+        assert_eq!(
+            lines,
+            [(2, "(行)"), (3, "topic")],
+            "sorted by line, the refused line named"
+        );
+        assert!(r.errors[0].message.contains("写入数据库失败"));
+        assert!(
+            r.warnings.iter().all(|w| w.line != 2),
+            "a line not written carries no warning"
+        );
+        let mut out = Vec::new();
+        export_documents(&app(t), &mut out, Format::Jsonl, |_| {})
+            .await
+            .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.contains("\"一\"") && text.contains("\"四\"") && !text.contains("\"二\""),
+            "{text}"
+        );
+    }
+);

@@ -213,7 +213,7 @@ async fn staff_see_every_record_of_their_units_and_nothing_of_others() {
     let refused = s
         .get_with_cookie(&format!("/staff/doc/{}", s.draft), &liuhe)
         .await;
-    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
     assert!(!refused.body.contains("尚未发布的草稿标题"));
     let none = s.get_with_cookie("/staff/docs", &liuhe).await;
     assert_eq!(none.text(".result-count strong"), "0");
