@@ -749,5 +749,8 @@ fn xlsx_export_writes_a_workbook_file() {
     assert!(r.stdout.contains("已导出 2 条"), "{}", r.stdout);
     let bytes = std::fs::read(&out).unwrap();
     assert!(bytes.starts_with(b"PK"), "an XLSX file is a zip package");
-    assert!(!s.dir.path().join("catalog.xlsx.part").exists(), "the temporary file is renamed");
+    assert!(
+        !s.dir.path().join("catalog.xlsx.part").exists(),
+        "the temporary file is renamed"
+    );
 }
