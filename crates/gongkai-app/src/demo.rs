@@ -232,20 +232,22 @@ async fn workflow_examples(app: &App) -> Result<()> {
         ..Filter::default()
     };
     let (guides, _) = documents::list(&mut c, &filter, 0, 50).await?;
+    drop(c);
     if let Some((newest, older)) = guides.split_first() {
         for g in older {
-            documents::set_validity(
-                &mut c,
+            crate::documents::set_validity(
+                app,
+                Actor::System,
                 g.id,
-                Validity::Amended.code(),
+                Validity::Amended,
                 Some(newest.id),
-                app.now(),
             )
             .await?;
         }
     }
 
     // Attachments for the seed documents: the task table as Word, and a plain-text version.
+    let mut c = app.db().conn().await?;
     let seed = documents::by_doc_number_key(&mut c, "榕政办〔2021〕53号").await?;
     drop(c);
     if let Some(doc) = seed.first() {

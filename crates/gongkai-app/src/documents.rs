@@ -189,3 +189,42 @@ pub async fn withdraw(app: &App, actor: Actor<'_>, id: i64, reason: &str) -> Res
 pub fn status_label(code: &str) -> &'static str {
     DocStatus::from_code(code).map_or("未知", DocStatus::label)
 }
+
+/// Changes 有效性 (立改废): 失效 or 废止 without a successor, 已修订 naming the published
+/// record that replaces it, 有效 to restore. The page shows the mark (政府网站发展指引: 修改、废止、
+/// 失效 "在已发布的原文件上作出明确标注").
+pub async fn set_validity(
+    app: &App,
+    actor: Actor<'_>,
+    id: i64,
+    validity: gongkai_domain::Validity,
+    successor: Option<i64>,
+) -> Result<()> {
+    use gongkai_domain::Validity;
+    let mut tx = app.db().begin().await?;
+    let doc = documents::by_id(&mut tx, id)
+        .await?
+        .ok_or(Error::NotFound("文件"))?;
+    actor.require(doc.org_id, Role::Approver)?;
+    match (validity, successor) {
+        (Validity::Amended, None) => {
+            return Err(Error::Invalid("已修订的文件须指明修订后的现行文件".into()));
+        }
+        (Validity::Amended, Some(s)) => {
+            if s == id {
+                return Err(Error::Invalid("文件不能修订自身".into()));
+            }
+            let next = documents::by_id(&mut tx, s)
+                .await?
+                .ok_or(Error::NotFound("修订后的文件"))?;
+            if next.status != DocStatus::Published.code() {
+                return Err(Error::Invalid("修订后的文件须已发布".into()));
+            }
+        }
+        (_, Some(_)) => return Err(Error::Invalid("只有“已修订”需要指明修订后的文件".into())),
+        (_, None) => {}
+    }
+    documents::set_validity(&mut tx, id, validity.code(), successor, app.now()).await?;
+    tx.commit().await?;
+    Ok(())
+}

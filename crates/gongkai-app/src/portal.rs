@@ -108,6 +108,8 @@ pub struct PublicDocument {
     pub attachments: Vec<Attachment>,
     /// The successor when amended.
     pub successor: Option<Summary>,
+    /// Earlier versions this record amended (立改废 history).
+    pub predecessors: Vec<Summary>,
 }
 
 /// The outcome of looking up a public record.
@@ -152,10 +154,12 @@ pub async fn document(app: &App, id: i64) -> Result<Lookup> {
             }),
         None => None,
     };
+    let predecessors = documents::predecessors(&mut c, id).await?;
     Ok(Lookup::Published(Box::new(PublicDocument {
         doc,
         attachments,
         successor,
+        predecessors,
     })))
 }
 

@@ -459,6 +459,14 @@ pub async fn status_counts(h: &mut impl Handle, org_ids: &[i64]) -> Result<Vec<(
     }))
 }
 
+/// Published records that name `id` as their successor (the earlier versions it amended).
+pub async fn predecessors(h: &mut impl Handle, id: i64) -> Result<Vec<Summary>> {
+    let sql = format!(
+        "{SUMMARY} WHERE d.successor_id = $1 AND d.status = 'published' ORDER BY d.published_date DESC, d.id DESC"
+    );
+    Ok(dispatch!(h, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_all(c).await?))
+}
+
 /// Published records sharing a 发文字号 lookup key.
 pub async fn by_doc_number_key(h: &mut impl Handle, key: &str) -> Result<Vec<Summary>> {
     let sql =

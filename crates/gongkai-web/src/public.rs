@@ -509,6 +509,7 @@ pub struct DocView {
     pub(crate) body_html: String,
     pub(crate) attachments: Vec<AttachmentView>,
     pub(crate) successor: Option<(String, String)>,
+    pub(crate) predecessors: Vec<(String, String, String)>,
     pub(crate) url: String,
 }
 
@@ -562,13 +563,24 @@ async fn load_doc(
     };
     let d = &found.doc;
     let org_href = format!("/org/{}/", d.org_code);
-    let view = doc_view(
+    let mut view = doc_view(
         d,
         &found.attachments,
         found.successor.as_ref(),
         &s.config().base_url,
         &format!("/doc/{}/files", d.id),
     );
+    view.predecessors = found
+        .predecessors
+        .iter()
+        .map(|p| {
+            (
+                p.title.clone(),
+                format!("/doc/{}", p.id),
+                p.published_date.map(format_date_iso).unwrap_or_default(),
+            )
+        })
+        .collect();
     let breadcrumb = vec![
         ("首页".to_owned(), "/".to_owned()),
         (d.org_name.clone(), org_href),
@@ -625,6 +637,7 @@ pub(crate) fn doc_view(
             })
             .collect(),
         successor: successor.map(|s| (s.title.clone(), format!("/doc/{}", s.id))),
+        predecessors: Vec::new(),
         url: format!("{base_url}/doc/{}", d.id),
     }
 }

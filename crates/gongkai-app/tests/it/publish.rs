@@ -129,3 +129,78 @@ db_test!(
         assert_eq!(numbers, expected);
     }
 );
+
+db_test!(
+    validity_changes_follow_the_rules_of_amendment,
+    async |t: &TestDb| {
+        use gongkai_app::documents::set_validity;
+        use gongkai_domain::{Role, Validity};
+        let a = app(t);
+        org_tree(&a).await;
+        let old = create_draft(&a, Actor::System, &valid(DocLine::new().title("旧办法")))
+            .await
+            .unwrap();
+        let new = create_draft(&a, Actor::System, &valid(DocLine::new().title("新办法")))
+            .await
+            .unwrap();
+        let draft = create_draft(&a, Actor::System, &valid(DocLine::new().title("草稿")))
+            .await
+            .unwrap();
+        publish(&a, Actor::System, old, date!(2021 - 06 - 09))
+            .await
+            .unwrap();
+        publish(&a, Actor::System, new, date!(2022 - 06 - 09))
+            .await
+            .unwrap();
+        for (validity, successor, why) in [
+            (Validity::Amended, None, "已修订 needs the successor"),
+            (Validity::Amended, Some(old), "a record cannot amend itself"),
+            (
+                Validity::Amended,
+                Some(draft),
+                "the successor must be published",
+            ),
+            (
+                Validity::Expired,
+                Some(new),
+                "only 已修订 names a successor",
+            ),
+        ] {
+            let r = set_validity(&a, Actor::System, old, validity, successor).await;
+            assert!(matches!(r, Err(Error::Invalid(_))), "{why}: {r:?}");
+        }
+        let other = gongkai_app::auth::create_user(
+            &a,
+            "lh",
+            "柳河",
+            "correct-horse",
+            &[("LH00201", Role::Approver)],
+        )
+        .await
+        .unwrap();
+        let r = set_validity(&a, Actor::Staff(&other), old, Validity::Repealed, None).await;
+        assert!(matches!(r, Err(Error::Forbidden)), "{r:?}");
+        set_validity(&a, Actor::System, old, Validity::Amended, Some(new))
+            .await
+            .unwrap();
+        let Ok(Lookup::Published(newer)) = portal::document(&a, new).await else {
+            panic!()
+        };
+        assert_eq!(
+            newer
+                .predecessors
+                .iter()
+                .map(|p| p.title.as_str())
+                .collect::<Vec<_>>(),
+            ["旧办法"]
+        );
+        let Ok(Lookup::Published(older)) = portal::document(&a, old).await else {
+            panic!()
+        };
+        assert_eq!(older.doc.validity, "amended");
+        assert_eq!(
+            older.successor.as_ref().map(|s| s.title.as_str()),
+            Some("新办法")
+        );
+    }
+);

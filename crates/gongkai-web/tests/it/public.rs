@@ -389,3 +389,34 @@ async fn a_column_made_by_a_draft_stays_hidden_until_something_is_published_in_i
             .contains(&"内部试点栏目".to_owned())
     );
 }
+
+#[tokio::test]
+async fn an_amended_record_points_to_its_successor_and_the_successor_lists_its_history() {
+    use gongkai_app::documents::{Actor, set_validity};
+    let s = site().await;
+    let list = s.get("/org/GL00101/?year=2019").await;
+    let ids: Vec<i64> = list
+        .attrs(".doc-title > a", "href")
+        .iter()
+        .map(|h| h.trim_start_matches("/doc/").parse().unwrap())
+        .collect();
+    let (new, old) = (ids[0], ids[1]);
+    set_validity(
+        &s.app,
+        Actor::System,
+        old,
+        gongkai_domain::Validity::Amended,
+        Some(new),
+    )
+    .await
+    .unwrap();
+    let old_page = s.get(&format!("/doc/{old}")).await;
+    assert_eq!(old_page.text("dd.validity"), "已修订");
+    assert_eq!(old_page.attrs(".notice a", "href"), [format!("/doc/{new}")]);
+    let new_page = s.get(&format!("/doc/{new}")).await;
+    assert_eq!(
+        new_page.attrs(".history a", "href"),
+        [format!("/doc/{old}")]
+    );
+    assert!(s.get("/").await.body.contains("现行规范性文件"));
+}
