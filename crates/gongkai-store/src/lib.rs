@@ -5,8 +5,9 @@
 //! crate owns transactions: it begins one with [`Db::begin`], passes it down and
 //! commits; nothing here commits.
 //!
-//! Row types carry domain types where the domain has them (kinds, validity, status);
-//! unknown codes in a row are a [`StoreError::Corrupt`], never a panic.
+//! Rows carry the stable codes of the domain's vocabularies (`published`, `circular`,
+//! `valid`) as text; `gongkai-app` turns them into domain enums. Dates and instants keep
+//! their types on both databases.
 
 use std::str::FromStr;
 use std::time::Duration;
