@@ -59,24 +59,7 @@ db_test!(
 );
 
 db_test!(repeated_failures_lock_the_account, async |t: &TestDb| {
-    let a = App::new(
-        t.db.clone(),
-        t.dir.path(),
-        Settings {
-            lockout_failures: 3,
-            ..Settings::default()
-        },
-    );
-    org_tree(&a).await;
-    create_user(
-        &a,
-        "clerk",
-        "林经办",
-        "correct-horse",
-        &[("GL00101", Role::Clerk)],
-    )
-    .await
-    .unwrap();
+    let a = app_with_clerk(t, 3).await;
     assert!(matches!(
         login(&a, "clerk", "wrong-1").await,
         Err(Error::BadCredentials)
@@ -169,24 +152,7 @@ db_test!(roles_are_checked_on_each_record, async |t: &TestDb| {
 });
 
 db_test!(parallel_wrong_guesses_each_count, async |t: &TestDb| {
-    let a = App::new(
-        t.db.clone(),
-        t.dir.path(),
-        Settings {
-            lockout_failures: 5,
-            ..Settings::default()
-        },
-    );
-    org_tree(&a).await;
-    create_user(
-        &a,
-        "clerk",
-        "林经办",
-        "correct-horse",
-        &[("GL00101", Role::Clerk)],
-    )
-    .await
-    .unwrap();
+    let a = app_with_clerk(t, 5).await;
     let mut tasks = Vec::new();
     for i in 0..12 {
         let a = a.clone();
@@ -214,24 +180,7 @@ db_test!(parallel_wrong_guesses_each_count, async |t: &TestDb| {
 db_test!(
     wrong_current_passwords_count_like_failed_logins,
     async |t: &TestDb| {
-        let a = App::new(
-            t.db.clone(),
-            t.dir.path(),
-            Settings {
-                lockout_failures: 3,
-                ..Settings::default()
-            },
-        );
-        org_tree(&a).await;
-        create_user(
-            &a,
-            "clerk",
-            "林经办",
-            "correct-horse",
-            &[("GL00101", Role::Clerk)],
-        )
-        .await
-        .unwrap();
+        let a = app_with_clerk(t, 3).await;
         let (token, staff) = login(&a, "clerk", "correct-horse").await.unwrap();
         for _ in 0..2 {
             assert!(matches!(
@@ -279,3 +228,27 @@ db_test!(
         assert!(matches!(r, Err(Error::NotFound(_))), "{r:?}");
     }
 );
+
+/// An application whose lock-out comes after `failures` attempts, with the demo tree and a
+/// clerk of 鼓楼区人民政府办公室 (password `correct-horse`).
+async fn app_with_clerk(t: &TestDb, failures: u32) -> App {
+    let a = App::new(
+        t.db.clone(),
+        t.dir.path(),
+        Settings {
+            lockout_failures: failures,
+            ..Settings::default()
+        },
+    );
+    org_tree(&a).await;
+    create_user(
+        &a,
+        "clerk",
+        "林经办",
+        "correct-horse",
+        &[("GL00101", Role::Clerk)],
+    )
+    .await
+    .unwrap();
+    a
+}

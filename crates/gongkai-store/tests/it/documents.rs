@@ -303,17 +303,7 @@ db_test!(
     async |t: &TestDb| {
         let a = org(t, "GL00101", None).await;
         let mut tx = t.db.begin().await.unwrap();
-        let col = columns::ensure(
-            &mut tx,
-            a.id,
-            None,
-            "政府信息公开指南",
-            "政府信息公开指南",
-            0,
-            true,
-        )
-        .await
-        .unwrap();
+        let col = guide_column(&mut tx, a.id).await;
         let ids = documents::insert_many(
             &mut tx,
             &[row(a.id, col.id, 9), row(a.id, col.id, 19)],
@@ -402,17 +392,7 @@ db_test!(
 db_test!(attachments_keep_their_order_and_text, async |t: &TestDb| {
     let a = org(t, "GL00101", None).await;
     let mut tx = t.db.begin().await.unwrap();
-    let col = columns::ensure(
-        &mut tx,
-        a.id,
-        None,
-        "政府信息公开指南",
-        "政府信息公开指南",
-        0,
-        true,
-    )
-    .await
-    .unwrap();
+    let col = guide_column(&mut tx, a.id).await;
     let ids = documents::insert_many(
         &mut tx,
         &[row(a.id, col.id, 1), row(a.id, col.id, 2)],
@@ -462,3 +442,18 @@ db_test!(attachments_keep_their_order_and_text, async |t: &TestDb| {
         "{orphan:?}"
     );
 });
+
+/// The 政府信息公开指南 column of an organization.
+async fn guide_column(tx: &mut gongkai_store::Tx, org_id: i64) -> columns::Column {
+    columns::ensure(
+        tx,
+        org_id,
+        None,
+        "政府信息公开指南",
+        "政府信息公开指南",
+        0,
+        true,
+    )
+    .await
+    .unwrap()
+}
