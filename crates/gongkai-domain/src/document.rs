@@ -235,7 +235,7 @@ impl LineProblem {
     /// The field name used for problems of the whole line.
     pub const LINE: &'static str = "(行)";
 
-    fn new(field: &'static str, message: impl Into<String>) -> Self {
+    pub(crate) fn new(field: &'static str, message: impl Into<String>) -> Self {
         Self {
             field,
             message: message.into(),

@@ -10,6 +10,8 @@
 //! - [`document`]: 公文种类, 有效性, 公开方式, publication status, and the validation of one
 //!   line of the document import format (SPEC "Import formats").
 //! - [`org`]: organization codes, roles (经办、审核、签发) and organization kinds.
+//! - [`request`]: information requests: applicant types, the 21 outcomes and their articles,
+//!   行政复议 and 行政诉讼, and the validation of one line of the request import format.
 //! - [`text`]: strict dates, Chinese date display and paragraph splitting.
 //!
 //! Architecture invariant: no I/O and no clock. A function that needs "today" takes it as an
@@ -21,6 +23,7 @@ pub mod docno;
 pub mod document;
 pub mod index_number;
 pub mod org;
+pub mod request;
 pub mod text;
 pub mod topic;
 
@@ -35,5 +38,9 @@ pub use document::{
 pub use error::UnknownValue;
 pub use index_number::{IndexContext, IndexPattern, IndexPatternError};
 pub use org::{OrgCode, OrgCodeError, OrgKind, Role};
+pub use request::{
+    Applicant, ApplicantType, LegalBasis, Outcome, OutcomeGroup, Review, ReviewKind, ReviewResult,
+    TrackingCode, ValidRequest, validate_request_line,
+};
 pub use text::{DateError, format_date_cn, format_date_iso, parse_date, text_to_paragraphs};
 pub use topic::{Topic, TopicError, TopicGroup, topics};
