@@ -35,6 +35,10 @@ mod iso_date;
 
 pub use calendar::{Calendar, CalendarError, SpecialDay, YearNotice};
 pub use column::{ColumnError, ColumnPath, DEFAULT_SUBCOLUMNS, UNIFIED_COLUMNS};
+pub use deadline::{
+    Clock, ClockError, ClockEvent, ClockEventKind, ClockInput, ClockSettings, ClockStatus, Step,
+    compute,
+};
 pub use docno::{DecreeNumber, DocNo, DocNumber, DocNumberError};
 pub use document::{
     Body, DisclosureTerm, DocKind, DocStatus, DocumentLine, LineProblem, ValidDocument, Validity,
