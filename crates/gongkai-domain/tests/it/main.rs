@@ -3,6 +3,7 @@
 
 mod calendar;
 mod column;
+mod deadline;
 mod docno;
 mod document;
 mod index_number;
