@@ -2,6 +2,10 @@
 //!
 //! This crate decides what the other crates only store, index or render:
 //!
+//! - [`calendar`]: the working-day calendar (放假 and 调休 days per year, State Council notices
+//!   2019–2026 shipped as data) and working-day arithmetic.
+//! - [`deadline`]: the statutory reply clock of a request (条例 Art. 30–34, 国办函〔2020〕109号):
+//!   due date, pauses, extension and status on a given day.
 //! - [`docno`]: 发文字号 in the GB/T 9704-2012 §7.2 form `机关代字〔年份〕序号号`, normalized from
 //!   the variants found in the wild, and 令号 such as `国务院令第711号`.
 //! - [`index_number`]: 索引号 patterns such as `{org_code}/{year}-{serial:05}`.
@@ -18,7 +22,9 @@
 //! argument; `clippy.toml` forbids the `now()` methods in this crate.
 #![warn(missing_docs)]
 
+pub mod calendar;
 pub mod column;
+pub mod deadline;
 pub mod docno;
 pub mod document;
 pub mod index_number;
@@ -28,8 +34,14 @@ pub mod text;
 pub mod topic;
 
 mod error;
+mod iso_date;
 
+pub use calendar::{Calendar, CalendarError, SpecialDay, YearNotice};
 pub use column::{ColumnError, ColumnPath, DEFAULT_SUBCOLUMNS, UNIFIED_COLUMNS};
+pub use deadline::{
+    Clock, ClockError, ClockEvent, ClockEventKind, ClockInput, ClockSettings, ClockStatus, Step,
+    compute,
+};
 pub use docno::{DecreeNumber, DocNo, DocNumber, DocNumberError};
 pub use document::{
     Body, DisclosureTerm, DocKind, DocStatus, DocumentLine, LineProblem, ValidDocument, Validity,

@@ -1,7 +1,9 @@
 //! Integration tests of gongkai-domain: one binary, one module per domain module.
 #![allow(clippy::unwrap_used)]
 
+mod calendar;
 mod column;
+mod deadline;
 mod docno;
 mod document;
 mod index_number;
