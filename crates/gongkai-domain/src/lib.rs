@@ -16,6 +16,9 @@
 //! - [`org`]: organization codes, roles (经办、审核、签发) and organization kinds.
 //! - [`request`]: information requests: applicant types, the 21 outcomes and their articles,
 //!   行政复议 and 行政诉讼, and the validation of one line of the request import format.
+//! - [`report`]: the annual report (政府信息公开工作年度报告, 条例 Art. 49–50, 国办公开办函
+//!   〔2021〕30号): tables 二, 三 and 四 counted from the records, their sums checked, the JSON
+//!   of DOMAIN A5, and the template's labels.
 //! - [`text`]: strict dates, Chinese date display and paragraph splitting.
 //!
 //! Architecture invariant: no I/O and no clock. A function that needs "today" takes it as an
@@ -29,6 +32,7 @@ pub mod docno;
 pub mod document;
 pub mod index_number;
 pub mod org;
+pub mod report;
 pub mod request;
 pub mod text;
 pub mod topic;
@@ -50,6 +54,11 @@ pub use document::{
 pub use error::UnknownValue;
 pub use index_number::{IndexContext, IndexPattern, IndexPatternError};
 pub use org::{OrgCode, OrgCodeError, OrgKind, Role};
+pub use report::{
+    AnnualReport, CatalogFacts, InvariantViolation, OfficeFigures, ProactiveTable, RequestFacts,
+    RequestRow, RequestTable, ReviewTable, RuleClass, annual_report, proactive_table,
+    request_table, review_table,
+};
 pub use request::{
     Applicant, ApplicantType, LegalBasis, Outcome, OutcomeGroup, Review, ReviewKind, ReviewResult,
     TrackingCode, ValidRequest, validate_request_line,

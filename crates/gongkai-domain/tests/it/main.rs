@@ -8,5 +8,6 @@ mod docno;
 mod document;
 mod index_number;
 mod org;
+mod report;
 mod text;
 mod topic;
