@@ -59,6 +59,73 @@ pub struct ImportReport {
     pub committed: bool,
 }
 
+impl ImportReport {
+    pub(crate) fn error(&mut self, line: usize, field: &str, message: &str) {
+        self.errors.push(Problem {
+            line,
+            field: field.to_owned(),
+            message: message.to_owned(),
+        });
+    }
+
+    pub(crate) fn warn(&mut self, line: usize, field: &str, message: &str) {
+        self.warnings.push(Problem {
+            line,
+            field: field.to_owned(),
+            message: message.to_owned(),
+        });
+    }
+}
+
+/// The non-blank lines of an import file with their 1-based numbers: the text without its
+/// line ending and a leading byte-order mark, or `None` when the line is not UTF-8.
+pub(crate) struct LineReader<R> {
+    reader: R,
+    buf: Vec<u8>,
+    line_no: usize,
+    read: u64,
+}
+
+impl<R: BufRead> LineReader<R> {
+    pub(crate) fn new(reader: R) -> Self {
+        Self {
+            reader,
+            buf: Vec::new(),
+            line_no: 0,
+            read: 0,
+        }
+    }
+
+    /// Bytes read so far.
+    pub(crate) fn bytes_read(&self) -> u64 {
+        self.read
+    }
+
+    pub(crate) fn next_line(&mut self) -> Result<Option<(usize, Option<String>)>> {
+        loop {
+            self.buf.clear();
+            let n = self
+                .reader
+                .read_until(b'\n', &mut self.buf)
+                .map_err(|e| Error::Invalid(format!("读取文件失败：{e}")))?;
+            if n == 0 {
+                return Ok(None);
+            }
+            self.read += n as u64;
+            self.line_no += 1;
+            let Ok(raw) = std::str::from_utf8(&self.buf) else {
+                return Ok(Some((self.line_no, None)));
+            };
+            let raw = raw
+                .trim_start_matches('\u{feff}')
+                .trim_end_matches(['\n', '\r']);
+            if !raw.trim().is_empty() {
+                return Ok(Some((self.line_no, Some(raw.to_owned()))));
+            }
+        }
+    }
+}
+
 const BATCH: usize = 1000;
 
 struct Pending {
@@ -79,7 +146,7 @@ struct Importer<'a> {
 /// Imports documents from JSON Lines. `progress` is called with the bytes read so far.
 pub async fn import_documents<R: BufRead>(
     app: &App,
-    mut reader: R,
+    reader: R,
     opts: ImportOptions,
     mut progress: impl FnMut(u64),
 ) -> Result<ImportReport> {
@@ -109,35 +176,15 @@ pub async fn import_documents<R: BufRead>(
         },
     };
     let mut pending = Vec::new();
-    let mut buf = Vec::new();
-    let mut line_no = 0usize;
-    let mut read = 0u64;
-    loop {
-        buf.clear();
-        let n = reader
-            .read_until(b'\n', &mut buf)
-            .map_err(|e| Error::Invalid(format!("读取文件失败：{e}")))?;
-        if n == 0 {
-            break;
-        }
-        read += n as u64;
-        line_no += 1;
-        let raw = match std::str::from_utf8(&buf) {
-            Ok(s) => s,
-            Err(_) => {
-                imp.report.lines += 1;
-                imp.error(line_no, LineProblem::LINE, "不是有效的 UTF-8 文本");
-                continue;
-            }
-        };
-        let raw = raw
-            .trim_start_matches('\u{feff}')
-            .trim_end_matches(['\n', '\r']);
-        if raw.trim().is_empty() {
+    let mut lines = LineReader::new(reader);
+    while let Some((line_no, raw)) = lines.next_line()? {
+        let Some(raw) = raw else {
+            imp.report.lines += 1;
+            imp.error(line_no, LineProblem::LINE, "不是有效的 UTF-8 文本");
             continue;
-        }
+        };
         imp.report.lines += 1;
-        match validate_line(raw) {
+        match validate_line(&raw) {
             Ok((doc, warnings)) => {
                 for w in warnings {
                     imp.report.warnings.push(Problem {
@@ -167,11 +214,11 @@ pub async fn import_documents<R: BufRead>(
         }
         if pending.len() >= BATCH {
             imp.write(std::mem::take(&mut pending)).await?;
-            progress(read);
+            progress(lines.bytes_read());
         }
     }
     imp.write(pending).await?;
-    progress(read);
+    progress(lines.bytes_read());
     let mut report = imp.report;
     report.errors.sort_by_key(|p| p.line);
     if let Some(tx) = imp.atomic_tx {

@@ -4,12 +4,15 @@
 //! The clock is read here (`App::now`) and passed down; the domain never reads it.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
 
+use gongkai_domain::{Calendar, ClockSettings};
 use gongkai_store::Db;
 use time::OffsetDateTime;
 
 pub mod auth;
 pub mod body;
+pub mod calendar;
 pub mod demo;
 pub mod documents;
 pub mod error;
@@ -18,6 +21,8 @@ pub mod files;
 pub mod import;
 pub mod orgs;
 pub mod portal;
+pub mod report;
+pub mod requests;
 pub mod staff;
 
 pub use error::{Error, Result};
@@ -31,6 +36,8 @@ pub struct Settings {
     pub lockout_minutes: i64,
     /// Session lifetime in hours.
     pub session_hours: i64,
+    /// The statutory clock's numbers; whether a fee notice pauses it is DOMAIN [U].
+    pub clock: ClockSettings,
 }
 
 impl Default for Settings {
@@ -39,16 +46,19 @@ impl Default for Settings {
             lockout_failures: 5,
             lockout_minutes: 15,
             session_hours: 8,
+            clock: ClockSettings::default(),
         }
     }
 }
 
-/// The application: a database, a data directory for files, and settings.
+/// The application: a database, a data directory for files, settings, and the working-day
+/// calendar in force (the shipped years overlaid with the notices loaded into the database).
 #[derive(Clone, Debug)]
 pub struct App {
     db: Db,
     data_dir: PathBuf,
     settings: Settings,
+    calendar: Arc<RwLock<Arc<Calendar>>>,
 }
 
 impl App {
@@ -58,6 +68,7 @@ impl App {
             db,
             data_dir: data_dir.into(),
             settings,
+            calendar: Arc::new(RwLock::new(Arc::new(Calendar::shipped()))),
         }
     }
 
@@ -75,7 +86,9 @@ impl App {
         };
         let db = Db::connect(&url).await?;
         db.migrate().await?;
-        Ok(App::new(db, data_dir, settings))
+        let app = App::new(db, data_dir, settings);
+        calendar::reload(&app).await?;
+        Ok(app)
     }
 
     /// The database.
@@ -105,6 +118,22 @@ impl App {
     /// The settings.
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// The working-day calendar in force.
+    pub fn calendar(&self) -> Arc<Calendar> {
+        match self.calendar.read() {
+            Ok(c) => Arc::clone(&c),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    fn set_calendar(&self, calendar: Calendar) {
+        let mut slot = match self.calendar.write() {
+            Ok(slot) => slot,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        *slot = Arc::new(calendar);
     }
 
     /// The current instant. The only place the application reads the clock.

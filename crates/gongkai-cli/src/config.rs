@@ -3,8 +3,9 @@
 //!
 //! Precedence, highest first: command-line flag, environment variable, configuration file,
 //! default. The file is TOML with the keys `data`, `database`, `listen`, `base_url`,
-//! `secure_cookies`, `log_format` and `[auth] lockout_failures, lockout_minutes,
-//! session_hours`; every key can also be set as `GONGKAI_<KEY>` in the environment, a table
+//! `secure_cookies`, `log_format`, `[auth] lockout_failures, lockout_minutes,
+//! session_hours` and `[requests] fee_pauses_clock` (whether a fee notice pauses the reply
+//! clock: DOMAIN A6.1 leaves it open, default true); every key can also be set as `GONGKAI_<KEY>` in the environment, a table
 //! key with `__` (`GONGKAI_AUTH__LOCKOUT_FAILURES`). Without `--config`, the file is
 //! `<data>/gongkai.toml` when it exists, `<data>` being the data directory named by flag or
 //! environment (or the default). Relative paths are relative to the working directory.
@@ -16,6 +17,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 
 use gongkai_app::Settings;
+use gongkai_domain::ClockSettings;
 use serde::Deserialize;
 
 use crate::error::user;
@@ -78,6 +80,13 @@ struct Keys {
     secure_cookies: Option<bool>,
     log_format: Option<String>,
     auth: AuthKeys,
+    requests: RequestKeys,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RequestKeys {
+    fee_pauses_clock: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -215,6 +224,14 @@ pub fn load(
             .session_hours
             .or(file_keys.auth.session_hours)
             .unwrap_or(defaults.session_hours),
+        clock: ClockSettings {
+            fee_pauses: env_keys
+                .requests
+                .fee_pauses_clock
+                .or(file_keys.requests.fee_pauses_clock)
+                .unwrap_or(defaults.clock.fee_pauses),
+            ..defaults.clock
+        },
     };
     check_settings(&settings)?;
     Ok(Config {
@@ -374,7 +391,8 @@ session_hours = 4
             Settings {
                 lockout_failures: 3,
                 lockout_minutes: 30,
-                session_hours: 4
+                session_hours: 4,
+                ..Settings::default()
             }
         );
     }

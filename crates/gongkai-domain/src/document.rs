@@ -71,6 +71,8 @@ vocabulary! {
         AdministrativeRegulation = ("administrative_regulation", "行政法规"),
         /// 部门规章.
         DepartmentalRule = ("departmental_rule", "部门规章"),
+        /// 地方政府规章 (立法法 Art. 93): with 部门规章 the 规章 of annual-report table 二.
+        LocalGovernmentRule = ("local_government_rule", "地方政府规章"),
         /// 地方性法规.
         LocalRegulation = ("local_regulation", "地方性法规"),
         /// 司法解释.

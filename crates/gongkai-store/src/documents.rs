@@ -288,14 +288,17 @@ pub async fn set_validity(
     id: i64,
     validity: &str,
     successor_id: Option<i64>,
+    changed_on: Date,
     now: OffsetDateTime,
 ) -> Result<bool> {
     let now = crate::truncate(now);
     let done = dispatch!(h, c => sqlx::query(
-        "UPDATE documents SET validity = $1, successor_id = $2, updated_at = $3 WHERE id = $4",
+        "UPDATE documents SET validity = $1, successor_id = $2, validity_changed_on = $3, \
+         updated_at = $4 WHERE id = $5",
     )
     .bind(validity)
     .bind(successor_id)
+    .bind(changed_on)
     .bind(now)
     .bind(id)
     .execute(c)
@@ -472,4 +475,50 @@ pub async fn by_doc_number_key(h: &mut impl Handle, key: &str) -> Result<Vec<Sum
     let sql =
         format!("{SUMMARY} WHERE d.doc_number_key = $1 AND d.status = 'published' ORDER BY d.id");
     Ok(dispatch!(h, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(key).fetch_all(c).await?))
+}
+
+/// What table 二 needs of a published record: its kind, dates and validity.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct CatalogFactsRow {
+    /// 公文种类 code.
+    pub kind: String,
+    /// 成文日期.
+    pub written_date: Date,
+    /// 发布日期.
+    pub published_date: Option<Date>,
+    /// 有效性 code.
+    pub validity: String,
+    /// Day the validity last changed, when recorded.
+    pub validity_changed_on: Option<Date>,
+}
+
+/// The published records of these organizations whose kind is one of `kinds`.
+pub async fn catalog_facts(
+    h: &mut impl Handle,
+    org_ids: &[i64],
+    kinds: &[&str],
+) -> Result<Vec<CatalogFactsRow>> {
+    if org_ids.is_empty() || kinds.is_empty() {
+        return Ok(Vec::new());
+    }
+    let kind_list: Vec<String> = (0..kinds.len()).map(|i| ph(i + 1)).collect();
+    let org_list: Vec<String> = (0..org_ids.len())
+        .map(|i| ph(kinds.len() + i + 1))
+        .collect();
+    let sql = format!(
+        "SELECT kind, written_date, published_date, validity, validity_changed_on FROM documents \
+         WHERE status = 'published' AND kind IN ({}) AND org_id IN ({})",
+        kind_list.join(", "),
+        org_list.join(", ")
+    );
+    Ok(dispatch!(h, c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+        for k in kinds {
+            q = q.bind(*k);
+        }
+        for id in org_ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(c).await?
+    }))
 }

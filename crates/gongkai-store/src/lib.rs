@@ -18,10 +18,13 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
 
 pub mod attachments;
+pub mod calendar;
 pub mod columns;
 pub mod counters;
 pub mod documents;
 pub mod orgs;
+pub mod report_figures;
+pub mod requests;
 pub mod settings;
 pub mod users;
 

@@ -357,7 +357,7 @@ db_test!(
             ("published", Some("GL00101-0201-2021-00001"))
         );
         assert!(
-            documents::set_validity(&mut c, ids[0], "amended", Some(ids[1]), now())
+            documents::set_validity(&mut c, ids[0], "amended", Some(ids[1]), now().date(), now())
                 .await
                 .unwrap()
         );

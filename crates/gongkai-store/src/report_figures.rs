@@ -1,0 +1,72 @@
+//! The figures of the annual report that the office enters itself (table 二's 许可, 处罚,
+//! 强制 and 收费 rows) and the narrative sections.
+
+use sqlx::FromRow;
+use time::OffsetDateTime;
+
+use crate::{Handle, Result, dispatch};
+
+/// One organization's entered figures for one year.
+#[derive(Clone, Debug, Default, PartialEq, Eq, FromRow)]
+pub struct Figures {
+    /// 行政许可 decisions.
+    pub licensing_decisions: i64,
+    /// 行政处罚 decisions.
+    pub punishments: i64,
+    /// 行政强制 decisions.
+    pub coercive_measures: i64,
+    /// 行政事业性收费, in 分.
+    pub fees_fen: i64,
+    /// 一、总体情况.
+    pub overview: String,
+    /// 五、存在的主要问题及改进情况.
+    pub problems: String,
+    /// 六、其他需要报告的事项.
+    pub other: String,
+}
+
+/// The figures of `org_id` for `year`, if entered.
+pub async fn get(h: &mut impl Handle, org_id: i64, year: i32) -> Result<Option<Figures>> {
+    Ok(dispatch!(h, c => sqlx::query_as(
+        "SELECT licensing_decisions, punishments, coercive_measures, fees_fen, overview, \
+         problems, other FROM annual_report_figures WHERE org_id = $1 AND year = $2",
+    )
+    .bind(org_id)
+    .bind(i64::from(year))
+    .fetch_optional(c)
+    .await?))
+}
+
+/// Enters or replaces the figures of `org_id` for `year`.
+pub async fn put(
+    h: &mut impl Handle,
+    org_id: i64,
+    year: i32,
+    f: &Figures,
+    now: OffsetDateTime,
+) -> Result<()> {
+    let now = crate::truncate(now);
+    dispatch!(h, c => sqlx::query(
+        "INSERT INTO annual_report_figures (org_id, year, licensing_decisions, punishments, \
+         coercive_measures, fees_fen, overview, problems, other, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+         ON CONFLICT (org_id, year) DO UPDATE SET licensing_decisions = excluded.licensing_decisions, \
+         punishments = excluded.punishments, coercive_measures = excluded.coercive_measures, \
+         fees_fen = excluded.fees_fen, overview = excluded.overview, problems = excluded.problems, \
+         other = excluded.other, updated_at = excluded.updated_at",
+    )
+    .bind(org_id)
+    .bind(i64::from(year))
+    .bind(f.licensing_decisions)
+    .bind(f.punishments)
+    .bind(f.coercive_measures)
+    .bind(f.fees_fen)
+    .bind(f.overview.as_str())
+    .bind(f.problems.as_str())
+    .bind(f.other.as_str())
+    .bind(now)
+    .execute(c)
+    .await?
+    .rows_affected());
+    Ok(())
+}

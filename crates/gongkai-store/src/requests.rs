@@ -1,0 +1,477 @@
+//! Information requests, their 行政复议/行政诉讼 cases, and the log of due dates that a
+//! calendar change moved.
+//!
+//! `applicant`, `bases` and `events` are JSON text written and read whole by the application;
+//! `applicant` is personal information and is never selected by the report queries.
+
+use sqlx::FromRow;
+use time::{Date, OffsetDateTime};
+
+use crate::{Handle, Result, dispatch, ph};
+
+/// A request to insert.
+#[derive(Clone, Debug)]
+pub struct NewRequest {
+    /// Organization asked.
+    pub org_id: i64,
+    /// 查询码, unique.
+    pub tracking: String,
+    /// Applicant type code.
+    pub applicant_type: &'static str,
+    /// Day received (Art. 31).
+    pub received_date: Date,
+    /// Outcome code once closed.
+    pub outcome: Option<&'static str>,
+    /// Day replied or withdrawn.
+    pub replied_date: Option<Date>,
+    /// JSON array of legal-basis codes.
+    pub bases: String,
+    /// JSON object of applicant details (personal information).
+    pub applicant: String,
+    /// Description of the information wanted.
+    pub description: Option<String>,
+    /// JSON array of clock events (DOMAIN A6.1).
+    pub events: String,
+    /// Due date as the clock computed it.
+    pub due_date: Option<Date>,
+    /// Why there is no due date (e.g. a calendar year not loaded).
+    pub due_problem: Option<String>,
+    /// Reviews and lawsuits, in order.
+    pub reviews: Vec<NewReview>,
+}
+
+/// A review or lawsuit to insert.
+#[derive(Clone, Debug)]
+pub struct NewReview {
+    /// Kind code.
+    pub kind: &'static str,
+    /// Day filed.
+    pub filed_date: Date,
+    /// Result code once decided.
+    pub result: Option<&'static str>,
+    /// Day decided.
+    pub decided_date: Option<Date>,
+}
+
+/// A stored request.
+#[derive(Clone, FromRow)]
+pub struct Request {
+    /// Id.
+    pub id: i64,
+    /// Organization id.
+    pub org_id: i64,
+    /// Organization code.
+    pub org_code: String,
+    /// 查询码.
+    pub tracking: String,
+    /// Applicant type code.
+    pub applicant_type: String,
+    /// Day received.
+    pub received_date: Date,
+    /// Outcome code.
+    pub outcome: Option<String>,
+    /// Day replied or withdrawn.
+    pub replied_date: Option<Date>,
+    /// JSON array of legal-basis codes.
+    pub bases: String,
+    /// JSON object of applicant details (personal information).
+    pub applicant: String,
+    /// Description.
+    pub description: Option<String>,
+    /// JSON array of clock events.
+    pub events: String,
+    /// Due date.
+    pub due_date: Option<Date>,
+    /// Why there is no due date.
+    pub due_problem: Option<String>,
+}
+
+impl std::fmt::Debug for Request {
+    // The applicant's details and the description stay out of debug output and logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Request")
+            .field("id", &self.id)
+            .field("org_code", &self.org_code)
+            .field("tracking", &self.tracking)
+            .field("received_date", &self.received_date)
+            .field("outcome", &self.outcome)
+            .field("replied_date", &self.replied_date)
+            .field("due_date", &self.due_date)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A stored review or lawsuit.
+#[derive(Clone, Debug, FromRow)]
+pub struct ReviewRow {
+    /// The request.
+    pub request_id: i64,
+    /// Kind code.
+    pub kind: String,
+    /// Day filed.
+    pub filed_date: Date,
+    /// Result code.
+    pub result: Option<String>,
+    /// Day decided.
+    pub decided_date: Option<Date>,
+}
+
+/// What table 三 needs of a request: no personal information.
+#[derive(Clone, Debug, FromRow)]
+pub struct RequestFactsRow {
+    /// Applicant type code.
+    pub applicant_type: String,
+    /// Day received.
+    pub received_date: Date,
+    /// Outcome code.
+    pub outcome: Option<String>,
+    /// Day replied or withdrawn.
+    pub replied_date: Option<Date>,
+}
+
+/// An open request, as the clock recomputation needs it.
+#[derive(Clone, Debug, FromRow)]
+pub struct OpenRequest {
+    /// Id.
+    pub id: i64,
+    /// 查询码.
+    pub tracking: String,
+    /// Day received.
+    pub received_date: Date,
+    /// JSON array of clock events.
+    pub events: String,
+    /// Due date stored.
+    pub due_date: Option<Date>,
+    /// Why there is no due date.
+    pub due_problem: Option<String>,
+}
+
+/// A due date a calendar change moved.
+#[derive(Clone, Debug, FromRow)]
+pub struct DueChange {
+    /// The request.
+    pub request_id: i64,
+    /// Its 查询码.
+    pub tracking: String,
+    /// Due date before.
+    pub old_due: Option<Date>,
+    /// Due date after.
+    pub new_due: Option<Date>,
+    /// The calendar year loaded.
+    pub calendar_year: i64,
+    /// The version of that year's notice.
+    pub calendar_version: i64,
+    /// When.
+    pub changed_at: OffsetDateTime,
+}
+
+const SELECT: &str = "SELECT r.id, r.org_id, o.code AS org_code, r.tracking, r.applicant_type, \
+    r.received_date, r.outcome, r.replied_date, r.bases, r.applicant, r.description, r.events, \
+    r.due_date, r.due_problem FROM requests r JOIN orgs o ON o.id = r.org_id";
+
+const ARITY: usize = 14;
+/// Rows per multi-row `INSERT`.
+pub const BATCH: usize = 200;
+
+/// Inserts requests and their reviews with multi-row `VALUES`; returns the ids in order.
+pub async fn insert_many(
+    h: &mut impl Handle,
+    rows: &[NewRequest],
+    now: OffsetDateTime,
+) -> Result<Vec<i64>> {
+    let now = crate::truncate(now);
+    let mut ids = Vec::with_capacity(rows.len());
+    for chunk in rows.chunks(BATCH) {
+        let sql = format!(
+            "INSERT INTO requests (org_id, tracking, applicant_type, received_date, outcome, \
+             replied_date, bases, applicant, description, events, due_date, due_problem, \
+             created_at, updated_at) VALUES {} RETURNING id",
+            values(chunk.len(), ARITY)
+        );
+        let got: Vec<(i64,)> = dispatch!(h, c => {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+            for r in chunk {
+                q = q
+                    .bind(r.org_id)
+                    .bind(r.tracking.as_str())
+                    .bind(r.applicant_type)
+                    .bind(r.received_date)
+                    .bind(r.outcome)
+                    .bind(r.replied_date)
+                    .bind(r.bases.as_str())
+                    .bind(r.applicant.as_str())
+                    .bind(r.description.as_deref())
+                    .bind(r.events.as_str())
+                    .bind(r.due_date)
+                    .bind(r.due_problem.as_deref())
+                    .bind(now)
+                    .bind(now);
+            }
+            q.fetch_all(c).await?
+        });
+        let mut got: Vec<i64> = got.into_iter().map(|r| r.0).collect();
+        got.sort_unstable();
+        let reviews: Vec<(i64, i64, &NewReview)> = got
+            .iter()
+            .zip(chunk)
+            .flat_map(|(id, r)| {
+                r.reviews
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, rv)| (*id, i as i64, rv))
+            })
+            .collect();
+        for part in reviews.chunks(BATCH) {
+            let sql = format!(
+                "INSERT INTO request_reviews (request_id, position, kind, filed_date, result, \
+                 decided_date) VALUES {}",
+                values(part.len(), 6)
+            );
+            dispatch!(h, c => {
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for (id, pos, rv) in part {
+                    q = q
+                        .bind(*id)
+                        .bind(*pos)
+                        .bind(rv.kind)
+                        .bind(rv.filed_date)
+                        .bind(rv.result)
+                        .bind(rv.decided_date);
+                }
+                q.execute(c).await?.rows_affected()
+            });
+        }
+        ids.extend(got);
+    }
+    Ok(ids)
+}
+
+/// `($1, …, $arity), (…)` for `rows` rows.
+fn values(rows: usize, arity: usize) -> String {
+    let mut sql = String::new();
+    for i in 0..rows {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for j in 0..arity {
+            if j > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&ph(i * arity + j + 1));
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+/// `$first, …` placeholders for an `IN` list of `n` values.
+fn list(first: usize, n: usize) -> String {
+    (first..first + n).map(ph).collect::<Vec<_>>().join(", ")
+}
+
+/// Those of `trackings` already taken.
+pub async fn existing_trackings(h: &mut impl Handle, trackings: &[String]) -> Result<Vec<String>> {
+    let mut found = Vec::new();
+    for chunk in trackings.chunks(500) {
+        let sql = format!(
+            "SELECT tracking FROM requests WHERE tracking IN ({})",
+            list(1, chunk.len())
+        );
+        let rows: Vec<(String,)> = dispatch!(h, c => {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+            for t in chunk {
+                q = q.bind(t.as_str());
+            }
+            q.fetch_all(c).await?
+        });
+        found.extend(rows.into_iter().map(|r| r.0));
+    }
+    Ok(found)
+}
+
+/// The request with this 查询码.
+pub async fn by_tracking(h: &mut impl Handle, tracking: &str) -> Result<Option<Request>> {
+    let sql = format!("{SELECT} WHERE r.tracking = $1");
+    Ok(dispatch!(h, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(tracking)
+        .fetch_optional(c)
+        .await?))
+}
+
+/// Up to `limit` requests of the given organizations (all when `None`) with an id above
+/// `after`, by id.
+pub async fn page(
+    h: &mut impl Handle,
+    org_ids: Option<&[i64]>,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<Request>> {
+    let orgs = org_ids.unwrap_or(&[]);
+    let sql = match org_ids {
+        Some(ids) if ids.is_empty() => return Ok(Vec::new()),
+        Some(ids) => format!(
+            "{SELECT} WHERE r.id > $1 AND r.org_id IN ({}) ORDER BY r.id LIMIT $2",
+            list(3, ids.len())
+        ),
+        None => format!("{SELECT} WHERE r.id > $1 ORDER BY r.id LIMIT $2"),
+    };
+    Ok(dispatch!(h, c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(after).bind(limit);
+        for id in orgs {
+            q = q.bind(*id);
+        }
+        q.fetch_all(c).await?
+    }))
+}
+
+/// The reviews of these requests, by request and position.
+pub async fn reviews_of(h: &mut impl Handle, request_ids: &[i64]) -> Result<Vec<ReviewRow>> {
+    let mut out = Vec::new();
+    for chunk in request_ids.chunks(500) {
+        let sql = format!(
+            "SELECT request_id, kind, filed_date, result, decided_date FROM request_reviews \
+             WHERE request_id IN ({}) ORDER BY request_id, position",
+            list(1, chunk.len())
+        );
+        let rows: Vec<ReviewRow> = dispatch!(h, c => {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.fetch_all(c).await?
+        });
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// The requests of these organizations that table 三 of a year from `start` to `end` can
+/// count: received by `end` and not closed before `start`.
+pub async fn report_facts(
+    h: &mut impl Handle,
+    org_ids: &[i64],
+    start: Date,
+    end: Date,
+) -> Result<Vec<RequestFactsRow>> {
+    if org_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT applicant_type, received_date, outcome, replied_date FROM requests \
+         WHERE received_date <= $1 AND (replied_date IS NULL OR replied_date >= $2) \
+         AND org_id IN ({})",
+        list(3, org_ids.len())
+    );
+    Ok(dispatch!(h, c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(end).bind(start);
+        for id in org_ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(c).await?
+    }))
+}
+
+/// The reviews of these organizations' requests filed between `start` and `end`.
+pub async fn report_reviews(
+    h: &mut impl Handle,
+    org_ids: &[i64],
+    start: Date,
+    end: Date,
+) -> Result<Vec<ReviewRow>> {
+    if org_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT v.request_id, v.kind, v.filed_date, v.result, v.decided_date \
+         FROM request_reviews v JOIN requests r ON r.id = v.request_id \
+         WHERE v.filed_date >= $1 AND v.filed_date <= $2 AND r.org_id IN ({}) \
+         ORDER BY v.request_id, v.position",
+        list(3, org_ids.len())
+    );
+    Ok(dispatch!(h, c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(start).bind(end);
+        for id in org_ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(c).await?
+    }))
+}
+
+/// Every request not yet replied to or withdrawn.
+pub async fn open(h: &mut impl Handle) -> Result<Vec<OpenRequest>> {
+    Ok(dispatch!(h, c => sqlx::query_as(
+        "SELECT id, tracking, received_date, events, due_date, due_problem FROM requests \
+         WHERE replied_date IS NULL ORDER BY id",
+    )
+    .fetch_all(c)
+    .await?))
+}
+
+/// Stores a recomputed due date.
+pub async fn set_due(
+    h: &mut impl Handle,
+    id: i64,
+    due: Option<Date>,
+    problem: Option<&str>,
+    now: OffsetDateTime,
+) -> Result<()> {
+    let now = crate::truncate(now);
+    dispatch!(h, c => sqlx::query(
+        "UPDATE requests SET due_date = $1, due_problem = $2, updated_at = $3 WHERE id = $4",
+    )
+    .bind(due)
+    .bind(problem)
+    .bind(now)
+    .bind(id)
+    .execute(c)
+    .await?
+    .rows_affected());
+    Ok(())
+}
+
+/// Records that loading version `version` of `year`'s calendar moved a due date.
+pub async fn log_due_change(
+    h: &mut impl Handle,
+    id: i64,
+    old: Option<Date>,
+    new: Option<Date>,
+    year: i32,
+    version: i64,
+    now: OffsetDateTime,
+) -> Result<()> {
+    let now = crate::truncate(now);
+    dispatch!(h, c => sqlx::query(
+        "INSERT INTO request_due_changes (request_id, old_due, new_due, calendar_year, \
+         calendar_version, changed_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(id)
+    .bind(old)
+    .bind(new)
+    .bind(i64::from(year))
+    .bind(version)
+    .bind(now)
+    .execute(c)
+    .await?
+    .rows_affected());
+    Ok(())
+}
+
+/// The due-date changes recorded, oldest first.
+pub async fn due_changes(h: &mut impl Handle) -> Result<Vec<DueChange>> {
+    Ok(dispatch!(h, c => sqlx::query_as(
+        "SELECT d.request_id, r.tracking, d.old_due, d.new_due, d.calendar_year, \
+         d.calendar_version, d.changed_at FROM request_due_changes d \
+         JOIN requests r ON r.id = d.request_id ORDER BY d.id",
+    )
+    .fetch_all(c)
+    .await?))
+}
+
+/// Number of requests stored.
+pub async fn count(h: &mut impl Handle) -> Result<i64> {
+    let (n,): (i64,) = dispatch!(h, c => sqlx::query_as("SELECT COUNT(*) FROM requests")
+        .fetch_one(c)
+        .await?);
+    Ok(n)
+}
