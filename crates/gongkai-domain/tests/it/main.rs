@@ -4,6 +4,7 @@
 mod column;
 mod docno;
 mod document;
+mod fee;
 mod index_number;
 mod org;
 mod text;
