@@ -12,6 +12,8 @@
 //! - [`org`]: organization codes, roles (经办、审核、签发) and organization kinds.
 //! - [`text`]: strict dates, Chinese date display and paragraph splitting.
 //! - [`fee`]: 信息处理费 by count and by volume, marginal tiers (国办函〔2020〕109号 Art. 4, 5).
+//! - [`scan`](mod@scan): the sensitive-information scan before submission (resident IDs, mobile
+//!   numbers, bank cards, e-mails, keywords; DOMAIN.md A8).
 //!
 //! Architecture invariant: no I/O and no clock. A function that needs "today" takes it as an
 //! argument; `clippy.toml` forbids the `now()` methods in this crate.
@@ -23,6 +25,7 @@ pub mod document;
 pub mod fee;
 pub mod index_number;
 pub mod org;
+pub mod scan;
 pub mod text;
 pub mod topic;
 
@@ -38,5 +41,6 @@ pub use error::UnknownValue;
 pub use fee::{FeeError, fee_by_count, fee_by_volume, total_by_count};
 pub use index_number::{IndexContext, IndexPattern, IndexPatternError};
 pub use org::{OrgCode, OrgCodeError, OrgKind, Role};
+pub use scan::{Finding, FindingKind, ScanConfig, scan};
 pub use text::{DateError, format_date_cn, format_date_iso, parse_date, text_to_paragraphs};
 pub use topic::{Topic, TopicError, TopicGroup, topics};

@@ -7,5 +7,6 @@ mod document;
 mod fee;
 mod index_number;
 mod org;
+mod scan;
 mod text;
 mod topic;
