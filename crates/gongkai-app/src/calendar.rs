@@ -127,7 +127,10 @@ pub fn due_date(
 }
 
 /// The clock's input for a request.
-pub fn clock_input(received: Date, events_json: &str) -> Result<ClockInput, gongkai_domain::ClockError> {
+pub fn clock_input(
+    received: Date,
+    events_json: &str,
+) -> Result<ClockInput, gongkai_domain::ClockError> {
     let events: serde_json::Value =
         serde_json::from_str(events_json).unwrap_or(serde_json::Value::Array(Vec::new()));
     let input = serde_json::json!({

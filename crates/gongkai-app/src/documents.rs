@@ -224,7 +224,15 @@ pub async fn set_validity(
         (_, Some(_)) => return Err(Error::Invalid("只有“已修订”需要指明修订后的文件".into())),
         (_, None) => {}
     }
-    documents::set_validity(&mut tx, id, validity.code(), successor, app.today(), app.now()).await?;
+    documents::set_validity(
+        &mut tx,
+        id,
+        validity.code(),
+        successor,
+        app.today(),
+        app.now(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

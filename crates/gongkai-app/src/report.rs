@@ -47,9 +47,7 @@ pub async fn annual(
                     .map_err(|_| corrupt(&f.applicant_type))?,
                 received: f.received_date,
                 closed: match (&f.outcome, f.replied_date) {
-                    (Some(o), Some(d)) => {
-                        Some((Outcome::from_code(o).map_err(|_| corrupt(o))?, d))
-                    }
+                    (Some(o), Some(d)) => Some((Outcome::from_code(o).map_err(|_| corrupt(o))?, d)),
                     _ => None,
                 },
             })

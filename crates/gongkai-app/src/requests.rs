@@ -12,8 +12,8 @@ use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, Write};
 
 use gongkai_domain::{
-    Applicant, ApplicantType, CalendarError, ClockError, LegalBasis, LineProblem, OrgKind,
-    Outcome, Review, ReviewKind, ReviewResult, TrackingCode, ValidRequest, validate_request_line,
+    Applicant, ApplicantType, CalendarError, ClockError, LegalBasis, LineProblem, OrgKind, Outcome,
+    Review, ReviewKind, ReviewResult, TrackingCode, ValidRequest, validate_request_line,
 };
 use gongkai_store::orgs::Org;
 use gongkai_store::requests::{self, NewRequest, NewReview, Request, ReviewRow};
@@ -93,22 +93,22 @@ pub async fn import_requests<R: BufRead>(
             continue;
         }
         let events = serde_json::Value::Array(request.events.clone()).to_string();
-        let (due, due_problem) =
-            match crate::calendar::clock_input(request.received, &events).and_then(|input| {
+        let (due, due_problem) = match crate::calendar::clock_input(request.received, &events)
+            .and_then(|input| {
                 gongkai_domain::deadline::compute(&input, &calendar, &app.settings().clock, today)
             }) {
-                Ok(clock) => (Some(clock.due), None),
-                Err(ClockError::Calendar(e @ CalendarError::NotLoaded { .. })) => {
-                    if request.closed.is_none() {
-                        report.warn(line_no, "received_date", &format!("无法计算答复期限：{e}"));
-                    }
-                    (None, Some(e.to_string()))
+            Ok(clock) => (Some(clock.due), None),
+            Err(ClockError::Calendar(e @ CalendarError::NotLoaded { .. })) => {
+                if request.closed.is_none() {
+                    report.warn(line_no, "received_date", &format!("无法计算答复期限：{e}"));
                 }
-                Err(e) => {
-                    report.error(line_no, "events", &e.to_string());
-                    continue;
-                }
-            };
+                (None, Some(e.to_string()))
+            }
+            Err(e) => {
+                report.error(line_no, "events", &e.to_string());
+                continue;
+            }
+        };
         for w in warnings {
             report.warn(line_no, w.field, &w.message);
         }
@@ -120,7 +120,14 @@ pub async fn import_requests<R: BufRead>(
             due_problem,
         });
         if pending.len() >= BATCH {
-            write(app, &mut known, &mut report, &mut atomic_tx, std::mem::take(&mut pending)).await?;
+            write(
+                app,
+                &mut known,
+                &mut report,
+                &mut atomic_tx,
+                std::mem::take(&mut pending),
+            )
+            .await?;
             progress(lines.bytes_read());
         }
     }
@@ -269,10 +276,9 @@ async fn write_in(
             created.push(org.code.clone());
             known.insert(org.code.clone(), org);
         }
-        let org_id = known
-            .get(code)
-            .map(|o| o.id)
-            .ok_or_else(|| Error::internal(format!("organization {code} vanished during import")))?;
+        let org_id = known.get(code).map(|o| o.id).ok_or_else(|| {
+            Error::internal(format!("organization {code} vanished during import"))
+        })?;
         rows.push(new_row(&p.request, org_id, p.due, p.due_problem.clone()));
     }
     requests::insert_many(tx, &rows, now).await?;
@@ -316,17 +322,19 @@ pub fn new_row(
 /// A stored request as the domain record (the inverse of [`new_row`]).
 pub fn to_valid(r: &Request, reviews: &[&ReviewRow]) -> Result<ValidRequest> {
     let corrupt = |field: &str, value: &str| {
-        Error::internal(format!("stored request {} has a bad {field}: {value:?}", r.id))
+        Error::internal(format!(
+            "stored request {} has a bad {field}: {value:?}",
+            r.id
+        ))
     };
-    let org = gongkai_domain::OrgCode::parse(&r.org_code).map_err(|_| corrupt("org", &r.org_code))?;
-    let tracking = TrackingCode::parse(&r.tracking).map_err(|_| corrupt("tracking", &r.tracking))?;
+    let org =
+        gongkai_domain::OrgCode::parse(&r.org_code).map_err(|_| corrupt("org", &r.org_code))?;
+    let tracking =
+        TrackingCode::parse(&r.tracking).map_err(|_| corrupt("tracking", &r.tracking))?;
     let applicant_type = ApplicantType::from_code(&r.applicant_type)
         .map_err(|_| corrupt("applicant_type", &r.applicant_type))?;
     let closed = match (&r.outcome, r.replied_date) {
-        (Some(o), Some(d)) => Some((
-            Outcome::from_code(o).map_err(|_| corrupt("outcome", o))?,
-            d,
-        )),
+        (Some(o), Some(d)) => Some((Outcome::from_code(o).map_err(|_| corrupt("outcome", o))?, d)),
         _ => None,
     };
     let bases: Vec<String> =
@@ -344,7 +352,8 @@ pub fn to_valid(r: &Request, reviews: &[&ReviewRow]) -> Result<ValidRequest> {
     let reviews = reviews
         .iter()
         .map(|v| {
-            let kind = ReviewKind::from_code(&v.kind).map_err(|_| corrupt("review kind", &v.kind))?;
+            let kind =
+                ReviewKind::from_code(&v.kind).map_err(|_| corrupt("review kind", &v.kind))?;
             let decision = match (&v.result, v.decided_date) {
                 (Some(res), Some(d)) => Some((
                     ReviewResult::from_code(res).map_err(|_| corrupt("review result", res))?,
@@ -445,18 +454,30 @@ pub async fn export_requests(
                         applicant_type: v.applicant_type.code(),
                         applicant_type_label: v.applicant_type.label(),
                         received_date: gongkai_domain::format_date_iso(v.received),
-                        due_date: r.due_date.map(gongkai_domain::format_date_iso).unwrap_or_default(),
+                        due_date: r
+                            .due_date
+                            .map(gongkai_domain::format_date_iso)
+                            .unwrap_or_default(),
                         outcome: v.closed.map_or("", |(o, _)| o.code()),
                         outcome_label: v.closed.map(|(o, _)| o.row_label()).unwrap_or_default(),
                         replied_date: v
                             .closed
                             .map(|(_, d)| gongkai_domain::format_date_iso(d))
                             .unwrap_or_default(),
-                        basis: v.bases.iter().map(|b| b.code()).collect::<Vec<_>>().join(";"),
+                        basis: v
+                            .bases
+                            .iter()
+                            .map(|b| b.code())
+                            .collect::<Vec<_>>()
+                            .join(";"),
                         description: v.description.as_deref().unwrap_or(""),
-                        reviews: line.get("reviews").map(|x| x.to_string()).unwrap_or_default(),
+                        reviews: line
+                            .get("reviews")
+                            .map(|x| x.to_string())
+                            .unwrap_or_default(),
                     };
-                    w.serialize(&row).map_err(|e| Error::internal(e.to_string()))?;
+                    w.serialize(&row)
+                        .map_err(|e| Error::internal(e.to_string()))?;
                 }
             }
             written += 1;

@@ -107,13 +107,8 @@ async fn write_to(
     let mut tmp_name = path.file_name().unwrap_or_default().to_os_string();
     tmp_name.push(".part");
     let tmp = path.with_file_name(tmp_name);
-    let cannot_write = |e: &std::io::Error| {
-        user(format!(
-            "无法写入文件 {}：{}",
-            path.display(),
-            io_reason(e)
-        ))
-    };
+    let cannot_write =
+        |e: &std::io::Error| user(format!("无法写入文件 {}：{}", path.display(), io_reason(e)));
     let file = File::create(&tmp).map_err(|e| {
         user(format!(
             "无法创建文件 {}：{}",

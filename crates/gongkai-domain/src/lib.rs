@@ -20,6 +20,9 @@
 //!   〔2021〕30号): tables 二, 三 and 四 counted from the records, their sums checked, the JSON
 //!   of DOMAIN A5, and the template's labels.
 //! - [`text`]: strict dates, Chinese date display and paragraph splitting.
+//! - [`fee`]: 信息处理费 by count and by volume, marginal tiers (国办函〔2020〕109号 Art. 4, 5).
+//! - [`scan`](mod@scan): the sensitive-information scan before submission (resident IDs, mobile
+//!   numbers, bank cards, e-mails, keywords; DOMAIN.md A8).
 //!
 //! Architecture invariant: no I/O and no clock. A function that needs "today" takes it as an
 //! argument; `clippy.toml` forbids the `now()` methods in this crate.
@@ -30,10 +33,12 @@ pub mod column;
 pub mod deadline;
 pub mod docno;
 pub mod document;
+pub mod fee;
 pub mod index_number;
 pub mod org;
 pub mod report;
 pub mod request;
+pub mod scan;
 pub mod text;
 pub mod topic;
 
@@ -52,6 +57,7 @@ pub use document::{
     validate_line,
 };
 pub use error::UnknownValue;
+pub use fee::{FeeError, fee_by_count, fee_by_volume, total_by_count};
 pub use index_number::{IndexContext, IndexPattern, IndexPatternError};
 pub use org::{OrgCode, OrgCodeError, OrgKind, Role};
 pub use report::{
@@ -63,5 +69,6 @@ pub use request::{
     Applicant, ApplicantType, LegalBasis, Outcome, OutcomeGroup, Review, ReviewKind, ReviewResult,
     TrackingCode, ValidRequest, validate_request_line,
 };
+pub use scan::{Finding, FindingKind, ScanConfig, scan};
 pub use text::{DateError, format_date_cn, format_date_iso, parse_date, text_to_paragraphs};
 pub use topic::{Topic, TopicError, TopicGroup, topics};
