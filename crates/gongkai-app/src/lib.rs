@@ -23,6 +23,7 @@ pub mod orgs;
 pub mod portal;
 pub mod report;
 pub mod requests;
+pub mod scan;
 pub mod staff;
 
 pub use error::{Error, Result};

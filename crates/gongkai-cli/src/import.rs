@@ -1,4 +1,5 @@
-//! `gongkai import documents FILE.jsonl [--create-orgs] [--atomic]` (SPEC "Import formats"):
+//! `gongkai import documents|requests FILE.jsonl [--create-orgs] [--atomic]` (SPEC "Import
+//! formats"):
 //! every rejected line and every warning on stderr, a summary on stdout, exit 1 when any
 //! line was rejected.
 
@@ -10,6 +11,7 @@ use std::process::ExitCode;
 
 use gongkai_app::App;
 use gongkai_app::import::{ImportOptions, ImportReport, import_documents};
+use gongkai_app::requests::import_requests;
 
 use crate::error::{io_reason, user};
 use crate::progress;
@@ -31,13 +33,25 @@ fn open(path: &Path) -> anyhow::Result<(Box<dyn BufRead>, Option<u64>)> {
     ))
 }
 
-/// Runs the import and reports.
+/// Runs the import of documents and reports.
 pub async fn documents(app: &App, path: &Path, options: ImportOptions) -> anyhow::Result<ExitCode> {
     let (reader, len) = open(path)?;
     let bar = progress::bytes(len, "导入");
     let report = import_documents(app, reader, options, |read| bar.set_position(read)).await;
     bar.finish_and_clear();
-    let report = report?;
+    finish(report?, options)
+}
+
+/// Runs the import of information requests and reports.
+pub async fn requests(app: &App, path: &Path, options: ImportOptions) -> anyhow::Result<ExitCode> {
+    let (reader, len) = open(path)?;
+    let bar = progress::bytes(len, "导入");
+    let report = import_requests(app, reader, options, |read| bar.set_position(read)).await;
+    bar.finish_and_clear();
+    finish(report?, options)
+}
+
+fn finish(report: ImportReport, options: ImportOptions) -> anyhow::Result<ExitCode> {
     print_problems(&report);
     print_summary(&report, options);
     Ok(if report.errors.is_empty() {

@@ -34,7 +34,8 @@ async fn calendar(config: &Config) -> anyhow::Result<(std::sync::Arc<Calendar>, 
 
 /// A `YYYY-MM-DD` argument.
 pub fn date_arg(name: &str, text: &str) -> anyhow::Result<Date> {
-    parse_date(text.trim()).map_err(|e| user(format!("{name}“{text}”无效：{e}（应写作 YYYY-MM-DD）")))
+    parse_date(text.trim())
+        .map_err(|e| user(format!("{name}“{text}”无效：{e}（应写作 YYYY-MM-DD）")))
 }
 
 fn count_arg(name: &str, text: &str) -> anyhow::Result<u32> {
@@ -74,9 +75,11 @@ pub async fn show(config: &Config, year: &str) -> anyhow::Result<()> {
         .parse()
         .map_err(|_| user(format!("年份“{year}”无效：须为四位数字，如 2026")))?;
     let (calendar, _) = calendar(config).await?;
-    let notice = calendar
-        .notice(year)
-        .ok_or_else(|| user(format!("未载入{year}年的放假调休安排（可用 gongkai calendar load 载入）")))?;
+    let notice = calendar.notice(year).ok_or_else(|| {
+        user(format!(
+            "未载入{year}年的放假调休安排（可用 gongkai calendar load 载入）"
+        ))
+    })?;
     let workdays = calendar
         .workdays_in_year(year)
         .map_err(|e| user(e.to_string()))?;
@@ -91,7 +94,12 @@ pub async fn show(config: &Config, year: &str) -> anyhow::Result<()> {
                 format_date_iso(day.date),
                 format!("星期{}", weekday_cn(day.date.weekday())),
                 day.name.clone(),
-                if day.off { "放假" } else { "上班（调休）" }.to_owned(),
+                if day.off {
+                    "放假"
+                } else {
+                    "上班（调休）"
+                }
+                .to_owned(),
             ]
         })
         .collect();
@@ -179,18 +187,17 @@ pub async fn annual_report(
         .trim()
         .parse()
         .map_err(|_| user(format!("年份“{year}”无效：须为四位数字，如 2025")))?;
-    let (report, violations) = gongkai_app::report::annual(
-        app,
-        gongkai_app::documents::Actor::System,
-        org,
-        year,
-    )
-    .await?;
+    let (report, violations) =
+        gongkai_app::report::annual(app, gongkai_app::documents::Actor::System, org, year).await?;
     let json = serde_json::to_string_pretty(&report)?;
     match out {
         Some(path) => {
             std::fs::write(path, format!("{json}\n")).map_err(|e| {
-                user(format!("无法写入文件 {}：{}", path.display(), io_reason(&e)))
+                user(format!(
+                    "无法写入文件 {}：{}",
+                    path.display(),
+                    io_reason(&e)
+                ))
             })?;
             println!("已写出 {org} {year} 年度报告到 {}", path.display());
         }
@@ -200,7 +207,11 @@ pub async fn annual_report(
         return Ok(ExitCode::SUCCESS);
     }
     let mut err = std::io::stderr().lock();
-    writeln!(err, "错误：年度报告的勾稽关系不成立（{} 处）：", violations.len())?;
+    writeln!(
+        err,
+        "错误：年度报告的勾稽关系不成立（{} 处）：",
+        violations.len()
+    )?;
     for v in &violations {
         writeln!(err, "  {v}")?;
     }
@@ -210,8 +221,7 @@ pub async fn annual_report(
 /// The text of a file (`-` is standard input), in Chinese when it cannot be read.
 pub fn read_text(path: &Path) -> anyhow::Result<String> {
     let bytes = read_bytes(path)?;
-    String::from_utf8(bytes)
-        .map_err(|_| user(format!("文件 {} 不是 UTF-8 文本", path.display())))
+    String::from_utf8(bytes).map_err(|_| user(format!("文件 {} 不是 UTF-8 文本", path.display())))
 }
 
 /// The bytes of a file (`-` is standard input).
@@ -225,8 +235,42 @@ pub fn read_bytes(path: &Path) -> anyhow::Result<Vec<u8>> {
         return Ok(bytes);
     }
     if path.is_dir() {
-        return Err(user(format!("无法读取文件 {}：这是一个目录", path.display())));
+        return Err(user(format!(
+            "无法读取文件 {}：这是一个目录",
+            path.display()
+        )));
     }
-    std::fs::read(path)
-        .map_err(|e| user(format!("无法读取文件 {}：{}", path.display(), io_reason(&e))))
+    std::fs::read(path).map_err(|e| {
+        user(format!(
+            "无法读取文件 {}：{}",
+            path.display(),
+            io_reason(&e)
+        ))
+    })
+}
+
+/// `scan FILE [--keyword K]… [--no-default-keywords]`: one JSON object per finding; exit 0
+/// whether or not anything was found.
+pub fn scan(path: &Path, keywords: &[String], no_default_keywords: bool) -> anyhow::Result<()> {
+    let bytes = read_bytes(path)?;
+    let mut config = gongkai_domain::ScanConfig {
+        latest_birth_date: Some(
+            time::OffsetDateTime::now_utc()
+                .to_offset(gongkai_app::china_offset())
+                .date(),
+        ),
+        ..gongkai_domain::ScanConfig::default()
+    };
+    if no_default_keywords {
+        config.keywords.clear();
+    }
+    config.keywords.extend(keywords.iter().cloned());
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("-");
+    let findings = gongkai_app::scan::scan_file(name, &bytes, &config)?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for f in &findings {
+        writeln!(out, "{}", serde_json::to_string(f)?)?;
+    }
+    out.flush()?;
+    Ok(())
 }

@@ -18,6 +18,7 @@ mod demo;
 mod error;
 mod export;
 mod import;
+mod legal;
 mod logging;
 mod progress;
 mod serve;
@@ -114,6 +115,108 @@ enum Command {
     /// Staff accounts: add one, grant a role, list them
     #[command(subcommand)]
     User(UserCommand),
+    /// The working-day calendar (放假 and 调休 days): count working days, load a new year
+    #[command(subcommand)]
+    Calendar(CalendarCommand),
+    /// Due date of a request, its status and how it was worked out (JSON, DOMAIN A6.1)
+    Deadline {
+        /// {"received": "YYYY-MM-DD", "events": [...]} (- reads standard input)
+        #[arg(value_name = "EVENTS.json")]
+        file: PathBuf,
+        /// The day the status is judged on [default: today in China]
+        #[arg(long, value_name = "DATE")]
+        today: Option<String>,
+    },
+    /// 信息处理费 in yuan (国办函〔2020〕109号)
+    #[command(subcommand)]
+    Fee(FeeCommand),
+    /// Sensitive information in a text, DOCX or PDF file, as JSON lines (DOMAIN A8)
+    Scan {
+        /// The file (- reads standard input as text)
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Also report this keyword (repeatable); the defaults are 绝密, 机密, 秘密, 内部
+        #[arg(long = "keyword", value_name = "WORD")]
+        keywords: Vec<String>,
+        /// Report only the keywords given with --keyword
+        #[arg(long)]
+        no_default_keywords: bool,
+    },
+    /// Reports: the annual report's tables
+    #[command(subcommand)]
+    Report(ReportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum CalendarCommand {
+    /// Print the date N working days after DATE (DATE not counted)
+    AddWorkdays {
+        /// YYYY-MM-DD
+        #[arg(value_name = "DATE", allow_hyphen_values = true)]
+        date: String,
+        /// Working days
+        #[arg(value_name = "N", allow_hyphen_values = true)]
+        n: String,
+    },
+    /// Print true when DATE is a working day, else false
+    IsWorkday {
+        /// YYYY-MM-DD
+        #[arg(value_name = "DATE", allow_hyphen_values = true)]
+        date: String,
+    },
+    /// Load a year's 放假/调休 notice (holiday-cn JSON); open requests' due dates are recomputed
+    Load {
+        /// {"year": …, "papers": […], "days": [{"name", "date", "isOffDay"}]}
+        #[arg(value_name = "FILE.json")]
+        file: PathBuf,
+    },
+    /// List a year's special days with their names
+    Show {
+        /// The year, e.g. 2026
+        #[arg(value_name = "YEAR", allow_hyphen_values = true)]
+        year: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum FeeCommand {
+    /// Fee for the N-th request of one applicant in one calendar month (按件计收)
+    ByCount {
+        #[arg(value_name = "N", allow_hyphen_values = true)]
+        n: String,
+    },
+    /// Fee for one request of PAGES pages (按量计收)
+    ByVolume {
+        #[arg(value_name = "PAGES", allow_hyphen_values = true)]
+        pages: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ReportCommand {
+    /// 政府信息公开工作年度报告 of an organization and the units below it
+    Annual {
+        /// Organization code
+        #[arg(long, value_name = "CODE")]
+        org: String,
+        /// Report year
+        #[arg(long, value_name = "YYYY", allow_hyphen_values = true)]
+        year: String,
+        /// Output format (json: DOMAIN A5; html, docx and xlsx come with the annual-report pages)
+        #[arg(long, value_enum, default_value = "json")]
+        format: ReportFormat,
+        /// Write to FILE instead of standard output
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum ReportFormat {
+    Json,
+    Html,
+    Docx,
+    Xlsx,
 }
 
 #[derive(Debug, Subcommand)]
@@ -184,6 +287,18 @@ enum ImportCommand {
         #[arg(long)]
         atomic: bool,
     },
+    /// Import information request records from JSON Lines; rejected lines are listed on stderr
+    Requests {
+        /// JSON Lines file, one request per line (- reads standard input)
+        #[arg(value_name = "FILE.jsonl")]
+        file: PathBuf,
+        /// Create organizations for unknown codes instead of rejecting their lines
+        #[arg(long)]
+        create_orgs: bool,
+        /// All or nothing: import no record when any line is rejected
+        #[arg(long)]
+        atomic: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -196,6 +311,21 @@ enum ExportCommand {
         /// Write to FILE instead of standard output
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+    },
+    /// Export the information requests in the import format (applicant details left out)
+    Requests {
+        /// Output format: jsonl or csv
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// Write to FILE instead of standard output
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Only this organization and the units below it
+        #[arg(long, value_name = "CODE")]
+        org: Option<String>,
+        /// Include the applicants' names, ID numbers and contacts (personal information)
+        #[arg(long)]
+        include_applicant: bool,
     },
 }
 
@@ -228,6 +358,25 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             gongkai_domain::docno::normalize(&text.join(" ")).map_err(|e| user(e.to_string()))?;
         println!("{number}");
         return Ok(ExitCode::SUCCESS);
+    }
+    match &cli.command {
+        Command::Fee(FeeCommand::ByCount { n }) => {
+            legal::fee(true, n)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Fee(FeeCommand::ByVolume { pages }) => {
+            legal::fee(false, pages)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Scan {
+            file,
+            keywords,
+            no_default_keywords,
+        } => {
+            legal::scan(file, keywords, *no_default_keywords)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        _ => {}
     }
 
     // The environment is read by `config`, which treats an empty variable as unset (clap's
@@ -287,10 +436,66 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             return import::documents(&app, &file, options).await;
         }
+        Command::Import(ImportCommand::Requests {
+            file,
+            create_orgs,
+            atomic,
+        }) => {
+            let app = open(&config).await?;
+            let options = ImportOptions {
+                create_orgs,
+                atomic,
+            };
+            return import::requests(&app, &file, options).await;
+        }
         Command::Export(ExportCommand::Documents { format, out }) => {
             let app = open(&config).await?;
             export::documents(&app, format, out.as_deref()).await?;
         }
+        Command::Export(ExportCommand::Requests {
+            format,
+            out,
+            org,
+            include_applicant,
+        }) => {
+            let app = open(&config).await?;
+            export::requests(
+                &app,
+                format,
+                out.as_deref(),
+                org.as_deref(),
+                include_applicant,
+            )
+            .await?;
+        }
+        Command::Calendar(CalendarCommand::AddWorkdays { date, n }) => {
+            legal::add_workdays(&config, &date, &n).await?;
+        }
+        Command::Calendar(CalendarCommand::IsWorkday { date }) => {
+            legal::is_workday(&config, &date).await?;
+        }
+        Command::Calendar(CalendarCommand::Show { year }) => legal::show(&config, &year).await?,
+        Command::Calendar(CalendarCommand::Load { file }) => {
+            legal::load(&open(&config).await?, &file).await?;
+        }
+        Command::Deadline { file, today } => {
+            legal::deadline(&config, &file, today.as_deref()).await?;
+        }
+        Command::Report(ReportCommand::Annual {
+            org,
+            year,
+            format,
+            out,
+        }) => {
+            if format != ReportFormat::Json {
+                return Err(user(
+                    "年度报告目前可输出 json；html、docx、xlsx 由年度报告功能提供",
+                ));
+            }
+            let app = open(&config).await?;
+            return legal::annual_report(&app, &org, &year, out.as_deref()).await;
+        }
+        Command::Fee(_) | Command::Scan { .. } => {}
         Command::Docno(_) => {}
         Command::Org(OrgCommand::Add {
             code,
