@@ -23,6 +23,7 @@ const LOCAL: &str = include_str!("../../../data/demo/local.jsonl");
 const SEEDS: &str = include_str!("../../../data/demo/seeds.jsonl");
 const CORPUS: &str = include_str!("../../../data/demo/corpus.jsonl");
 const APPLY: &str = include_str!("../../../data/demo/apply.jsonl");
+const REQUESTS: &str = include_str!("../../../data/demo/requests.jsonl");
 
 /// Progress of the demo seeding.
 #[derive(Clone, Copy, Debug)]
@@ -57,6 +58,8 @@ pub struct DemoReport {
     pub accounts: Vec<DemoAccount>,
     /// Published records.
     pub documents: u64,
+    /// Information requests (依申请公开) of the 鼓楼区 units, 2019–2026.
+    pub requests: u64,
     /// Organizations.
     pub organizations: u64,
 }
@@ -154,6 +157,26 @@ pub async fn seed(app: &App, mut progress: impl FnMut(DemoProgress)) -> Result<D
         documents += report.imported as u64;
     }
 
+    let total = REQUESTS.len() as u64;
+    let report = crate::requests::import_requests(
+        app,
+        Cursor::new(REQUESTS),
+        ImportOptions::default(),
+        |bytes| {
+            progress(DemoProgress {
+                stage: "导入依申请公开记录",
+                done: bytes,
+                total,
+            });
+        },
+    )
+    .await?;
+    if let Some(p) = report.errors.first() {
+        return Err(Error::internal(format!("demo data requests: {p}")));
+    }
+    let requests = report.imported as u64;
+    office_figures(app).await?;
+
     progress(DemoProgress {
         stage: "创建演示账号",
         done: 0,
@@ -196,6 +219,7 @@ pub async fn seed(app: &App, mut progress: impl FnMut(DemoProgress)) -> Result<D
     Ok(DemoReport {
         accounts,
         documents,
+        requests,
         organizations: total_orgs,
     })
 }
@@ -206,6 +230,49 @@ const DRAFTS: &[&str] = &[
 ];
 
 const WITHDRAWN: &str = r#"{"org":"GL00301","title":"关于鼓楼区部分路段临时占道施工的通告","doc_number":"鼓执综〔2026〕88号","issuer":"福州市鼓楼区城市管理局","topic":"城乡建设、环境保护\\城市规划","kind":"通告","written_date":"2026-10-10","published_date":"2026-10-12","validity":"valid","column":"法定主动公开内容/行政处罚和行政强制","body_text":"因施工计划调整，本通告所列路段与时间有误。"}"#;
+
+/// The figures 鼓楼区人民政府办公室 enters itself for table 二 and the narrative sections,
+/// 2019–2025 (invented for the demo, of a plausible size for a district office).
+async fn office_figures(app: &App) -> Result<()> {
+    let mut tx = app.db().begin().await?;
+    let org = gongkai_store::orgs::by_code(&mut tx, "GL00101")
+        .await?
+        .ok_or_else(|| Error::internal("demo organization GL00101 missing"))?;
+    for (year, licensing, punishments, coercive, fees_fen) in [
+        (2019, 1_204, 356, 12, 0),
+        (2020, 1_377, 298, 9, 0),
+        (2021, 1_512, 341, 15, 0),
+        (2022, 1_466, 402, 11, 40_000),
+        (2023, 1_598, 377, 8, 0),
+        (2024, 1_655, 365, 10, 20_000),
+        (2025, 1_731, 389, 7, 0),
+    ] {
+        let figures = gongkai_store::report_figures::Figures {
+            licensing_decisions: licensing,
+            punishments,
+            coercive_measures: coercive,
+            fees_fen,
+            overview: format!(
+                "{year}年，鼓楼区人民政府办公室坚持以公开为常态、不公开为例外，围绕主动公开、依申请公开、\
+                 政府信息管理、政府信息公开平台建设、监督保障五方面推进政务公开工作。"
+            ),
+            problems: "依申请公开答复文书的规范性有待提高，部分街道信息更新不够及时。下一步将加强业务培训，\
+                       完善答复模板，落实信息发布审核制度。"
+                .to_owned(),
+            other: if fees_fen > 0 {
+                format!(
+                    "依据《政府信息公开信息处理费管理办法》规定，本年度收取信息处理费共计{}元。",
+                    fees_fen / 100
+                )
+            } else {
+                "本年度未收取信息处理费。".to_owned()
+            },
+        };
+        gongkai_store::report_figures::put(&mut tx, org.id, year, &figures, app.now()).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
 
 async fn workflow_examples(app: &App) -> Result<()> {
     for line in DRAFTS {

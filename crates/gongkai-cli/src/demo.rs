@@ -98,6 +98,14 @@ pub fn summary(report: &DemoReport, base_url: &str, data: &Path) -> String {
         ("工作人员登录", format!("{base_url}/staff/login")),
         ("机构", format!("{} 个", report.organizations)),
         ("公开文件", format!("{} 件", report.documents)),
+        (
+            "依申请公开",
+            format!(
+                "{} 件（年度报告：gongkai --data {} report annual --org GL00101 --year 2025）",
+                report.requests,
+                data.display()
+            ),
+        ),
         ("数据目录", data.display().to_string()),
     ])));
     if !report.accounts.is_empty() {
@@ -184,6 +192,7 @@ mod tests {
                 org_name: "鼓楼区人民政府".into(),
             }],
             documents: 120,
+            requests: 30,
             organizations: 9,
         };
         let text = summary(
