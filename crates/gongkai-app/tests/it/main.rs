@@ -4,3 +4,4 @@
 mod auth;
 mod import;
 mod publish;
+mod requests;
