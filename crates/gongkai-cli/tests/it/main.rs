@@ -8,6 +8,8 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::{Value, json};
 
+mod legal;
+
 /// Variables of the developer's shell that would change what the binary does.
 const ENV: &[&str] = &[
     "GONGKAI_DATA",
