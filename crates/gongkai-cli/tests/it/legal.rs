@@ -170,7 +170,7 @@ fn scan_finds_a_planted_id_number_in_a_docx_and_not_the_decoys() {
     assert_eq!(findings[0]["text"], id.as_str());
     assert_eq!(
         (findings[0]["line"].as_u64(), findings[0]["column"].as_u64()),
-        (Some(3), Some(11))
+        (Some(3), Some(13))
     );
 
     let clean = site.dir.path().join("clean.txt");
