@@ -284,8 +284,9 @@ impl LegalBasis {
 
     /// The citation a reply letter quotes, e.g. `《中华人民共和国政府信息公开条例》第三十六条第（四）项`.
     pub fn citation(self) -> String {
+        // The label is the article followed by a bracketed gloss: drop the gloss.
         let label = self.label();
-        let article = label.split('（').next().unwrap_or(label);
+        let article = label.rfind('（').map_or(label, |i| &label[..i]);
         match self {
             LegalBasis::FeeUnpaid => {
                 "《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）".to_owned()

@@ -10,6 +10,7 @@ mod fee;
 mod index_number;
 mod org;
 mod report;
+mod request;
 mod scan;
 mod text;
 mod topic;
