@@ -309,7 +309,7 @@ pub async fn page(
 ) -> Result<Vec<Request>> {
     let orgs = org_ids.unwrap_or(&[]);
     let sql = match org_ids {
-        Some(ids) if ids.is_empty() => return Ok(Vec::new()),
+        Some([]) => return Ok(Vec::new()),
         Some(ids) => format!(
             "{SELECT} WHERE r.id > $1 AND r.org_id IN ({}) ORDER BY r.id LIMIT $2",
             list(3, ids.len())
