@@ -41,9 +41,9 @@ pub const EARLIEST_BIRTH_YEAR: i32 = 1900;
 /// What the scan looks for beyond the fixed number and e-mail rules.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScanConfig {
-    /// The keywords reported wherever they occur. Configurable per deployment (SPEC C3, "
-    /// configurable keyword lists"); empty strings are ignored. The default is
-    /// [`DEFAULT_KEYWORDS`].
+    /// The keywords reported wherever they occur. SPEC C3 makes the list configurable: each
+    /// deployment replaces or extends [`DEFAULT_KEYWORDS`], the default. Empty strings are
+    /// ignored; matching is exact (no case folding).
     pub keywords: Vec<String>,
     /// The latest birth date a resident ID may carry; the caller passes today, since the domain
     /// reads no clock. `None` sets no upper bound.
@@ -124,7 +124,8 @@ pub fn scan(text: &str, config: &ScanConfig) -> Vec<Finding> {
     for (at, c) in text.char_indices() {
         if let Some(rest) = bytes.get(at..) {
             for (keyword, end) in keywords.iter().zip(keyword_ends.iter_mut()) {
-                if at >= *end && rest.starts_with(keyword) {
+                // The first byte rules out almost every position without a call to memcmp.
+                if rest.first() == keyword.first() && at >= *end && rest.starts_with(keyword) {
                     *end = at + keyword.len();
                     scanner.push(at, *end, FindingKind::Keyword, line, column);
                 }
