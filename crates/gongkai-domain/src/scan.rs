@@ -24,8 +24,8 @@
 //! `\r` before it belongs to no finding.
 //!
 //! The scan reads the text once, decoding only the characters that may start a finding, and
-//! allocates only for what it reports: it runs
-//! on every save of every draft and is fuzzed (`fuzz/`), so it never panics.
+//! allocates only for what it reports: it runs on every save of every draft. It is fuzzed
+//! (`fuzz/`) and never panics.
 
 use serde::{Deserialize, Serialize};
 use time::{Date, Month};
