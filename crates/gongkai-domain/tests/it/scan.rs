@@ -566,6 +566,34 @@ proptest! {
     }
 
     #[test]
+    fn keyword_findings_are_the_non_overlapping_matches_of_each_keyword(
+        chars in proptest::collection::vec(proptest::sample::select(ALPHABET), 0..200),
+        keywords in proptest::collection::vec("[秘密内部a.1\n]{0,3}", 0..4),
+    ) {
+        let text: String = chars.into_iter().collect();
+        let config = ScanConfig { keywords: keywords.clone(), latest_birth_date: None };
+        let actual: Vec<_> = scan(&text, &config)
+            .into_iter()
+            .filter(|f| f.kind == Keyword)
+            .map(|f| (f.line, f.column, f.text))
+            .collect();
+        let mut expected: Vec<_> = keywords
+            .iter()
+            .filter(|k| !k.is_empty())
+            .flat_map(|k| text.match_indices(k.as_str()))
+            .map(|(at, k)| {
+                let before = &text[..at];
+                let line = before.matches('\n').count() as u32 + 1;
+                let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+                let column = text[line_start..at].chars().count() as u32 + 1;
+                (line, column, k.to_owned())
+            })
+            .collect();
+        expected.sort_by_key(|(line, column, _)| (*line, *column));
+        prop_assert_eq!(actual, expected);
+    }
+
+    #[test]
     fn a_valid_id_between_chinese_words_is_found(
         year in 1900u32..=2026,
         month in 1u32..=12,
