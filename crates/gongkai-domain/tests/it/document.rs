@@ -496,6 +496,7 @@ fn doc_kinds_cover_the_15_kinds_and_the_legal_classes() {
             "法律",
             "行政法规",
             "部门规章",
+            "地方政府规章",
             "地方性法规",
             "司法解释",
             "规范性文件",
