@@ -60,6 +60,7 @@ pub struct App {
     data_dir: PathBuf,
     settings: Settings,
     calendar: Arc<RwLock<Arc<Calendar>>>,
+    org_tree: Arc<RwLock<Option<(i64, Arc<orgs::OrgTree>)>>>,
 }
 
 impl App {
@@ -70,6 +71,7 @@ impl App {
             data_dir: data_dir.into(),
             settings,
             calendar: Arc::new(RwLock::new(Arc::new(Calendar::shipped()))),
+            org_tree: Arc::new(RwLock::new(None)),
         }
     }
 
@@ -89,6 +91,7 @@ impl App {
         db.migrate().await?;
         let app = App::new(db, data_dir, settings);
         calendar::reload(&app).await?;
+        app.refresh_public().await?;
         Ok(app)
     }
 
@@ -135,6 +138,45 @@ impl App {
             Err(poisoned) => poisoned.into_inner(),
         };
         *slot = Arc::new(calendar);
+    }
+
+    /// The public generation this process knows: it grows with every committed change to
+    /// what the public sees (here at commit, from other processes at [`App::refresh_public`]).
+    pub fn public_generation(&self) -> i64 {
+        self.db.public().generation()
+    }
+
+    /// When the public generation last changed (Unix seconds): the `Last-Modified` of pages.
+    pub fn public_changed_at(&self) -> i64 {
+        self.db.public().changed_at()
+    }
+
+    /// Reads the public generation from the database, to learn of changes other processes
+    /// (other nodes, a command-line import) committed. Returns it.
+    pub async fn refresh_public(&self) -> Result<i64> {
+        let mut c = self.db.conn().await?;
+        Ok(gongkai_store::generation::current(&mut c).await?.0)
+    }
+
+    fn cached_org_tree(&self, generation: i64) -> Option<Arc<orgs::OrgTree>> {
+        let slot = match self.org_tree.read() {
+            Ok(s) => s,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        match &*slot {
+            Some((g, tree)) if *g == generation => Some(Arc::clone(tree)),
+            _ => None,
+        }
+    }
+
+    fn keep_org_tree(&self, generation: i64, tree: Arc<orgs::OrgTree>) {
+        let mut slot = match self.org_tree.write() {
+            Ok(s) => s,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if slot.as_ref().is_none_or(|(g, _)| *g <= generation) {
+            *slot = Some((generation, tree));
+        }
     }
 
     /// The current instant. The only place the application reads the clock.

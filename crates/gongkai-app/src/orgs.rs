@@ -105,9 +105,25 @@ pub async fn ensure_unified_columns(h: &mut impl Handle, org_id: i64) -> Result<
 pub struct OrgTree {
     orgs: Vec<Org>,
     by_id: HashMap<i64, usize>,
+    by_code: HashMap<String, usize>,
+    children: HashMap<i64, Vec<usize>>,
 }
 
 impl OrgTree {
+    /// The tree as of the public generation, held in memory and loaded again only when the
+    /// generation changes (an organization added anywhere bumps it).
+    pub async fn current(app: &App) -> Result<std::sync::Arc<OrgTree>> {
+        // Read before loading: a tree loaded after a change is kept under the older number
+        // at worst, and loaded again.
+        let generation = app.public_generation();
+        if let Some(tree) = app.cached_org_tree(generation) {
+            return Ok(tree);
+        }
+        let tree = std::sync::Arc::new(OrgTree::load(app).await?);
+        app.keep_org_tree(generation, std::sync::Arc::clone(&tree));
+        Ok(tree)
+    }
+
     /// Loads the tree.
     pub async fn load(app: &App) -> Result<OrgTree> {
         let mut c = app.db().conn().await?;
@@ -117,7 +133,23 @@ impl OrgTree {
     /// Builds the tree from rows.
     pub fn from_rows(orgs: Vec<Org>) -> OrgTree {
         let by_id = orgs.iter().enumerate().map(|(i, o)| (o.id, i)).collect();
-        OrgTree { orgs, by_id }
+        let by_code = orgs
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.code.clone(), i))
+            .collect();
+        let mut children: HashMap<i64, Vec<usize>> = HashMap::new();
+        for (i, o) in orgs.iter().enumerate() {
+            if let Some(p) = o.parent_id {
+                children.entry(p).or_default().push(i);
+            }
+        }
+        OrgTree {
+            orgs,
+            by_id,
+            by_code,
+            children,
+        }
     }
 
     /// The organization with `id`.
@@ -127,7 +159,7 @@ impl OrgTree {
 
     /// The organization with `code`.
     pub fn by_code(&self, code: &str) -> Option<&Org> {
-        self.orgs.iter().find(|o| o.code == code)
+        self.by_code.get(code).map(|&i| &self.orgs[i])
     }
 
     /// Top-level organizations.
@@ -140,10 +172,10 @@ impl OrgTree {
 
     /// Direct children of `id`.
     pub fn children(&self, id: i64) -> Vec<&Org> {
-        self.orgs
-            .iter()
-            .filter(|o| o.parent_id == Some(id))
-            .collect()
+        self.children
+            .get(&id)
+            .map(|c| c.iter().map(|&i| &self.orgs[i]).collect())
+            .unwrap_or_default()
     }
 
     /// `id` and every organization below it.
@@ -152,12 +184,10 @@ impl OrgTree {
         let mut i = 0;
         while i < out.len() {
             let cur = out[i];
-            out.extend(
-                self.orgs
-                    .iter()
-                    .filter(|o| o.parent_id == Some(cur))
-                    .map(|o| o.id),
-            );
+            if out.len() > self.orgs.len() {
+                break;
+            }
+            out.extend(self.children(cur).into_iter().map(|o| o.id));
             i += 1;
         }
         out

@@ -4,6 +4,7 @@
 use gongkai_domain::{DocKind, DocStatus, Topic, Validity};
 use gongkai_store::attachments::{self, Attachment};
 use gongkai_store::columns::{self, Column};
+use gongkai_store::counts::{self, CountFilter};
 use gongkai_store::documents::{self, Document, Filter, Summary};
 use gongkai_store::orgs::Org;
 
@@ -57,7 +58,8 @@ pub enum Scope<'a> {
     Org(&'a Org),
 }
 
-/// A page of published records.
+/// A page of published records. Counts and the year facet come from the counter rows
+/// (`doc_counts`) unless a topic or kind is chosen, which only the record index can count.
 pub async fn list(app: &App, tree: &OrgTree, scope: Scope<'_>, q: &ListQuery) -> Result<ListPage> {
     let org_ids = match scope {
         Scope::Org(o) => Some(vec![o.id]),
@@ -66,6 +68,17 @@ pub async fn list(app: &App, tree: &OrgTree, scope: Scope<'_>, q: &ListQuery) ->
                 .map(|o| tree.subtree_ids(o.id))
                 .unwrap_or_default()
         }),
+    };
+    let mut c = app.db().conn().await?;
+    let column_ids = match &q.column {
+        Some(path) => {
+            let org = match scope {
+                Scope::Org(o) => Some(o.id),
+                Scope::All => None,
+            };
+            Some(columns::ids_under(&mut c, path, org).await?)
+        }
+        None => None,
     };
     let mut filter = Filter {
         statuses: vec![DocStatus::Published.code()],
@@ -81,15 +94,37 @@ pub async fn list(app: &App, tree: &OrgTree, scope: Scope<'_>, q: &ListQuery) ->
         kind: q.kind.map(|k| k.code().to_owned()),
         year: None,
         validity: q.validity.map(|v| v.code().to_owned()),
-        column_path: q.column.clone(),
+        column_path: None,
+        column_ids,
     };
-    let mut c = app.db().conn().await?;
-    let years = documents::years(&mut c, &filter).await?;
+    let years = if filter.topic_code_prefix.is_none() && filter.kind.is_none() {
+        counts::years(
+            &mut c,
+            &CountFilter {
+                org_ids: filter.org_ids.clone(),
+                column_ids: filter.column_ids.clone(),
+                validity: filter.validity.clone(),
+            },
+        )
+        .await?
+    } else {
+        documents::years(&mut c, &filter).await?
+    };
+    let total = match q.year {
+        Some(y) => years
+            .iter()
+            .find(|(year, _)| *year == i64::from(y))
+            .map_or(0, |(_, n)| *n),
+        None => years.iter().map(|(_, n)| n).sum(),
+    };
     filter.year = q.year;
-    let page = q.page.max(1);
-    let (items, total) =
-        documents::list(&mut c, &filter, (page - 1) * PAGE_SIZE, PAGE_SIZE).await?;
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let page = q.page.max(1);
+    let items = if page > pages {
+        Vec::new()
+    } else {
+        documents::page(&mut c, &filter, (page - 1) * PAGE_SIZE, PAGE_SIZE).await?
+    };
     Ok(ListPage {
         items,
         total,

@@ -4,7 +4,8 @@
 //! Precedence, highest first: command-line flag, environment variable, configuration file,
 //! default. The file is TOML with the keys `data`, `database`, `listen`, `base_url`,
 //! `secure_cookies`, `log_format`, `[auth] lockout_failures, lockout_minutes,
-//! session_hours` and `[requests] fee_pauses_clock` (whether a fee notice pauses the reply
+//! session_hours`, `[http] cache_mb, head_timeout_secs, max_connections, poll_ms` and
+//! `[requests] fee_pauses_clock` (whether a fee notice pauses the reply
 //! clock: DOMAIN A6.1 leaves it open, default true); every key can also be set as `GONGKAI_<KEY>` in the environment, a table
 //! key with `__` (`GONGKAI_AUTH__LOCKOUT_FAILURES`). Without `--config`, the file is
 //! `<data>/gongkai.toml` when it exists, `<data>` being the data directory named by flag or
@@ -16,8 +17,11 @@ use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 
+use std::time::Duration;
+
 use gongkai_app::Settings;
 use gongkai_domain::ClockSettings;
+use gongkai_web::HttpSettings;
 use serde::Deserialize;
 
 use crate::error::user;
@@ -81,6 +85,16 @@ struct Keys {
     log_format: Option<String>,
     auth: AuthKeys,
     requests: RequestKeys,
+    http: HttpKeys,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct HttpKeys {
+    cache_mb: Option<u64>,
+    head_timeout_secs: Option<u64>,
+    max_connections: Option<u64>,
+    poll_ms: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -116,6 +130,8 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Login rules.
     pub settings: Settings,
+    /// Connection limits and the page cache.
+    pub http: HttpSettings,
 }
 
 /// Decides the configuration. `env` is the process environment (only `GONGKAI_*` is used);
@@ -234,6 +250,7 @@ pub fn load(
         },
     };
     check_settings(&settings)?;
+    let http = http_settings(&env_keys.http, &file_keys.http)?;
     Ok(Config {
         data,
         database,
@@ -243,6 +260,38 @@ pub fn load(
         secure_cookies,
         log_format,
         settings,
+        http,
+    })
+}
+
+/// `[http]`: `cache_mb` (rendered pages kept in memory, 0 = off), `head_timeout_secs` (time
+/// to send a request head, and to send the next one on a kept-alive connection),
+/// `max_connections`, `poll_ms` (how often a node reads the public generation).
+fn http_settings(env: &HttpKeys, file: &HttpKeys) -> anyhow::Result<HttpSettings> {
+    let d = HttpSettings::default();
+    let cache_mb = env.cache_mb.or(file.cache_mb);
+    let head = env.head_timeout_secs.or(file.head_timeout_secs);
+    let max = env.max_connections.or(file.max_connections);
+    let poll = env.poll_ms.or(file.poll_ms);
+    if cache_mb.is_some_and(|m| m > 65_536) {
+        return Err(user("http.cache_mb 须在 0 到 65536 之间"));
+    }
+    if head.is_some_and(|h| !(1..=300).contains(&h)) {
+        return Err(user("http.head_timeout_secs 须在 1 到 300 秒之间"));
+    }
+    if max.is_some_and(|m| !(1..=1_000_000).contains(&m)) {
+        return Err(user("http.max_connections 须在 1 到 1000000 之间"));
+    }
+    if poll.is_some_and(|p| !(10..=1_000).contains(&p)) {
+        return Err(user(
+            "http.poll_ms 须在 10 到 1000 毫秒之间（各节点须在 1 秒内看到更新）",
+        ));
+    }
+    Ok(HttpSettings {
+        cache_bytes: cache_mb.map_or(d.cache_bytes, |m| (m as usize) * 1024 * 1024),
+        head_timeout: head.map_or(d.head_timeout, Duration::from_secs),
+        max_connections: max.map_or(d.max_connections, |m| m as usize),
+        poll_interval: poll.map_or(d.poll_interval, Duration::from_millis),
     })
 }
 

@@ -35,6 +35,7 @@ pub async fn run(config: &Config, host: IpAddr, port: u16) -> anyhow::Result<()>
         listen,
         base_url,
         secure_cookies: false,
+        http: config.http.clone(),
     };
     serve::run(app, web).await
 }

@@ -412,6 +412,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 listen: config.listen,
                 base_url: config.base_url.clone(),
                 secure_cookies: config.secure_cookies,
+                http: config.http.clone(),
             };
             serve::run(app, web).await?;
         }

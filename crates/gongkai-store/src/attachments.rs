@@ -57,6 +57,7 @@ pub async fn insert(
          $2, $3, $4, $5, $6, $7) RETURNING {COLUMNS}"
     );
     let now = crate::truncate(now);
+    crate::generation::bump(h, now).await?;
     Ok(dispatch!(h, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(new.document_id)
         .bind(new.file_name)

@@ -62,25 +62,14 @@ pub async fn all(h: &mut impl Handle) -> Result<Vec<Column>> {
     Ok(dispatch!(h, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(c).await?))
 }
 
-/// Distinct column paths that hold published records (for the aggregated column's filters).
+/// Distinct column paths that hold published records, with counts (from the counter rows).
 pub async fn published_paths(h: &mut impl Handle) -> Result<Vec<(String, i64)>> {
-    let sql = "SELECT c.path, COUNT(*) FROM documents d JOIN columns c ON c.id = d.column_id \
-               WHERE d.status = 'published' GROUP BY c.path";
-    let mut rows: Vec<(String, i64)> = dispatch!(h, c => sqlx::query_as(sql).fetch_all(c).await?);
-    // Sorted here: PostgreSQL would order Chinese text by its locale, SQLite by bytes.
-    rows.sort();
-    Ok(rows)
+    crate::counts::per_column_path(h).await
 }
 
-/// Columns of one organization that hold published records.
+/// Columns of one organization that hold published records (from the counter rows).
 pub async fn published_ids(h: &mut impl Handle, org_id: i64) -> Result<Vec<i64>> {
-    let rows: Vec<(i64,)> = dispatch!(h, c => sqlx::query_as(
-        "SELECT DISTINCT column_id FROM documents WHERE status = 'published' AND org_id = $1",
-    )
-    .bind(org_id)
-    .fetch_all(c)
-    .await?);
-    Ok(rows.into_iter().map(|r| r.0).collect())
+    crate::counts::used_columns(h, org_id).await
 }
 
 fn tree_order(rows: Vec<Column>) -> Vec<Column> {
@@ -94,4 +83,29 @@ fn tree_order(rows: Vec<Column>) -> Vec<Column> {
         );
     }
     out
+}
+
+/// Ids of the columns at `path` and below it, in every organization or in one.
+pub async fn ids_under(h: &mut impl Handle, path: &str, org_id: Option<i64>) -> Result<Vec<i64>> {
+    let rows: Vec<(i64,)> = match org_id {
+        Some(org) => dispatch!(h, c => sqlx::query_as(
+            "SELECT id FROM columns WHERE org_id = $1 AND path = $2 \
+             UNION SELECT id FROM columns WHERE parent_id IN \
+             (SELECT id FROM columns WHERE org_id = $1 AND path = $2)",
+        )
+        .bind(org)
+        .bind(path)
+        .fetch_all(c)
+        .await?),
+        None => dispatch!(h, c => sqlx::query_as(
+            "SELECT id FROM columns WHERE path = $1 \
+             UNION SELECT id FROM columns WHERE parent_id IN (SELECT id FROM columns WHERE path = $1)",
+        )
+        .bind(path)
+        .fetch_all(c)
+        .await?),
+    };
+    let mut ids: Vec<i64> = rows.into_iter().map(|r| r.0).collect();
+    ids.sort_unstable();
+    Ok(ids)
 }

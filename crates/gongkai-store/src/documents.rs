@@ -148,6 +148,8 @@ pub struct Filter {
     pub validity: Option<String>,
     /// Column path, exact (`一级/二级`) or a first level with its children.
     pub column_path: Option<String>,
+    /// Only these columns (the portal resolves a path to ids first, so its lists use an index).
+    pub column_ids: Option<Vec<i64>>,
 }
 
 const SELECT: &str = "SELECT d.id, d.org_id, o.code AS org_code, o.name AS org_name, d.column_id, \
@@ -225,15 +227,32 @@ pub async fn insert_many(
         got.sort_unstable();
         ids.extend(got);
     }
+    let published: Vec<(i64, i64, i64, &str)> = rows
+        .iter()
+        .filter(|r| r.status == "published")
+        .filter_map(|r| {
+            r.published_date
+                .map(|d| (r.org_id, r.column_id, i64::from(d.year()), r.validity))
+        })
+        .collect();
+    if !published.is_empty() {
+        crate::counts::add_many(h, &published).await?;
+        crate::generation::bump(h, now).await?;
+    }
     Ok(ids)
 }
 
 /// The record with `id`, whatever its status.
 pub async fn by_id(h: &mut impl Handle, id: i64) -> Result<Option<Document>> {
-    let sql = format!("{SELECT} WHERE d.id = $1");
+    let sql = by_id_sql();
     Ok(
         dispatch!(h, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(c).await?),
     )
+}
+
+/// The statement of [`by_id`].
+pub fn by_id_sql() -> String {
+    format!("{SELECT} WHERE d.id = $1")
 }
 
 /// Marks a draft published with its index number and date. Returns false when the record
@@ -258,6 +277,10 @@ pub async fn publish(
     .execute(c)
     .await?
     .rows_affected());
+    if done == 1 {
+        crate::counts::adjust(h, id, 1).await?;
+        crate::generation::bump(h, now).await?;
+    }
     Ok(done == 1)
 }
 
@@ -269,6 +292,7 @@ pub async fn withdraw(
     now: OffsetDateTime,
 ) -> Result<bool> {
     let now = crate::truncate(now);
+    crate::counts::adjust(h, id, -1).await?;
     let done = dispatch!(h, c => sqlx::query(
         "UPDATE documents SET status = 'withdrawn', withdrawn_reason = $1, updated_at = $2 \
          WHERE id = $3 AND status = 'published'",
@@ -279,6 +303,10 @@ pub async fn withdraw(
     .execute(c)
     .await?
     .rows_affected());
+    // A record that was not published had no counter to take from.
+    if done == 1 {
+        crate::generation::bump(h, now).await?;
+    }
     Ok(done == 1)
 }
 
@@ -292,6 +320,7 @@ pub async fn set_validity(
     now: OffsetDateTime,
 ) -> Result<bool> {
     let now = crate::truncate(now);
+    crate::counts::adjust(h, id, -1).await?;
     let done = dispatch!(h, c => sqlx::query(
         "UPDATE documents SET validity = $1, successor_id = $2, validity_changed_on = $3, \
          updated_at = $4 WHERE id = $5",
@@ -304,6 +333,8 @@ pub async fn set_validity(
     .execute(c)
     .await?
     .rows_affected());
+    crate::counts::adjust(h, id, 1).await?;
+    crate::generation::bump(h, now).await?;
     Ok(done == 1)
 }
 
@@ -349,6 +380,17 @@ fn where_clause(f: &Filter) -> (String, Vec<Param>) {
         let p = next(Param::Text(validity.clone()), &mut params);
         parts.push(format!("d.validity = {p}"));
     }
+    if let Some(ids) = &f.column_ids {
+        if ids.is_empty() {
+            parts.push("1 = 0".to_owned());
+        } else {
+            let list: Vec<String> = ids
+                .iter()
+                .map(|i| next(Param::Int(*i), &mut params))
+                .collect();
+            parts.push(format!("d.column_id IN ({})", list.join(", ")));
+        }
+    }
     if let Some(path) = &f.column_path {
         let a = next(Param::Text(path.clone()), &mut params);
         let b = next(Param::Text(format!("{path}/%")), &mut params);
@@ -361,11 +403,7 @@ fn where_clause(f: &Filter) -> (String, Vec<Param>) {
     }
 }
 
-#[derive(Clone, Debug)]
-enum Param {
-    Text(String),
-    Int(i64),
-}
+pub use crate::Param;
 
 macro_rules! bind_all {
     ($q:expr, $params:expr) => {{
@@ -388,24 +426,48 @@ pub async fn list(
     offset: i64,
     limit: i64,
 ) -> Result<(Vec<Summary>, i64)> {
+    let rows = page(h, filter, offset, limit).await?;
     let (cond, params) = where_clause(filter);
-    let n = params.len();
-    let list_sql = format!(
-        "{SUMMARY}{cond} ORDER BY d.published_date DESC NULLS FIRST, d.id DESC LIMIT {} OFFSET {}",
-        ph(n + 1),
-        ph(n + 2)
-    );
     let count_sql =
         format!("SELECT COUNT(*) FROM documents d JOIN columns c ON c.id = d.column_id{cond}");
-    let rows: Vec<Summary> = dispatch!(h, c => {
-        let q = bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(list_sql)), &params);
-        q.bind(limit).bind(offset).fetch_all(c).await?
-    });
     let (total,): (i64,) = dispatch!(h, c => {
         let q = bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(count_sql)), &params);
         q.fetch_one(c).await?
     });
     Ok((rows, total))
+}
+
+/// One page of records matching `filter`, newest publication first, without counting them.
+pub async fn page(
+    h: &mut impl Handle,
+    filter: &Filter,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<Summary>> {
+    let (cond, params) = where_clause(filter);
+    let n = params.len();
+    let sql = format!(
+        "{SUMMARY}{cond} ORDER BY d.published_date DESC NULLS FIRST, d.id DESC LIMIT {} OFFSET {}",
+        ph(n + 1),
+        ph(n + 2)
+    );
+    Ok(dispatch!(h, c => {
+        let q = bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), &params);
+        q.bind(limit).bind(offset).fetch_all(c).await?
+    }))
+}
+
+/// The statement [`page`] runs for `filter` and its parameters (without `LIMIT`/`OFFSET`
+/// values), for query-plan checks.
+pub fn page_sql(filter: &Filter) -> (String, Vec<Param>) {
+    let (cond, params) = where_clause(filter);
+    let n = params.len();
+    let sql = format!(
+        "{SUMMARY}{cond} ORDER BY d.published_date DESC NULLS FIRST, d.id DESC LIMIT {} OFFSET {}",
+        ph(n + 1),
+        ph(n + 2)
+    );
+    (sql, params)
 }
 
 /// Facet counts over records matching `filter`: published years.
@@ -464,10 +526,15 @@ pub async fn status_counts(h: &mut impl Handle, org_ids: &[i64]) -> Result<Vec<(
 
 /// Published records that name `id` as their successor (the earlier versions it amended).
 pub async fn predecessors(h: &mut impl Handle, id: i64) -> Result<Vec<Summary>> {
-    let sql = format!(
-        "{SUMMARY} WHERE d.successor_id = $1 AND d.status = 'published' ORDER BY d.published_date DESC, d.id DESC"
-    );
+    let sql = predecessors_sql();
     Ok(dispatch!(h, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_all(c).await?))
+}
+
+/// The statement of [`predecessors`].
+pub fn predecessors_sql() -> String {
+    format!(
+        "{SUMMARY} WHERE d.successor_id = $1 AND d.status = 'published' ORDER BY d.published_date DESC, d.id DESC"
+    )
 }
 
 /// Published records sharing a 发文字号 lookup key.

@@ -10,6 +10,8 @@
 //! their types on both databases.
 
 use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 use sqlx::pool::PoolConnection;
@@ -21,7 +23,9 @@ pub mod attachments;
 pub mod calendar;
 pub mod columns;
 pub mod counters;
+pub mod counts;
 pub mod documents;
+pub mod generation;
 pub mod orgs;
 pub mod report_figures;
 pub mod requests;
@@ -119,13 +123,47 @@ impl Backend {
     }
 }
 
-/// A connection pool on either database.
+/// A connection pool on either database, with what this process knows of the public
+/// generation (see [`generation`]).
 #[derive(Clone, Debug)]
-pub enum Db {
-    /// SQLite pool (WAL mode).
+pub struct Db {
+    pool: Pool,
+    public: Arc<PublicState>,
+}
+
+#[derive(Clone, Debug)]
+enum Pool {
     Sqlite(SqlitePool),
-    /// PostgreSQL pool.
     Pg(PgPool),
+}
+
+/// The newest public generation this process has seen, and when it changed (Unix seconds).
+/// Only ever moves forward.
+#[derive(Debug, Default)]
+pub struct PublicState {
+    generation: AtomicI64,
+    changed_at: AtomicI64,
+}
+
+impl PublicState {
+    /// The newest generation seen.
+    pub fn generation(&self) -> i64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// When the newest generation seen began (Unix seconds).
+    pub fn changed_at(&self) -> i64 {
+        self.changed_at.load(Ordering::Acquire)
+    }
+
+    /// Records a generation read from or committed to the database.
+    pub fn saw(&self, generation: i64, changed_at: i64) {
+        // changed_at first, so a reader that sees the new generation sees its time too.
+        if generation >= self.generation.load(Ordering::Acquire) {
+            self.changed_at.fetch_max(changed_at, Ordering::AcqRel);
+        }
+        self.generation.fetch_max(generation, Ordering::AcqRel);
+    }
 }
 
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
@@ -147,7 +185,7 @@ impl Db {
                 .max_connections(8)
                 .connect_with(options)
                 .await?;
-            Ok(Db::Sqlite(pool))
+            Ok(Db::new(Pool::Sqlite(pool)))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url)?;
             Db::connect_pg(options).await
@@ -163,22 +201,34 @@ impl Db {
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await?;
-        Ok(Db::Pg(pool))
+        Ok(Db::new(Pool::Pg(pool)))
+    }
+
+    fn new(pool: Pool) -> Db {
+        Db {
+            pool,
+            public: Arc::new(PublicState::default()),
+        }
+    }
+
+    /// What this process knows of the public generation.
+    pub fn public(&self) -> &PublicState {
+        &self.public
     }
 
     /// Which database this is.
     pub fn backend(&self) -> Backend {
-        match self {
-            Db::Sqlite(_) => Backend::Sqlite,
-            Db::Pg(_) => Backend::Postgres,
+        match &self.pool {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Pg(_) => Backend::Postgres,
         }
     }
 
     /// Applies the versioned migrations of `migrations/<backend>/` that are not applied yet.
     pub async fn migrate(&self) -> Result<()> {
-        match self {
-            Db::Sqlite(p) => SQLITE_MIGRATOR.run(p).await?,
-            Db::Pg(p) => PG_MIGRATOR.run(p).await?,
+        match &self.pool {
+            Pool::Sqlite(p) => SQLITE_MIGRATOR.run(p).await?,
+            Pool::Pg(p) => PG_MIGRATOR.run(p).await?,
         }
         Ok(())
     }
@@ -194,62 +244,82 @@ impl Db {
     /// Begins a write transaction. On SQLite it takes the write lock at once
     /// (`BEGIN IMMEDIATE`), so two writers queue instead of failing on lock upgrade.
     pub async fn begin(&self) -> Result<Tx> {
-        Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
-            Db::Pg(p) => Tx::Pg(p.begin().await?),
+        let inner = match &self.pool {
+            Pool::Sqlite(p) => TxInner::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Pg(p) => TxInner::Pg(p.begin().await?),
+        };
+        Ok(Tx {
+            inner,
+            public: Arc::clone(&self.public),
+            changed: None,
         })
     }
 
     /// A pooled connection for reads outside a transaction.
     pub async fn conn(&self) -> Result<Conn> {
-        Ok(match self {
-            Db::Sqlite(p) => Conn::Sqlite(p.acquire().await?),
-            Db::Pg(p) => Conn::Pg(p.acquire().await?),
+        let inner = match &self.pool {
+            Pool::Sqlite(p) => ConnInner::Sqlite(p.acquire().await?),
+            Pool::Pg(p) => ConnInner::Pg(p.acquire().await?),
+        };
+        Ok(Conn {
+            inner,
+            public: Arc::clone(&self.public),
         })
     }
 
     /// Closes the pool.
     pub async fn close(&self) {
-        match self {
-            Db::Sqlite(p) => p.close().await,
-            Db::Pg(p) => p.close().await,
+        match &self.pool {
+            Pool::Sqlite(p) => p.close().await,
+            Pool::Pg(p) => p.close().await,
         }
     }
 }
 
-/// A transaction on either database.
-pub enum Tx {
-    /// SQLite transaction.
+/// A transaction on either database. A public change it made becomes known to this
+/// process's [`PublicState`] when it commits, not before.
+pub struct Tx {
+    inner: TxInner,
+    public: Arc<PublicState>,
+    changed: Option<(i64, i64)>,
+}
+
+enum TxInner {
     Sqlite(Transaction<'static, Sqlite>),
-    /// PostgreSQL transaction.
     Pg(Transaction<'static, Postgres>),
 }
 
 impl Tx {
     /// Commits.
     pub async fn commit(self) -> Result<()> {
-        match self {
-            Tx::Sqlite(t) => t.commit().await?,
-            Tx::Pg(t) => t.commit().await?,
+        match self.inner {
+            TxInner::Sqlite(t) => t.commit().await?,
+            TxInner::Pg(t) => t.commit().await?,
+        }
+        if let Some((generation, at)) = self.changed {
+            self.public.saw(generation, at);
         }
         Ok(())
     }
 
     /// Rolls back (also what dropping does).
     pub async fn rollback(self) -> Result<()> {
-        match self {
-            Tx::Sqlite(t) => t.rollback().await?,
-            Tx::Pg(t) => t.rollback().await?,
+        match self.inner {
+            TxInner::Sqlite(t) => t.rollback().await?,
+            TxInner::Pg(t) => t.rollback().await?,
         }
         Ok(())
     }
 }
 
 /// A pooled connection on either database.
-pub enum Conn {
-    /// SQLite connection.
+pub struct Conn {
+    inner: ConnInner,
+    public: Arc<PublicState>,
+}
+
+enum ConnInner {
     Sqlite(PoolConnection<Sqlite>),
-    /// PostgreSQL connection.
     Pg(PoolConnection<Postgres>),
 }
 
@@ -265,23 +335,35 @@ pub enum Raw<'c> {
 pub trait Handle: Send {
     /// The raw connection.
     fn raw(&mut self) -> Raw<'_>;
+
+    /// The public generation became `generation` at `changed_at` (Unix seconds) through a
+    /// statement on this handle: known at once outside a transaction, at commit inside one.
+    fn public_changed(&mut self, generation: i64, changed_at: i64);
 }
 
 impl Handle for Tx {
     fn raw(&mut self) -> Raw<'_> {
-        match self {
-            Tx::Sqlite(t) => Raw::Sqlite(t),
-            Tx::Pg(t) => Raw::Pg(t),
+        match &mut self.inner {
+            TxInner::Sqlite(t) => Raw::Sqlite(t),
+            TxInner::Pg(t) => Raw::Pg(t),
         }
+    }
+
+    fn public_changed(&mut self, generation: i64, changed_at: i64) {
+        self.changed = Some((generation, changed_at));
     }
 }
 
 impl Handle for Conn {
     fn raw(&mut self) -> Raw<'_> {
-        match self {
-            Conn::Sqlite(c) => Raw::Sqlite(c),
-            Conn::Pg(c) => Raw::Pg(c),
+        match &mut self.inner {
+            ConnInner::Sqlite(c) => Raw::Sqlite(c),
+            ConnInner::Pg(c) => Raw::Pg(c),
         }
+    }
+
+    fn public_changed(&mut self, generation: i64, changed_at: i64) {
+        self.public.saw(generation, changed_at);
     }
 }
 
@@ -296,6 +378,53 @@ pub(crate) fn corrupt(field: &'static str, value: &str) -> StoreError {
         field,
         value: value.to_owned(),
     }
+}
+
+/// A value bound to a statement built at run time.
+#[derive(Clone, Debug)]
+pub enum Param {
+    /// Text.
+    Text(String),
+    /// Integer.
+    Int(i64),
+}
+
+/// The plan the database chooses for `sql` with `params`, one line per step:
+/// `EXPLAIN QUERY PLAN` on SQLite, `EXPLAIN` on PostgreSQL with sequential scans
+/// discouraged, so that a small test table still shows whether an index *can* serve the
+/// statement. Runs in a transaction that is rolled back.
+pub async fn explain(db: &Db, sql: &str, params: &[Param]) -> Result<Vec<String>> {
+    let mut tx = db.begin().await?;
+    let lines = match tx.raw() {
+        Raw::Sqlite(c) => {
+            let mut q = sqlx::query_as::<_, (i64, i64, i64, String)>(sqlx::AssertSqlSafe(format!(
+                "EXPLAIN QUERY PLAN {sql}"
+            )));
+            for p in params {
+                q = match p {
+                    Param::Text(s) => q.bind(s.clone()),
+                    Param::Int(i) => q.bind(*i),
+                };
+            }
+            q.fetch_all(c).await?.into_iter().map(|r| r.3).collect()
+        }
+        Raw::Pg(c) => {
+            sqlx::query("SET LOCAL enable_seqscan = off")
+                .execute(&mut *c)
+                .await?;
+            let mut q =
+                sqlx::query_as::<_, (String,)>(sqlx::AssertSqlSafe(format!("EXPLAIN {sql}")));
+            for p in params {
+                q = match p {
+                    Param::Text(s) => q.bind(s.clone()),
+                    Param::Int(i) => q.bind(*i),
+                };
+            }
+            q.fetch_all(c).await?.into_iter().map(|r| r.0).collect()
+        }
+    };
+    tx.rollback().await?;
+    Ok(lines)
 }
 
 /// Numbered placeholder `$n` usable on both databases.

@@ -53,6 +53,8 @@ pub async fn insert(h: &mut impl Handle, new: &NewOrg<'_>, now: OffsetDateTime) 
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {COLUMNS}"
     );
     let now = crate::truncate(now);
+    // The organization tree is on every public page.
+    crate::generation::bump(h, now).await?;
     Ok(dispatch!(h, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(new.code)
         .bind(new.name)
@@ -88,8 +90,7 @@ pub async fn all(h: &mut impl Handle) -> Result<Vec<Org>> {
     Ok(dispatch!(h, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(c).await?))
 }
 
-/// Number of published records per organization id.
+/// Number of published records per organization id (from the counter rows).
 pub async fn published_counts(h: &mut impl Handle) -> Result<Vec<(i64, i64)>> {
-    let sql = "SELECT org_id, COUNT(*) FROM documents WHERE status = 'published' GROUP BY org_id";
-    Ok(dispatch!(h, c => sqlx::query_as(sql).fetch_all(c).await?))
+    crate::counts::per_org(h).await
 }

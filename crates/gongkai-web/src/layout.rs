@@ -44,6 +44,11 @@ pub struct Layout {
 }
 
 impl Layout {
+    /// Address of the stylesheet, named by its content so browsers may keep it forever.
+    pub fn css_href(&self) -> &'static str {
+        crate::assets::css_href()
+    }
+
     /// Link that switches the view and returns here.
     pub fn toggle_href(&self) -> String {
         let mode = if self.elder { "standard" } else { "elder" };
@@ -67,8 +72,12 @@ fn form_urlencoded_component(s: &str) -> String {
 
 /// Reads a cookie's value from the request headers.
 pub fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
-    parts
-        .headers
+    cookie_value(&parts.headers, name)
+}
+
+/// Reads a cookie's value from headers.
+pub fn cookie_value<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())

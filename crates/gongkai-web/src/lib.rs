@@ -13,12 +13,18 @@ use axum::routing::{get, post};
 use gongkai_app::App;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+mod assets;
+pub mod cache;
 pub mod error;
 mod layout;
+mod limits;
 pub(crate) mod public;
 mod security;
+mod server;
 mod staff;
 mod views;
+
+pub use server::HttpSettings;
 
 /// How the web server runs.
 #[derive(Clone, Debug)]
@@ -29,6 +35,8 @@ pub struct WebConfig {
     pub base_url: String,
     /// Mark cookies `Secure` (behind HTTPS).
     pub secure_cookies: bool,
+    /// Connection limits and the page cache.
+    pub http: HttpSettings,
 }
 
 /// Shared state of the handlers.
@@ -40,6 +48,7 @@ pub struct AppState {
 struct Inner {
     app: App,
     config: WebConfig,
+    cache: cache::PageCache,
 }
 
 impl AppState {
@@ -52,13 +61,26 @@ impl AppState {
     pub fn config(&self) -> &WebConfig {
         &self.inner.config
     }
+
+    /// The rendered-page cache.
+    pub fn cache(&self) -> &cache::PageCache {
+        &self.inner.cache
+    }
 }
 
 /// The router with every page.
 pub fn router(app: App, config: WebConfig) -> Router {
-    let state = AppState {
-        inner: Arc::new(Inner { app, config }),
-    };
+    router_with_state(state(app, config))
+}
+
+fn state(app: App, config: WebConfig) -> AppState {
+    let cache = cache::PageCache::new(config.http.cache_bytes);
+    AppState {
+        inner: Arc::new(Inner { app, config, cache }),
+    }
+}
+
+fn router_with_state(state: AppState) -> Router {
     Router::new()
         .route("/", get(public::home))
         .route("/list", get(public::list_all))
@@ -69,7 +91,7 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .route("/doc/{id}/qr.svg", get(public::qr_code))
         .route("/doc/{id}/files/{file}", get(public::attachment))
         .route("/a11y/{mode}", get(public::a11y))
-        .route("/static/site.css", get(public::stylesheet))
+        .route("/static/{file}", get(assets::stylesheet))
         .route("/healthz", get(public::healthz))
         .route("/staff", get(staff::redirect_home))
         .route("/staff/", get(staff::home))
@@ -86,6 +108,7 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .route("/favicon.svg", get(public::favicon))
         .route("/favicon.ico", get(public::favicon))
         .fallback(public::not_found)
+        .method_not_allowed_fallback(limits::method_not_allowed)
         .layer(axum::middleware::from_fn(security::same_origin_writes))
         .layer(axum::middleware::from_fn(layout::remember_frame))
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -104,6 +127,12 @@ pub fn router(app: App, config: WebConfig) -> Router {
             ),
         ))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(64 * 1024))
+        .layer(axum::middleware::from_fn(limits::chinese_status_pages))
+        .layer(axum::middleware::from_fn(limits::head_limits))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            cache::layer,
+        ))
         .layer(tower_http::catch_panic::CatchPanicLayer::new())
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
@@ -126,10 +155,19 @@ pub async fn serve_on(
     app: App,
     config: WebConfig,
 ) -> std::io::Result<()> {
-    let router = router(app, config);
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    serve_until(listener, app, config, shutdown_signal()).await
+}
+
+/// Serves on a bound listener until `shutdown` completes (tests run several servers).
+pub async fn serve_until(
+    listener: tokio::net::TcpListener,
+    app: App,
+    config: WebConfig,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()> {
+    let state = state(app, config);
+    let router = router_with_state(state.clone());
+    server::run(listener, router, state, shutdown).await
 }
 
 async fn shutdown_signal() {

@@ -46,7 +46,7 @@ pub struct HomePage {
 /// `GET /`.
 pub async fn home(State(s): State<AppState>, layout: Layout) -> WebResult<HomePage> {
     let app = s.app();
-    let tree = OrgTree::load(app).await?;
+    let tree = OrgTree::current(app).await?;
     let latest = portal::list(
         app,
         &tree,
@@ -333,7 +333,7 @@ async fn build_list(
         Ok(q) => q,
         Err(e) => return Ok(Err(e)),
     };
-    let tree = OrgTree::load(app).await?;
+    let tree = OrgTree::current(app).await?;
     let org: Option<&Org> = match org_code {
         Some(code) => match tree.by_code(code) {
             Some(o) => Some(o),
@@ -807,18 +807,6 @@ pub async fn a11y(PathOr404(mode): PathOr404<String>, RawQuery(raw): RawQuery) -
         r.headers_mut().insert(header::SET_COOKIE, v);
     }
     r
-}
-
-/// `GET /static/site.css`.
-pub async fn stylesheet() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        include_str!("../static/site.css"),
-    )
-        .into_response()
 }
 
 /// `GET /robots.txt`: the public column is for everyone; the staff side is not indexed.

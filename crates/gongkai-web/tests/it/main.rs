@@ -153,6 +153,7 @@ pub async fn site() -> Site {
             listen: "127.0.0.1:0".parse().unwrap(),
             base_url: "http://gongkai.test".into(),
             secure_cookies: false,
+            http: gongkai_web::HttpSettings::default(),
         },
     );
     Site {

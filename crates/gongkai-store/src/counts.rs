@@ -1,0 +1,161 @@
+//! Counter rows of published records (`doc_counts`), per organization, column, year of
+//! publication and validity. Every store function that publishes, withdraws, inserts a
+//! published record or changes its validity adjusts them in the same transaction, so the
+//! portal's counts and facets never count record rows.
+
+use crate::{Handle, Param, Result, dispatch, ph};
+
+/// Adds `delta` to the counter of record `id` if it is published now. Call with -1 before a
+/// change and +1 after it.
+pub(crate) async fn adjust(h: &mut impl Handle, id: i64, delta: i64) -> Result<()> {
+    dispatch!(h, c => sqlx::query(
+        "INSERT INTO doc_counts (org_id, column_id, published_year, validity, n) \
+         SELECT org_id, column_id, published_year, validity, $2 FROM documents \
+         WHERE id = $1 AND status = 'published' AND published_year IS NOT NULL \
+         ON CONFLICT (org_id, column_id, published_year, validity) \
+         DO UPDATE SET n = doc_counts.n + excluded.n",
+    )
+    .bind(id)
+    .bind(delta)
+    .execute(c)
+    .await
+    .map(|_| ())?);
+    Ok(())
+}
+
+/// Adds counts for many published records at once: `(org_id, column_id, year, validity)`.
+pub(crate) async fn add_many(h: &mut impl Handle, keys: &[(i64, i64, i64, &str)]) -> Result<()> {
+    let mut grouped: std::collections::BTreeMap<(i64, i64, i64, &str), i64> = Default::default();
+    for k in keys {
+        *grouped.entry(*k).or_default() += 1;
+    }
+    let rows: Vec<_> = grouped.into_iter().collect();
+    for chunk in rows.chunks(200) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let b = i * 5;
+                format!(
+                    "({}, {}, {}, {}, {})",
+                    ph(b + 1),
+                    ph(b + 2),
+                    ph(b + 3),
+                    ph(b + 4),
+                    ph(b + 5)
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO doc_counts (org_id, column_id, published_year, validity, n) VALUES {} \
+             ON CONFLICT (org_id, column_id, published_year, validity) \
+             DO UPDATE SET n = doc_counts.n + excluded.n",
+            values.join(", ")
+        );
+        dispatch!(h, c => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for ((org, column, year, validity), n) in chunk {
+                q = q.bind(*org).bind(*column).bind(*year).bind(*validity).bind(*n);
+            }
+            q.execute(c).await.map(|_| ())?
+        });
+    }
+    Ok(())
+}
+
+/// What a count is restricted to; `None` means no restriction.
+#[derive(Clone, Debug, Default)]
+pub struct CountFilter {
+    /// Only these organizations.
+    pub org_ids: Option<Vec<i64>>,
+    /// Only these columns.
+    pub column_ids: Option<Vec<i64>>,
+    /// 有效性 code.
+    pub validity: Option<String>,
+}
+
+/// Published records per year of publication under `filter`, newest year first.
+pub async fn years(h: &mut impl Handle, filter: &CountFilter) -> Result<Vec<(i64, i64)>> {
+    let (sql, params) = years_sql(filter);
+    Ok(dispatch!(h, c => {
+        let mut q = sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(sql));
+        for p in &params {
+            q = match p {
+                Param::Text(s) => q.bind(s.clone()),
+                Param::Int(i) => q.bind(*i),
+            };
+        }
+        q.fetch_all(c).await?
+    }))
+}
+
+/// The statement of [`years`] and its parameters.
+pub fn years_sql(filter: &CountFilter) -> (String, Vec<Param>) {
+    let mut parts = Vec::new();
+    let mut params: Vec<Param> = Vec::new();
+    let list = |name: &str, ids: &[i64], params: &mut Vec<Param>| {
+        if ids.is_empty() {
+            return "1 = 0".to_owned();
+        }
+        let phs: Vec<String> = ids
+            .iter()
+            .map(|id| {
+                params.push(Param::Int(*id));
+                ph(params.len())
+            })
+            .collect();
+        format!("{name} IN ({})", phs.join(", "))
+    };
+    if let Some(ids) = &filter.org_ids {
+        parts.push(list("org_id", ids, &mut params));
+    }
+    if let Some(ids) = &filter.column_ids {
+        parts.push(list("column_id", ids, &mut params));
+    }
+    if let Some(v) = &filter.validity {
+        params.push(Param::Text(v.clone()));
+        parts.push(format!("validity = {}", ph(params.len())));
+    }
+    let cond = if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", parts.join(" AND "))
+    };
+    (
+        format!(
+            "SELECT published_year, CAST(SUM(n) AS BIGINT) FROM doc_counts{cond}              GROUP BY published_year HAVING SUM(n) > 0 ORDER BY published_year DESC"
+        ),
+        params,
+    )
+}
+
+/// Published records per organization id.
+pub async fn per_org(h: &mut impl Handle) -> Result<Vec<(i64, i64)>> {
+    Ok(dispatch!(h, c => sqlx::query_as(
+        "SELECT org_id, CAST(SUM(n) AS BIGINT) FROM doc_counts GROUP BY org_id HAVING SUM(n) > 0",
+    )
+    .fetch_all(c)
+    .await?))
+}
+
+/// Published records per column path over every organization, sorted by path.
+pub async fn per_column_path(h: &mut impl Handle) -> Result<Vec<(String, i64)>> {
+    let mut rows: Vec<(String, i64)> = dispatch!(h, c => sqlx::query_as(
+        "SELECT c.path, CAST(SUM(k.n) AS BIGINT) FROM doc_counts k JOIN columns c ON c.id = k.column_id \
+         GROUP BY c.path HAVING SUM(k.n) > 0",
+    )
+    .fetch_all(c)
+    .await?);
+    // Sorted here: PostgreSQL would order Chinese text by its locale, SQLite by bytes.
+    rows.sort();
+    Ok(rows)
+}
+
+/// Columns of one organization that hold published records.
+pub async fn used_columns(h: &mut impl Handle, org_id: i64) -> Result<Vec<i64>> {
+    let rows: Vec<(i64,)> = dispatch!(h, c => sqlx::query_as(
+        "SELECT column_id FROM doc_counts WHERE org_id = $1 GROUP BY column_id HAVING SUM(n) > 0",
+    )
+    .bind(org_id)
+    .fetch_all(c)
+    .await?);
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
