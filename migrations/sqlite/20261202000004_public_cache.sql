@@ -29,7 +29,7 @@ WHERE status = 'published' AND published_year IS NOT NULL
 GROUP BY org_id, column_id, published_year, validity;
 
 -- The records a document page lists as the versions it amended.
-CREATE INDEX documents_successor ON documents (successor_id);
+CREATE INDEX documents_successor ON documents (successor_id, status, published_date DESC, id DESC);
 -- Lists filtered by column, topic or kind, newest first.
 CREATE INDEX documents_column ON documents (column_id, status, published_date DESC, id DESC);
 CREATE INDEX documents_topic ON documents (status, topic_code, published_date DESC, id DESC);

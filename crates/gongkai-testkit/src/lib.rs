@@ -28,6 +28,45 @@ pub struct TestDb {
 }
 
 impl TestDb {
+    /// A second, independent pool on the same database, as another node would open.
+    pub async fn reconnect(&self) -> Db {
+        match &self.schema {
+            Some((url, schema)) => {
+                let options = PgConnectOptions::from_str(url)
+                    .unwrap()
+                    .options([("search_path", schema.as_str())]);
+                Db::connect_pg(options).await.unwrap()
+            }
+            None => {
+                let url = format!("sqlite:{}", self.dir.path().join("gongkai.db").display());
+                Db::connect(&url).await.unwrap()
+            }
+        }
+    }
+
+    /// Runs a statement behind the application's back (on its own connection), as an
+    /// operator with a SQL console would.
+    pub async fn execute_raw(&self, sql: &str) {
+        let db = self.reconnect().await;
+        let mut c = db.conn().await.unwrap();
+        match gongkai_store::Handle::raw(&mut c) {
+            gongkai_store::Raw::Sqlite(c) => {
+                sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+                    .execute(c)
+                    .await
+                    .unwrap();
+            }
+            gongkai_store::Raw::Pg(c) => {
+                sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+                    .execute(c)
+                    .await
+                    .unwrap();
+            }
+        }
+        drop(c);
+        db.close().await;
+    }
+
     /// Drops the PostgreSQL schema of this test.
     pub async fn cleanup(self) {
         self.db.close().await;

@@ -3,5 +3,6 @@
 
 mod auth;
 mod import;
+mod portal;
 mod publish;
 mod requests;

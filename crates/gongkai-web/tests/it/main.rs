@@ -1,7 +1,9 @@
 //! The pages as a browser gets them, checked with CSS selectors.
 #![allow(clippy::unwrap_used)]
 
+mod cache;
 mod public;
+mod server;
 mod staff;
 
 use std::io::Cursor;
