@@ -52,6 +52,9 @@ impl Default for Settings {
     }
 }
 
+/// The organization tree and the public generation it was loaded under.
+type TreeOfGeneration = (i64, Arc<orgs::OrgTree>);
+
 /// The application: a database, a data directory for files, settings, and the working-day
 /// calendar in force (the shipped years overlaid with the notices loaded into the database).
 #[derive(Clone, Debug)]
@@ -60,7 +63,7 @@ pub struct App {
     data_dir: PathBuf,
     settings: Settings,
     calendar: Arc<RwLock<Arc<Calendar>>>,
-    org_tree: Arc<RwLock<Option<(i64, Arc<orgs::OrgTree>)>>>,
+    org_tree: Arc<RwLock<Option<TreeOfGeneration>>>,
 }
 
 impl App {

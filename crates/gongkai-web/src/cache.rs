@@ -134,7 +134,7 @@ impl PageCache {
                     )
                 })
                 .collect();
-            order.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+            order.sort_unstable_by_key(|(current, used, _)| (*current, *used));
             let target = self.capacity / 10 * 9;
             for (_, _, k) in order {
                 if self.bytes.load(Ordering::Relaxed) <= target {
