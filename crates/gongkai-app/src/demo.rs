@@ -21,7 +21,7 @@ const ORGS: &str = include_str!("../../../data/demo/orgs.json");
 const CORPUS_ORGS: &str = include_str!("../../../data/demo/corpus-orgs.json");
 const LOCAL: &str = include_str!("../../../data/demo/local.jsonl");
 const SEEDS: &str = include_str!("../../../data/demo/seeds.jsonl");
-const CORPUS: &str = include_str!("../../../data/demo/corpus.jsonl");
+pub(crate) const CORPUS: &str = include_str!("../../../data/demo/corpus.jsonl");
 const APPLY: &str = include_str!("../../../data/demo/apply.jsonl");
 const REQUESTS: &str = include_str!("../../../data/demo/requests.jsonl");
 

@@ -18,6 +18,7 @@ pub mod documents;
 pub mod error;
 pub mod export;
 pub mod files;
+pub mod generate;
 pub mod import;
 pub mod orgs;
 pub mod portal;

@@ -17,6 +17,7 @@ mod config;
 mod demo;
 mod error;
 mod export;
+mod generate;
 mod import;
 mod legal;
 mod logging;
@@ -145,6 +146,21 @@ enum Command {
     /// Reports: the annual report's tables
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Benchmark data: the organizations of the fictional 示范市 and N document import lines
+    Generate {
+        /// Document records to write (import lines)
+        #[arg(long, value_name = "N")]
+        records: u64,
+        /// Organizations in the tree (created in the database where their codes are new)
+        #[arg(long, default_value_t = 500, value_name = "N")]
+        orgs: usize,
+        /// Seed: the same seed and sizes give the same file
+        #[arg(long, default_value_t = 1, value_name = "N")]
+        seed: u64,
+        /// The JSON Lines file to write (for `gongkai import documents`)
+        #[arg(long, value_name = "FILE.jsonl")]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -534,6 +550,19 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             admin::grant(&open(&config).await?, &username, &role).await?;
         }
         Command::User(UserCommand::List) => admin::list_users(&open(&config).await?).await?,
+        Command::Generate {
+            records,
+            orgs,
+            seed,
+            out,
+        } => {
+            let sizes = generate::Sizes {
+                records,
+                orgs,
+                seed,
+            };
+            generate::run(&config, sizes, &out).await?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -8,6 +8,7 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::{Value, json};
 
+mod generate;
 mod legal;
 
 /// Variables of the developer's shell that would change what the binary does.
