@@ -33,15 +33,8 @@ pub(crate) async fn add_many(h: &mut impl Handle, keys: &[(i64, i64, i64, &str)]
     for chunk in rows.chunks(200) {
         let values: Vec<String> = (0..chunk.len())
             .map(|i| {
-                let b = i * 5;
-                format!(
-                    "({}, {}, {}, {}, {})",
-                    ph(b + 1),
-                    ph(b + 2),
-                    ph(b + 3),
-                    ph(b + 4),
-                    ph(b + 5)
-                )
+                let p: Vec<String> = (1..=5).map(|j| crate::bulk_ph(h, i * 5 + j)).collect();
+                format!("({})", p.join(", "))
             })
             .collect();
         let sql = format!(

@@ -189,7 +189,7 @@ pub async fn insert_many(
                 if j > 0 {
                     sql.push_str(", ");
                 }
-                sql.push_str(&ph(i * INSERT_ARITY + j + 1));
+                sql.push_str(&crate::bulk_ph(h, i * INSERT_ARITY + j + 1));
             }
             sql.push(')');
         }

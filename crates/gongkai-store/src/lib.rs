@@ -427,6 +427,16 @@ pub async fn explain(db: &Db, sql: &str, params: &[Param]) -> Result<Vec<String>
     Ok(lines)
 }
 
+/// Placeholder `n` of a bulk statement whose parameters are bound in order: `?` on SQLite,
+/// where each `$n` makes binding look the name up in a list (quadratic in a 4,000-parameter
+/// `VALUES`: 40 % of an import's time), `$n` on PostgreSQL.
+pub(crate) fn bulk_ph(h: &mut impl Handle, n: usize) -> String {
+    match h.raw() {
+        Raw::Sqlite(_) => "?".to_owned(),
+        Raw::Pg(_) => ph(n),
+    }
+}
+
 /// Numbered placeholder `$n` usable on both databases.
 pub(crate) fn ph(n: usize) -> String {
     format!("${n}")
