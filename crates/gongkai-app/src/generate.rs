@@ -740,7 +740,7 @@ struct Template {
     /// Column path.
     column: &'static str,
     /// Title: `{o}` organization, `{a}` area, `{s}` scope, `{m}` matter, `{y}` year,
-    /// `{p}` previous year, `{q}` a number 1–4.
+    /// `{p}` previous year, `{q}` a number 1–4, `{e}` an emergency.
     title: &'static str,
     /// Document number.
     number: Number,
@@ -807,6 +807,9 @@ const fn other(
 }
 
 const GENERAL: Option<&str> = Some("综合政务\\政务公开");
+
+/// The 管理办法 template, issued instead of a 规章 by units without decrees.
+const NORMATIVE_TEMPLATE: usize = 9;
 
 /// Every template; weights are per mille of records, roughly.
 const TEMPLATES: &[Template] = &[
@@ -882,7 +885,7 @@ const TEMPLATES: &[Template] = &[
         25,
         "决定",
         "法定主动公开内容/行政处罚和行政强制",
-        "{o}{m}行政处罚决定书",
+        "{o}{y}年第{q}批行政处罚案件信息公开",
         Number::Penalty,
         None,
         "immediate",
@@ -945,7 +948,7 @@ const TEMPLATES: &[Template] = &[
         12,
         "方案",
         "法定主动公开内容/应急管理",
-        "{a}{m}应急预案",
+        "{a}{e}应急预案",
         Number::Issued,
         Some("综合政务\\应急管理"),
         "long_term",
@@ -1022,6 +1025,20 @@ const TEMPLATES: &[Template] = &[
         GENERAL,
         "long_term",
     ),
+];
+
+/// What the 应急预案 are for.
+const EMERGENCIES: &[&str] = &[
+    "防汛防台风",
+    "森林火灾",
+    "突发公共卫生事件",
+    "生产安全事故",
+    "地质灾害",
+    "食品安全事故",
+    "重污染天气",
+    "突发环境事件",
+    "大面积停电事件",
+    "地震",
 ];
 
 /// Records per year, 2015–2026: output grows as the platforms fill.
@@ -1174,7 +1191,8 @@ impl<'a> Generator<'a> {
         let org = &orgs[org_index];
         let mut template = TEMPLATES[self.by_template.pick(rng)];
         if template.number == Number::Decree && !org.root {
-            template = TEMPLATES[9]; // 管理办法, the 规范性文件 of a unit without decrees.
+            // A unit without the power to issue 规章 issues a 规范性文件 instead.
+            template = TEMPLATES[NORMATIVE_TEMPLATE];
         }
         let theme = &THEMES[org.theme];
         let &(matter, matter_topic) = rng.pick(theme.matters);
@@ -1186,17 +1204,18 @@ impl<'a> Generator<'a> {
         let published = january_1 + Duration::days(rng.below(days) as i64);
         let written = published - Duration::days(rng.below(21) as i64);
         let quarter = 1 + rng.below(4);
+        let emergency = *rng.pick(EMERGENCIES);
 
         // Title.
         self.title.clear();
-        render(
-            &mut self.title,
-            template.title,
+        let words = Words {
             org,
             matter,
-            written.year(),
+            emergency,
+            year: written.year(),
             quarter,
-        );
+        };
+        render(&mut self.title, template.title, &words);
 
         // Document number.
         let number_year = written.year();
@@ -1336,8 +1355,17 @@ fn push_date(out: &mut String, d: Date) {
     );
 }
 
+/// What a title template's placeholders stand for.
+struct Words<'a> {
+    org: &'a CityOrg,
+    matter: &'a str,
+    emergency: &'a str,
+    year: i32,
+    quarter: usize,
+}
+
 /// Fills a title template (see [`Template::title`]).
-fn render(out: &mut String, template: &str, org: &CityOrg, matter: &str, year: i32, q: usize) {
+fn render(out: &mut String, template: &str, w: &Words<'_>) {
     let mut chars = template.chars();
     while let Some(c) = chars.next() {
         if c != '{' {
@@ -1347,13 +1375,14 @@ fn render(out: &mut String, template: &str, org: &CityOrg, matter: &str, year: i
         let key = chars.next();
         chars.next(); // '}'
         match key {
-            Some('o') => out.push_str(&org.input.name),
-            Some('a') => out.push_str(&org.area),
-            Some('s') => out.push_str(org.scope),
-            Some('m') => out.push_str(matter),
-            Some('y') => out.push_str(&year.to_string()),
-            Some('p') => out.push_str(&(year - 1).to_string()),
-            Some('q') => out.push_str(&q.to_string()),
+            Some('o') => out.push_str(&w.org.input.name),
+            Some('a') => out.push_str(&w.org.area),
+            Some('s') => out.push_str(w.org.scope),
+            Some('m') => out.push_str(w.matter),
+            Some('e') => out.push_str(w.emergency),
+            Some('y') => out.push_str(&w.year.to_string()),
+            Some('p') => out.push_str(&(w.year - 1).to_string()),
+            Some('q') => out.push_str(&w.quarter.to_string()),
             _ => {}
         }
     }
@@ -1436,6 +1465,7 @@ mod tests {
             }
         }
         assert_eq!(THEMES.len(), T_STREET + 1);
+        assert_eq!(TEMPLATES[NORMATIVE_TEMPLATE].kind, "规范性文件");
     }
 
     #[test]
