@@ -42,15 +42,9 @@ pub fn doc_number_key(doc_number: &str) -> String {
     }
 }
 
-/// The row for a validated record: body sanitized, text derived, codes stored.
-pub fn new_row(
-    valid: &ValidDocument,
-    org: &Org,
-    column_id: i64,
-    status: DocStatus,
-    index_number: Option<String>,
-) -> NewDocument {
-    let (body_html, body_text) = match &valid.body {
+/// The body of a validated record as stored: sanitized HTML and its plain text.
+pub fn prepared_body(valid: &ValidDocument) -> (String, String) {
+    match &valid.body {
         Body::Html(h) => {
             let clean = body::sanitize_html(&body::strip_controls(h));
             let text = body::html_to_text(&clean);
@@ -60,7 +54,37 @@ pub fn new_row(
             let t = body::strip_controls(t);
             (body::text_to_html(&t), t.trim().to_owned())
         }
-    };
+    }
+}
+
+/// The row for a validated record: body sanitized, text derived, codes stored.
+pub fn new_row(
+    valid: &ValidDocument,
+    org: &Org,
+    column_id: i64,
+    status: DocStatus,
+    index_number: Option<String>,
+) -> NewDocument {
+    new_row_with_body(
+        valid,
+        org,
+        column_id,
+        status,
+        index_number,
+        prepared_body(valid),
+    )
+}
+
+/// [`new_row`] with the body already prepared by [`prepared_body`] (the import prepares
+/// bodies on the thread that checks lines).
+pub fn new_row_with_body(
+    valid: &ValidDocument,
+    org: &Org,
+    column_id: i64,
+    status: DocStatus,
+    index_number: Option<String>,
+    (body_html, body_text): (String, String),
+) -> NewDocument {
     let published = status == DocStatus::Published;
     NewDocument {
         org_id: org.id,

@@ -126,11 +126,60 @@ impl<R: BufRead> LineReader<R> {
     }
 }
 
-const BATCH: usize = 1000;
+const BATCH: usize = 4000;
+
+/// A line after [`validate_line`].
+enum Checked {
+    NotUtf8,
+    Problems(Vec<gongkai_domain::LineProblem>),
+    Valid(
+        Box<ValidDocument>,
+        (String, String),
+        Vec<gongkai_domain::LineProblem>,
+    ),
+}
+
+/// The next [`BATCH`] non-blank lines.
+fn read_batch<R: BufRead>(lines: &mut LineReader<R>) -> Result<Vec<(usize, Option<String>)>> {
+    let mut out = Vec::with_capacity(BATCH);
+    while out.len() < BATCH {
+        match lines.next_line()? {
+            Some(line) => out.push(line),
+            None => break,
+        }
+    }
+    Ok(out)
+}
+
+/// Validates lines on a blocking thread.
+fn check_lines(
+    batch: Vec<(usize, Option<String>)>,
+) -> tokio::task::JoinHandle<Vec<(usize, Checked)>> {
+    tokio::task::spawn_blocking(move || {
+        batch
+            .into_iter()
+            .map(|(line_no, raw)| {
+                let checked = match raw {
+                    None => Checked::NotUtf8,
+                    Some(raw) => match validate_line(&raw) {
+                        Ok((doc, warnings)) => {
+                            let body = crate::documents::prepared_body(&doc);
+                            Checked::Valid(Box::new(doc), body, warnings)
+                        }
+                        Err(problems) => Checked::Problems(problems),
+                    },
+                };
+                (line_no, checked)
+            })
+            .collect()
+    })
+}
 
 struct Pending {
     line: usize,
     doc: ValidDocument,
+    /// Sanitized HTML and text, prepared with the line check.
+    body: (String, String),
 }
 
 struct Importer<'a> {
@@ -175,49 +224,62 @@ pub async fn import_documents<R: BufRead>(
             None
         },
     };
-    let mut pending = Vec::new();
     let mut lines = LineReader::new(reader);
-    while let Some((line_no, raw)) = lines.next_line()? {
-        let Some(raw) = raw else {
+    // Lines are checked on a blocking thread while the batch before them is written, so
+    // parsing and the database work side by side.
+    let mut checking = check_lines(read_batch(&mut lines)?);
+    loop {
+        let checked = checking
+            .await
+            .map_err(|e| Error::internal(format!("line check: {e}")))?;
+        let done = checked.is_empty();
+        let mut pending = Vec::new();
+        for (line_no, result) in checked {
             imp.report.lines += 1;
-            imp.error(line_no, LineProblem::LINE, "不是有效的 UTF-8 文本");
-            continue;
-        };
-        imp.report.lines += 1;
-        match validate_line(&raw) {
-            Ok((doc, warnings)) => {
-                for w in warnings {
-                    imp.report.warnings.push(Problem {
+            match result {
+                Checked::NotUtf8 => {
+                    imp.error(line_no, LineProblem::LINE, "不是有效的 UTF-8 文本");
+                }
+                Checked::Problems(problems) => {
+                    for p in problems {
+                        imp.error(line_no, p.field, &p.message);
+                    }
+                }
+                Checked::Valid(doc, body, warnings) => {
+                    for w in warnings {
+                        imp.report.warnings.push(Problem {
+                            line: line_no,
+                            field: w.field.to_owned(),
+                            message: w.message,
+                        });
+                    }
+                    if !imp.orgs.contains_key(doc.org.as_str()) && !opts.create_orgs {
+                        imp.error(
+                            line_no,
+                            "org",
+                            &format!(
+                                "机构代码 {} 不存在（如需自动创建机构，请加 --create-orgs）",
+                                doc.org
+                            ),
+                        );
+                        continue;
+                    }
+                    pending.push(Pending {
                         line: line_no,
-                        field: w.field.to_owned(),
-                        message: w.message,
+                        doc: *doc,
+                        body,
                     });
                 }
-                if !imp.orgs.contains_key(doc.org.as_str()) && !opts.create_orgs {
-                    imp.error(
-                        line_no,
-                        "org",
-                        &format!(
-                            "机构代码 {} 不存在（如需自动创建机构，请加 --create-orgs）",
-                            doc.org
-                        ),
-                    );
-                    continue;
-                }
-                pending.push(Pending { line: line_no, doc });
-            }
-            Err(problems) => {
-                for p in problems {
-                    imp.error(line_no, p.field, &p.message);
-                }
             }
         }
-        if pending.len() >= BATCH {
-            imp.write(std::mem::take(&mut pending)).await?;
-            progress(lines.bytes_read());
+        if done {
+            break;
         }
+        let read = lines.bytes_read();
+        checking = check_lines(read_batch(&mut lines)?);
+        imp.write(pending).await?;
+        progress(read);
     }
-    imp.write(pending).await?;
     progress(lines.bytes_read());
     let mut report = imp.report;
     report.errors.sort_by_key(|p| p.line);
@@ -323,6 +385,7 @@ impl Importer<'_> {
     }
 
     async fn write_in(&mut self, tx: &mut Tx, batch: &[Pending]) -> Result<()> {
+        gongkai_store::bulk_write(tx).await?;
         let now = self.app.now();
         self.batch_counted = 0;
         self.orgs_before_batch = self.report.created_orgs.len();
@@ -371,12 +434,13 @@ impl Importer<'_> {
         let mut rows = Vec::with_capacity(batch.len());
         for (i, p) in batch.iter().enumerate() {
             let org = self.org(p.doc.org.as_str())?;
-            rows.push(crate::documents::new_row(
+            rows.push(crate::documents::new_row_with_body(
                 &p.doc,
                 org,
                 column_ids[i],
                 DocStatus::Published,
                 numbers[i].take(),
+                p.body.clone(),
             ));
         }
         documents::insert_many(tx, &rows, now).await?;
