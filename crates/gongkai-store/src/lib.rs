@@ -429,7 +429,8 @@ pub async fn explain(db: &Db, sql: &str, params: &[Param]) -> Result<Vec<String>
 
 /// Prepares a connection for a large write. SQLite's default page cache (2 MB) is smaller
 /// than one import batch, so it spilled dirty pages to the WAL several times per
-/// transaction (20 page writes per record); 64 MB keeps a batch in memory until commit.
+/// transaction (20 page writes per record); 64 MB keeps a batch in memory until commit
+/// (256 MB made a 1,000,000-record import only 8 % faster).
 /// Checkpoints every 100 MB of WAL instead of 4 MB copy an index page touched by several
 /// batches once, not once per batch.
 pub async fn bulk_write(h: &mut impl Handle) -> Result<()> {

@@ -67,6 +67,10 @@ pub struct PageCache {
     bytes: AtomicUsize,
     capacity: usize,
     tick: AtomicU64,
+    /// Pages being rendered: readers of the same page wait for that render instead of
+    /// each running the queries (after a change, every reader of the home page misses at
+    /// once).
+    rendering: std::sync::Mutex<HashMap<Key, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl PageCache {
@@ -77,6 +81,26 @@ impl PageCache {
             bytes: AtomicUsize::new(0),
             capacity,
             tick: AtomicU64::new(0),
+            rendering: std::sync::Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn render_lock(&self, key: &Key) -> Arc<tokio::sync::Mutex<()>> {
+        let mut map = match self.rendering.lock() {
+            Ok(m) => m,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        Arc::clone(map.entry(key.clone()).or_default())
+    }
+
+    fn render_done(&self, key: &Key, lock: Arc<tokio::sync::Mutex<()>>) {
+        let mut map = match self.rendering.lock() {
+            Ok(m) => m,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        // The map's own reference and ours: nobody else waits on this render.
+        if Arc::strong_count(&lock) <= 2 {
+            map.remove(key);
         }
     }
 
@@ -191,15 +215,29 @@ pub fn lookup(state: &AppState, req: &Request) -> Option<Response> {
 }
 
 /// Middleware: answers from the cache, or renders and keeps the page.
-pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let Some(key) = key_of(&req) else {
         return next.run(req).await;
     };
-    let generation = state.app().public_generation();
     let head = *req.method() == Method::HEAD;
-    if let Some(entry) = state.cache().get(&key, generation) {
+    if let Some(entry) = state.cache().get(&key, state.app().public_generation()) {
         return respond(&entry, req.headers(), head);
     }
+    let lock = state.cache().render_lock(&key);
+    let response = {
+        let _rendering = lock.lock().await;
+        // Rendered by the reader we waited for?
+        match state.cache().get(&key, state.app().public_generation()) {
+            Some(entry) => respond(&entry, req.headers(), head),
+            None => render(&state, key.clone(), req, next, head).await,
+        }
+    };
+    state.cache().render_done(&key, lock);
+    response
+}
+
+async fn render(state: &AppState, key: Key, mut req: Request, next: Next, head: bool) -> Response {
+    let generation = state.app().public_generation();
     let request_headers = req.headers().clone();
     // Render the full page even for HEAD, so the entry serves both.
     *req.method_mut() = Method::GET;

@@ -78,7 +78,7 @@ pub async fn run(
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(settings.head_timeout)
-        .max_buf_size(64 * 1024);
+        .max_buf_size(128 * 1024);
     tracing::info!(connections.max = cap, "accepting connections");
     tokio::pin!(shutdown);
     loop {

@@ -423,3 +423,42 @@ async fn refused_requests_get_short_chinese_pages() {
         "请求头过大",
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readers_arriving_together_after_a_change_share_one_render() {
+    let s = site().await;
+    let _ = s.get("/").await;
+    withdraw(
+        &s.app,
+        Actor::System,
+        id_of(&s, "测试公开信息第3号").await,
+        "重复",
+    )
+    .await
+    .unwrap();
+    let mut readers = Vec::new();
+    for _ in 0..24 {
+        let router = s.router.clone();
+        readers.push(tokio::spawn(async move {
+            use tower::ServiceExt;
+            let r = router.oneshot(req(Method::GET, "/", &[])).await.unwrap();
+            let status = r.status();
+            let body = http_body_util::BodyExt::collect(r.into_body())
+                .await
+                .unwrap()
+                .to_bytes();
+            (status, body)
+        }));
+    }
+    let mut bodies = Vec::new();
+    for r in readers {
+        let (status, body) = r.await.unwrap();
+        assert_eq!(status, StatusCode::OK);
+        bodies.push(body);
+    }
+    assert!(bodies.windows(2).all(|w| w[0] == w[1]), "one page for all");
+    assert!(
+        !String::from_utf8_lossy(&bodies[0]).contains("测试公开信息第3号"),
+        "and it is the page after the change"
+    );
+}

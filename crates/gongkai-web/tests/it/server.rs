@@ -34,6 +34,9 @@ async fn start(app: App, http: HttpSettings) -> Node {
     tokio::spawn(gongkai_web::serve_until(listener, app, config, async {
         let _ = stopped.await;
     }));
+    // Answering means the loop runs, and has raised the open-file limit the tests rely on.
+    let (status, _) = get(addr, "/healthz").await;
+    assert_eq!(status, 200);
     Node { addr, _stop: stop }
 }
 
@@ -184,6 +187,8 @@ async fn a_full_server_refuses_with_a_chinese_503_and_recovers() {
         app,
         HttpSettings {
             max_connections: 4,
+            // Long enough that the held connections stay open on a busy machine.
+            head_timeout: Duration::from_secs(30),
             ..quick()
         },
     )
