@@ -58,9 +58,28 @@ pub enum Scope<'a> {
     Org(&'a Org),
 }
 
-/// A page of published records. Counts and the year facet come from the counter rows
-/// (`doc_counts`) unless a topic or kind is chosen, which only the record index can count.
-pub async fn list(app: &App, tree: &OrgTree, scope: Scope<'_>, q: &ListQuery) -> Result<ListPage> {
+/// The newest `limit` published records under `q`, without counting them (the home page's
+/// latest records and policies).
+pub async fn newest(
+    app: &App,
+    tree: &OrgTree,
+    scope: Scope<'_>,
+    q: &ListQuery,
+    limit: i64,
+) -> Result<Vec<Summary>> {
+    let mut c = app.db().conn().await?;
+    let mut filter = filter_for(&mut c, tree, scope, q).await?;
+    filter.year = q.year;
+    Ok(documents::page(&mut c, &filter, 0, limit).await?)
+}
+
+/// The record filter of a list query, its column path resolved to column ids.
+async fn filter_for(
+    c: &mut gongkai_store::Conn,
+    tree: &OrgTree,
+    scope: Scope<'_>,
+    q: &ListQuery,
+) -> Result<Filter> {
     let org_ids = match scope {
         Scope::Org(o) => Some(vec![o.id]),
         Scope::All => q.org.as_ref().map(|code| {
@@ -69,18 +88,17 @@ pub async fn list(app: &App, tree: &OrgTree, scope: Scope<'_>, q: &ListQuery) ->
                 .unwrap_or_default()
         }),
     };
-    let mut c = app.db().conn().await?;
     let column_ids = match &q.column {
         Some(path) => {
             let org = match scope {
                 Scope::Org(o) => Some(o.id),
                 Scope::All => None,
             };
-            Some(columns::ids_under(&mut c, path, org).await?)
+            Some(columns::ids_under(c, path, org).await?)
         }
         None => None,
     };
-    let mut filter = Filter {
+    Ok(Filter {
         statuses: vec![DocStatus::Published.code()],
         org_ids,
         topic_code_prefix: q.topic.map(|t| {
@@ -96,7 +114,14 @@ pub async fn list(app: &App, tree: &OrgTree, scope: Scope<'_>, q: &ListQuery) ->
         validity: q.validity.map(|v| v.code().to_owned()),
         column_path: None,
         column_ids,
-    };
+    })
+}
+
+/// A page of published records. Counts and the year facet come from the counter rows
+/// (`doc_counts`) unless a topic or kind is chosen, which only the record index can count.
+pub async fn list(app: &App, tree: &OrgTree, scope: Scope<'_>, q: &ListQuery) -> Result<ListPage> {
+    let mut c = app.db().conn().await?;
+    let mut filter = filter_for(&mut c, tree, scope, q).await?;
     let years = if filter.topic_code_prefix.is_none() && filter.kind.is_none() {
         counts::years(
             &mut c,

@@ -47,26 +47,17 @@ pub struct HomePage {
 pub async fn home(State(s): State<AppState>, layout: Layout) -> WebResult<HomePage> {
     let app = s.app();
     let tree = OrgTree::current(app).await?;
-    let latest = portal::list(
-        app,
-        &tree,
-        Scope::All,
-        &ListQuery {
-            page: 1,
-            ..ListQuery::default()
-        },
-    )
-    .await?;
-    let policy = portal::list(
+    let latest = portal::newest(app, &tree, Scope::All, &ListQuery::default(), 10).await?;
+    let policy = portal::newest(
         app,
         &tree,
         Scope::All,
         &ListQuery {
             column: Some("法定主动公开内容/政策文件".into()),
             validity: Some(Validity::Valid),
-            page: 1,
             ..ListQuery::default()
         },
+        8,
     )
     .await?;
     let counts = portal::org_counts(app).await?;
@@ -98,11 +89,11 @@ pub async fn home(State(s): State<AppState>, layout: Layout) -> WebResult<HomePa
         .collect();
     Ok(HomePage {
         layout,
-        latest: latest.items.iter().take(10).map(Row::from).collect(),
-        total: latest.total,
+        latest: latest.iter().map(Row::from).collect(),
+        total: counts.values().sum(),
         orgs,
         columns,
-        policy: policy.items.iter().take(8).map(Row::from).collect(),
+        policy: policy.iter().map(Row::from).collect(),
     })
 }
 
