@@ -353,16 +353,15 @@ fn where_clause(f: &Filter) -> (String, Vec<Param>) {
             .collect();
         parts.push(format!("d.status IN ({})", list.join(", ")));
     }
-    if let Some(ids) = &f.org_ids {
+    let id_list = |column: &str, ids: &[i64], params: &mut Vec<Param>| {
         if ids.is_empty() {
-            parts.push("1 = 0".to_owned());
-        } else {
-            let list: Vec<String> = ids
-                .iter()
-                .map(|i| next(Param::Int(*i), &mut params))
-                .collect();
-            parts.push(format!("d.org_id IN ({})", list.join(", ")));
+            return "1 = 0".to_owned();
         }
+        let list: Vec<String> = ids.iter().map(|i| next(Param::Int(*i), params)).collect();
+        format!("{column} IN ({})", list.join(", "))
+    };
+    if let Some(ids) = &f.org_ids {
+        parts.push(id_list("d.org_id", ids, &mut params));
     }
     if let Some(prefix) = &f.topic_code_prefix {
         let p = next(Param::Text(format!("{prefix}%")), &mut params);
@@ -381,15 +380,7 @@ fn where_clause(f: &Filter) -> (String, Vec<Param>) {
         parts.push(format!("d.validity = {p}"));
     }
     if let Some(ids) = &f.column_ids {
-        if ids.is_empty() {
-            parts.push("1 = 0".to_owned());
-        } else {
-            let list: Vec<String> = ids
-                .iter()
-                .map(|i| next(Param::Int(*i), &mut params))
-                .collect();
-            parts.push(format!("d.column_id IN ({})", list.join(", ")));
-        }
+        parts.push(id_list("d.column_id", ids, &mut params));
     }
     if let Some(path) = &f.column_path {
         let a = next(Param::Text(path.clone()), &mut params);
@@ -444,13 +435,7 @@ pub async fn page(
     offset: i64,
     limit: i64,
 ) -> Result<Vec<Summary>> {
-    let (cond, params) = where_clause(filter);
-    let n = params.len();
-    let sql = format!(
-        "{SUMMARY}{cond} ORDER BY d.published_date DESC NULLS FIRST, d.id DESC LIMIT {} OFFSET {}",
-        ph(n + 1),
-        ph(n + 2)
-    );
+    let (sql, params) = page_sql(filter);
     Ok(dispatch!(h, c => {
         let q = bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), &params);
         q.bind(limit).bind(offset).fetch_all(c).await?
