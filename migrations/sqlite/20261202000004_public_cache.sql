@@ -28,6 +28,31 @@ SELECT org_id, column_id, published_year, validity, COUNT(*) FROM documents
 WHERE status = 'published' AND published_year IS NOT NULL
 GROUP BY org_id, column_id, published_year, validity;
 
+-- Roll-ups of the same counts for the pages over every organization: per column path
+-- (the aggregated column, its year facet) and per organization (the home page's tree).
+-- A few hundred to a few thousand rows whatever the number of records.
+CREATE TABLE doc_counts_path (
+    column_path TEXT NOT NULL,
+    published_year INTEGER NOT NULL,
+    validity TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (column_path, published_year, validity)
+);
+INSERT INTO doc_counts_path (column_path, published_year, validity, n)
+SELECT c.path, d.published_year, d.validity, COUNT(*) FROM documents d
+JOIN columns c ON c.id = d.column_id
+WHERE d.status = 'published' AND d.published_year IS NOT NULL
+GROUP BY c.path, d.published_year, d.validity;
+
+CREATE TABLE doc_counts_org (
+    org_id INTEGER PRIMARY KEY REFERENCES orgs (id) ON DELETE CASCADE,
+    n INTEGER NOT NULL
+);
+INSERT INTO doc_counts_org (org_id, n)
+SELECT org_id, COUNT(*) FROM documents
+WHERE status = 'published' AND published_year IS NOT NULL
+GROUP BY org_id;
+
 -- The records a document page lists as the versions it amended.
 CREATE INDEX documents_successor ON documents (successor_id, status, published_date DESC, id DESC);
 -- Lists filtered by column, topic or kind, newest first.

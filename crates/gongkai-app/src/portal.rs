@@ -128,6 +128,7 @@ pub async fn list(app: &App, tree: &OrgTree, scope: Scope<'_>, q: &ListQuery) ->
             &CountFilter {
                 org_ids: filter.org_ids.clone(),
                 column_ids: filter.column_ids.clone(),
+                column_path: q.column.clone(),
                 validity: filter.validity.clone(),
             },
         )

@@ -20,6 +20,30 @@ pub(crate) async fn adjust(h: &mut impl Handle, id: i64, delta: i64) -> Result<(
     .execute(c)
     .await
     .map(|_| ())?);
+    dispatch!(h, c => sqlx::query(
+        "INSERT INTO doc_counts_path (column_path, published_year, validity, n) \
+         SELECT c.path, d.published_year, d.validity, $2 FROM documents d \
+         JOIN columns c ON c.id = d.column_id \
+         WHERE d.id = $1 AND d.status = 'published' AND d.published_year IS NOT NULL \
+         ON CONFLICT (column_path, published_year, validity) \
+         DO UPDATE SET n = doc_counts_path.n + excluded.n",
+    )
+    .bind(id)
+    .bind(delta)
+    .execute(c)
+    .await
+    .map(|_| ())?);
+    dispatch!(h, c => sqlx::query(
+        "INSERT INTO doc_counts_org (org_id, n) \
+         SELECT org_id, $2 FROM documents \
+         WHERE id = $1 AND status = 'published' AND published_year IS NOT NULL \
+         ON CONFLICT (org_id) DO UPDATE SET n = doc_counts_org.n + excluded.n",
+    )
+    .bind(id)
+    .bind(delta)
+    .execute(c)
+    .await
+    .map(|_| ())?);
     Ok(())
 }
 
@@ -51,6 +75,88 @@ pub(crate) async fn add_many(h: &mut impl Handle, keys: &[(i64, i64, i64, &str)]
             q.execute(c).await.map(|_| ())?
         });
     }
+    let mut per_org: std::collections::BTreeMap<i64, i64> = Default::default();
+    let mut per_column: std::collections::BTreeMap<(i64, i64, &str), i64> = Default::default();
+    for ((org, column, year, validity), n) in &rows {
+        *per_org.entry(*org).or_default() += n;
+        *per_column.entry((*column, *year, *validity)).or_default() += n;
+    }
+    let column_ids: Vec<i64> = {
+        let mut ids: Vec<i64> = per_column.keys().map(|k| k.0).collect();
+        ids.dedup();
+        ids
+    };
+    let mut paths: std::collections::HashMap<i64, String> = Default::default();
+    for chunk in column_ids.chunks(500) {
+        let list: Vec<String> = (1..=chunk.len()).map(|i| crate::bulk_ph(h, i)).collect();
+        let sql = format!(
+            "SELECT id, path FROM columns WHERE id IN ({})",
+            list.join(", ")
+        );
+        let got: Vec<(i64, String)> = dispatch!(h, c => {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.fetch_all(c).await?
+        });
+        paths.extend(got);
+    }
+    let mut per_path: std::collections::BTreeMap<(&str, i64, &str), i64> = Default::default();
+    for ((column, year, validity), n) in &per_column {
+        let path = paths
+            .get(column)
+            .ok_or_else(|| crate::corrupt("documents.column_id", &column.to_string()))?;
+        *per_path
+            .entry((path.as_str(), *year, *validity))
+            .or_default() += n;
+    }
+    let per_path: Vec<_> = per_path.into_iter().collect();
+    for chunk in per_path.chunks(200) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let p: Vec<String> = (1..=4).map(|j| crate::bulk_ph(h, i * 4 + j)).collect();
+                format!("({})", p.join(", "))
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO doc_counts_path (column_path, published_year, validity, n) VALUES {} \
+             ON CONFLICT (column_path, published_year, validity) \
+             DO UPDATE SET n = doc_counts_path.n + excluded.n",
+            values.join(", ")
+        );
+        dispatch!(h, c => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for ((path, year, validity), n) in chunk {
+                q = q.bind(*path).bind(*year).bind(*validity).bind(*n);
+            }
+            q.execute(c).await.map(|_| ())?
+        });
+    }
+    let per_org: Vec<_> = per_org.into_iter().collect();
+    for chunk in per_org.chunks(200) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                format!(
+                    "({}, {})",
+                    crate::bulk_ph(h, i * 2 + 1),
+                    crate::bulk_ph(h, i * 2 + 2)
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO doc_counts_org (org_id, n) VALUES {} \
+             ON CONFLICT (org_id) DO UPDATE SET n = doc_counts_org.n + excluded.n",
+            values.join(", ")
+        );
+        dispatch!(h, c => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (org, n) in chunk {
+                q = q.bind(*org).bind(*n);
+            }
+            q.execute(c).await.map(|_| ())?
+        });
+    }
     Ok(())
 }
 
@@ -61,6 +167,9 @@ pub struct CountFilter {
     pub org_ids: Option<Vec<i64>>,
     /// Only these columns.
     pub column_ids: Option<Vec<i64>>,
+    /// The column path the ids stand for (`一级` takes its second levels too): without an
+    /// organization filter the per-path roll-up answers instead of the per-column rows.
+    pub column_path: Option<String>,
     /// 有效性 code.
     pub validity: Option<String>,
 }
@@ -84,6 +193,29 @@ pub async fn years(h: &mut impl Handle, filter: &CountFilter) -> Result<Vec<(i64
 pub fn years_sql(filter: &CountFilter) -> (String, Vec<Param>) {
     let mut parts = Vec::new();
     let mut params: Vec<Param> = Vec::new();
+    if filter.org_ids.is_none() && (filter.column_ids.is_none() || filter.column_path.is_some()) {
+        if let Some(path) = &filter.column_path {
+            params.push(Param::Text(path.clone()));
+            params.push(Param::Text(format!("{path}/%")));
+            parts.push("(column_path = $1 OR column_path LIKE $2)".to_owned());
+        }
+        if let Some(v) = &filter.validity {
+            params.push(Param::Text(v.clone()));
+            parts.push(format!("validity = {}", ph(params.len())));
+        }
+        let cond = if parts.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", parts.join(" AND "))
+        };
+        return (
+            format!(
+                "SELECT published_year, CAST(SUM(n) AS BIGINT) FROM doc_counts_path{cond} \
+                 GROUP BY published_year HAVING SUM(n) > 0 ORDER BY published_year DESC"
+            ),
+            params,
+        );
+    }
     let list = |name: &str, ids: &[i64], params: &mut Vec<Param>| {
         if ids.is_empty() {
             return "1 = 0".to_owned();
@@ -123,7 +255,7 @@ pub fn years_sql(filter: &CountFilter) -> (String, Vec<Param>) {
 /// Published records per organization id.
 pub async fn per_org(h: &mut impl Handle) -> Result<Vec<(i64, i64)>> {
     Ok(dispatch!(h, c => sqlx::query_as(
-        "SELECT org_id, CAST(SUM(n) AS BIGINT) FROM doc_counts GROUP BY org_id HAVING SUM(n) > 0",
+        "SELECT org_id, n FROM doc_counts_org WHERE n > 0",
     )
     .fetch_all(c)
     .await?))
@@ -132,8 +264,8 @@ pub async fn per_org(h: &mut impl Handle) -> Result<Vec<(i64, i64)>> {
 /// Published records per column path over every organization, sorted by path.
 pub async fn per_column_path(h: &mut impl Handle) -> Result<Vec<(String, i64)>> {
     let mut rows: Vec<(String, i64)> = dispatch!(h, c => sqlx::query_as(
-        "SELECT c.path, CAST(SUM(k.n) AS BIGINT) FROM doc_counts k JOIN columns c ON c.id = k.column_id \
-         GROUP BY c.path HAVING SUM(k.n) > 0",
+        "SELECT column_path, CAST(SUM(n) AS BIGINT) FROM doc_counts_path \
+         GROUP BY column_path HAVING SUM(n) > 0",
     )
     .fetch_all(c)
     .await?);

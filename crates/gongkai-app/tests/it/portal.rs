@@ -338,7 +338,17 @@ db_test!(every_portal_query_uses_an_index, async |t: &TestDb| {
             CountFilter {
                 org_ids: Some(vec![gl]),
                 column_ids: Some(gl_ids.clone()),
+                column_path: Some("法定主动公开内容".into()),
                 validity: Some("valid".into()),
+            },
+        ),
+        (
+            "years of a column path everywhere",
+            CountFilter {
+                column_ids: Some(policy_ids.clone()),
+                column_path: Some("法定主动公开内容/政策文件".into()),
+                validity: Some("valid".into()),
+                ..CountFilter::default()
             },
         ),
     ] {

@@ -193,11 +193,20 @@ async fn a_full_server_refuses_with_a_chinese_503_and_recovers() {
         },
     )
     .await;
+    // Four kept-alive connections, each answered once, so each surely holds its place
+    // (after the start's own request has let go of its place).
+    tokio::time::sleep(Duration::from_millis(200)).await;
     let mut held = Vec::new();
     for _ in 0..4 {
-        held.push(TcpStream::connect(node.addr).await.unwrap());
+        let mut s = TcpStream::connect(node.addr).await.unwrap();
+        s.write_all(b"GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n")
+            .await
+            .unwrap();
+        let mut buf = [0u8; 512];
+        let n = s.read(&mut buf).await.unwrap();
+        assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"));
+        held.push(s);
     }
-    tokio::time::sleep(Duration::from_millis(100)).await;
     let (status, body) = get(node.addr, "/").await;
     assert_eq!(status, 503);
     assert!(body.contains("服务繁忙"), "{body}");
