@@ -53,6 +53,32 @@ SELECT org_id, COUNT(*) FROM documents
 WHERE status = 'published' AND published_year IS NOT NULL
 GROUP BY org_id;
 
+-- The same per 主题分类 and per 公文种类, for the lists over every organization filtered
+-- by one of them.
+CREATE TABLE doc_counts_topic (
+    topic_code TEXT NOT NULL,
+    published_year BIGINT NOT NULL,
+    validity TEXT NOT NULL,
+    n BIGINT NOT NULL,
+    PRIMARY KEY (topic_code, published_year, validity)
+);
+INSERT INTO doc_counts_topic (topic_code, published_year, validity, n)
+SELECT topic_code, published_year, validity, COUNT(*) FROM documents
+WHERE status = 'published' AND published_year IS NOT NULL
+GROUP BY topic_code, published_year, validity;
+
+CREATE TABLE doc_counts_kind (
+    kind TEXT NOT NULL,
+    published_year BIGINT NOT NULL,
+    validity TEXT NOT NULL,
+    n BIGINT NOT NULL,
+    PRIMARY KEY (kind, published_year, validity)
+);
+INSERT INTO doc_counts_kind (kind, published_year, validity, n)
+SELECT kind, published_year, validity, COUNT(*) FROM documents
+WHERE status = 'published' AND published_year IS NOT NULL
+GROUP BY kind, published_year, validity;
+
 -- The records a document page lists as the versions it amended.
 CREATE INDEX documents_successor ON documents (successor_id, status, published_date DESC, id DESC);
 -- Lists filtered by column, topic or kind, newest first.

@@ -117,24 +117,27 @@ async fn filter_for(
     })
 }
 
-/// A page of published records. Counts and the year facet come from the counter rows
-/// (`doc_counts`) unless a topic or kind is chosen, which only the record index can count.
+/// A page of published records. Counts and the year facet come from the counter rows,
+/// except for a topic or kind together with an organization or column (or both), which
+/// only the record index can count.
 pub async fn list(app: &App, tree: &OrgTree, scope: Scope<'_>, q: &ListQuery) -> Result<ListPage> {
     let mut c = app.db().conn().await?;
     let mut filter = filter_for(&mut c, tree, scope, q).await?;
-    let years = if filter.topic_code_prefix.is_none() && filter.kind.is_none() {
-        counts::years(
-            &mut c,
-            &CountFilter {
-                org_ids: filter.org_ids.clone(),
-                column_ids: filter.column_ids.clone(),
-                column_path: q.column.clone(),
-                validity: filter.validity.clone(),
-            },
-        )
-        .await?
-    } else {
-        documents::years(&mut c, &filter).await?
+    let counted = counts::years(
+        &mut c,
+        &CountFilter {
+            org_ids: filter.org_ids.clone(),
+            column_ids: filter.column_ids.clone(),
+            column_path: q.column.clone(),
+            validity: filter.validity.clone(),
+            topic_code_prefix: filter.topic_code_prefix.clone(),
+            kind: filter.kind.clone(),
+        },
+    )
+    .await?;
+    let years = match counted {
+        Some(years) => years,
+        None => documents::years(&mut c, &filter).await?,
     };
     let total = match q.year {
         Some(y) => years

@@ -44,15 +44,53 @@ pub(crate) async fn adjust(h: &mut impl Handle, id: i64, delta: i64) -> Result<(
     .execute(c)
     .await
     .map(|_| ())?);
+    for (table, column) in [
+        ("doc_counts_topic", "topic_code"),
+        ("doc_counts_kind", "kind"),
+    ] {
+        let sql = format!(
+            "INSERT INTO {table} ({column}, published_year, validity, n) \
+             SELECT {column}, published_year, validity, $2 FROM documents \
+             WHERE id = $1 AND status = 'published' AND published_year IS NOT NULL \
+             ON CONFLICT ({column}, published_year, validity) \
+             DO UPDATE SET n = {table}.n + excluded.n"
+        );
+        dispatch!(h, c => sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .bind(delta)
+            .execute(c)
+            .await
+            .map(|_| ())?);
+    }
     Ok(())
 }
 
-/// Adds counts for many published records at once: `(org_id, column_id, year, validity)`.
-pub(crate) async fn add_many(h: &mut impl Handle, keys: &[(i64, i64, i64, &str)]) -> Result<()> {
+/// What the counters need of a newly published record.
+pub(crate) struct Counted<'a> {
+    pub org_id: i64,
+    pub column_id: i64,
+    pub year: i64,
+    pub validity: &'a str,
+    pub topic_code: &'a str,
+    pub kind: &'a str,
+}
+
+/// Adds counts for many published records at once.
+pub(crate) async fn add_many(h: &mut impl Handle, records: &[Counted<'_>]) -> Result<()> {
     let mut grouped: std::collections::BTreeMap<(i64, i64, i64, &str), i64> = Default::default();
-    for k in keys {
-        *grouped.entry(*k).or_default() += 1;
+    let mut by_topic: std::collections::BTreeMap<(&str, i64, &str), i64> = Default::default();
+    let mut by_kind: std::collections::BTreeMap<(&str, i64, &str), i64> = Default::default();
+    for r in records {
+        *grouped
+            .entry((r.org_id, r.column_id, r.year, r.validity))
+            .or_default() += 1;
+        *by_topic
+            .entry((r.topic_code, r.year, r.validity))
+            .or_default() += 1;
+        *by_kind.entry((r.kind, r.year, r.validity)).or_default() += 1;
     }
+    add_by_text(h, "doc_counts_topic", "topic_code", by_topic).await?;
+    add_by_text(h, "doc_counts_kind", "kind", by_kind).await?;
     let rows: Vec<_> = grouped.into_iter().collect();
     for chunk in rows.chunks(200) {
         let values: Vec<String> = (0..chunk.len())
@@ -160,6 +198,38 @@ pub(crate) async fn add_many(h: &mut impl Handle, keys: &[(i64, i64, i64, &str)]
     Ok(())
 }
 
+/// Adds `(value, year, validity) → n` to a counter table keyed by one text column.
+async fn add_by_text(
+    h: &mut impl Handle,
+    table: &str,
+    column: &str,
+    counts: std::collections::BTreeMap<(&str, i64, &str), i64>,
+) -> Result<()> {
+    let rows: Vec<_> = counts.into_iter().collect();
+    for chunk in rows.chunks(200) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let p: Vec<String> = (1..=4).map(|j| crate::bulk_ph(h, i * 4 + j)).collect();
+                format!("({})", p.join(", "))
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO {table} ({column}, published_year, validity, n) VALUES {} \
+             ON CONFLICT ({column}, published_year, validity) \
+             DO UPDATE SET n = {table}.n + excluded.n",
+            values.join(", ")
+        );
+        dispatch!(h, c => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for ((value, year, validity), n) in chunk {
+                q = q.bind(*value).bind(*year).bind(*validity).bind(*n);
+            }
+            q.execute(c).await.map(|_| ())?
+        });
+    }
+    Ok(())
+}
+
 /// What a count is restricted to; `None` means no restriction.
 #[derive(Clone, Debug, Default)]
 pub struct CountFilter {
@@ -172,12 +242,20 @@ pub struct CountFilter {
     pub column_path: Option<String>,
     /// 有效性 code.
     pub validity: Option<String>,
+    /// 主题分类 code prefix (`02`) or code (`0201`).
+    pub topic_code_prefix: Option<String>,
+    /// 公文种类 code.
+    pub kind: Option<String>,
 }
 
-/// Published records per year of publication under `filter`, newest year first.
-pub async fn years(h: &mut impl Handle, filter: &CountFilter) -> Result<Vec<(i64, i64)>> {
-    let (sql, params) = years_sql(filter);
-    Ok(dispatch!(h, c => {
+/// Published records per year of publication under `filter`, newest year first; `None`
+/// when no counter rows answer this combination (a topic or kind together with an
+/// organization or column, or both): count the records then.
+pub async fn years(h: &mut impl Handle, filter: &CountFilter) -> Result<Option<Vec<(i64, i64)>>> {
+    let Some((sql, params)) = years_sql(filter) else {
+        return Ok(None);
+    };
+    Ok(Some(dispatch!(h, c => {
         let mut q = sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(sql));
         for p in &params {
             q = match p {
@@ -186,13 +264,44 @@ pub async fn years(h: &mut impl Handle, filter: &CountFilter) -> Result<Vec<(i64
             };
         }
         q.fetch_all(c).await?
-    }))
+    })))
 }
 
-/// The statement of [`years`] and its parameters.
-pub fn years_sql(filter: &CountFilter) -> (String, Vec<Param>) {
+/// The statement of [`years`] and its parameters, when counter rows answer `filter`.
+pub fn years_sql(filter: &CountFilter) -> Option<(String, Vec<Param>)> {
     let mut parts = Vec::new();
     let mut params: Vec<Param> = Vec::new();
+    let everywhere = filter.org_ids.is_none() && filter.column_ids.is_none();
+    let one_of = match (&filter.topic_code_prefix, &filter.kind) {
+        (Some(_), Some(_)) => return None,
+        (Some(t), None) => Some(("doc_counts_topic", "topic_code", t)),
+        (None, Some(k)) => Some(("doc_counts_kind", "kind", k)),
+        (None, None) => None,
+    };
+    if let Some((table, column, value)) = one_of {
+        if !everywhere {
+            return None;
+        }
+        if column == "topic_code" && value.len() < 4 {
+            params.push(Param::Text(format!("{value}%")));
+            parts.push(format!("{column} LIKE $1"));
+        } else {
+            params.push(Param::Text(value.clone()));
+            parts.push(format!("{column} = $1"));
+        }
+        if let Some(v) = &filter.validity {
+            params.push(Param::Text(v.clone()));
+            parts.push(format!("validity = {}", ph(params.len())));
+        }
+        return Some((
+            format!(
+                "SELECT published_year, CAST(SUM(n) AS BIGINT) FROM {table} WHERE {} \
+                 GROUP BY published_year HAVING SUM(n) > 0 ORDER BY published_year DESC",
+                parts.join(" AND ")
+            ),
+            params,
+        ));
+    }
     if filter.org_ids.is_none() && (filter.column_ids.is_none() || filter.column_path.is_some()) {
         if let Some(path) = &filter.column_path {
             params.push(Param::Text(path.clone()));
@@ -208,13 +317,13 @@ pub fn years_sql(filter: &CountFilter) -> (String, Vec<Param>) {
         } else {
             format!(" WHERE {}", parts.join(" AND "))
         };
-        return (
+        return Some((
             format!(
                 "SELECT published_year, CAST(SUM(n) AS BIGINT) FROM doc_counts_path{cond} \
                  GROUP BY published_year HAVING SUM(n) > 0 ORDER BY published_year DESC"
             ),
             params,
-        );
+        ));
     }
     let list = |name: &str, ids: &[i64], params: &mut Vec<Param>| {
         if ids.is_empty() {
@@ -244,12 +353,13 @@ pub fn years_sql(filter: &CountFilter) -> (String, Vec<Param>) {
     } else {
         format!(" WHERE {}", parts.join(" AND "))
     };
-    (
+    Some((
         format!(
-            "SELECT published_year, CAST(SUM(n) AS BIGINT) FROM doc_counts{cond}              GROUP BY published_year HAVING SUM(n) > 0 ORDER BY published_year DESC"
+            "SELECT published_year, CAST(SUM(n) AS BIGINT) FROM doc_counts{cond} \
+             GROUP BY published_year HAVING SUM(n) > 0 ORDER BY published_year DESC"
         ),
         params,
-    )
+    ))
 }
 
 /// Published records per organization id.

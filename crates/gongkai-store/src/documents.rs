@@ -227,12 +227,18 @@ pub async fn insert_many(
         got.sort_unstable();
         ids.extend(got);
     }
-    let published: Vec<(i64, i64, i64, &str)> = rows
+    let published: Vec<crate::counts::Counted<'_>> = rows
         .iter()
         .filter(|r| r.status == "published")
         .filter_map(|r| {
-            r.published_date
-                .map(|d| (r.org_id, r.column_id, i64::from(d.year()), r.validity))
+            r.published_date.map(|d| crate::counts::Counted {
+                org_id: r.org_id,
+                column_id: r.column_id,
+                year: i64::from(d.year()),
+                validity: r.validity,
+                topic_code: &r.topic_code,
+                kind: r.kind,
+            })
         })
         .collect();
     if !published.is_empty() {

@@ -70,7 +70,7 @@ async fn assert_counts_match(a: &gongkai_app::App, why: &str) {
         counts::years(&mut c, &CountFilter::default())
             .await
             .unwrap(),
-        by_year,
+        Some(by_year.clone()),
         "{why}: years"
     );
     assert_eq!(by_year.iter().map(|(_, n)| n).sum::<i64>(), total, "{why}");
@@ -105,8 +105,34 @@ async fn assert_counts_match(a: &gongkai_app::App, why: &str) {
             )
             .await
             .unwrap();
-            assert_eq!(kept, counted, "{why}: {} {validity}", org.code);
+            assert_eq!(kept, Some(counted), "{why}: {} {validity}", org.code);
         }
+    }
+    // Per topic (first level and code) and per kind, over every organization.
+    for (topic, kind) in [
+        (Some("02"), None),
+        (Some("0201"), None),
+        (Some("99"), None),
+        (None, Some("notice")),
+        (None, Some("normative_document")),
+    ] {
+        let f = Filter {
+            topic_code_prefix: topic.map(str::to_owned),
+            kind: kind.map(str::to_owned),
+            ..published.clone()
+        };
+        let counted = documents::years(&mut c, &f).await.unwrap();
+        let kept = counts::years(
+            &mut c,
+            &CountFilter {
+                topic_code_prefix: topic.map(str::to_owned),
+                kind: kind.map(str::to_owned),
+                ..CountFilter::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(kept, Some(counted), "{why}: {topic:?} {kind:?}");
     }
     let mut paths = counts::per_column_path(&mut c).await.unwrap();
     paths.sort();
@@ -340,6 +366,7 @@ db_test!(every_portal_query_uses_an_index, async |t: &TestDb| {
                 column_ids: Some(gl_ids.clone()),
                 column_path: Some("法定主动公开内容".into()),
                 validity: Some("valid".into()),
+                ..CountFilter::default()
             },
         ),
         (
@@ -351,8 +378,23 @@ db_test!(every_portal_query_uses_an_index, async |t: &TestDb| {
                 ..CountFilter::default()
             },
         ),
+        (
+            "years of a topic everywhere",
+            CountFilter {
+                topic_code_prefix: Some("01".into()),
+                ..CountFilter::default()
+            },
+        ),
+        (
+            "years of a kind everywhere",
+            CountFilter {
+                kind: Some("opinion".into()),
+                validity: Some("valid".into()),
+                ..CountFilter::default()
+            },
+        ),
     ] {
-        let (sql, params) = counts::years_sql(&f);
+        let (sql, params) = counts::years_sql(&f).unwrap();
         checked.push((what.into(), sql, params));
     }
     for (what, sql, params) in checked {
