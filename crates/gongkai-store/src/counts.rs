@@ -149,28 +149,7 @@ pub(crate) async fn add_many(h: &mut impl Handle, records: &[Counted<'_>]) -> Re
             .entry((path.as_str(), *year, *validity))
             .or_default() += n;
     }
-    let per_path: Vec<_> = per_path.into_iter().collect();
-    for chunk in per_path.chunks(200) {
-        let values: Vec<String> = (0..chunk.len())
-            .map(|i| {
-                let p: Vec<String> = (1..=4).map(|j| crate::bulk_ph(h, i * 4 + j)).collect();
-                format!("({})", p.join(", "))
-            })
-            .collect();
-        let sql = format!(
-            "INSERT INTO doc_counts_path (column_path, published_year, validity, n) VALUES {} \
-             ON CONFLICT (column_path, published_year, validity) \
-             DO UPDATE SET n = doc_counts_path.n + excluded.n",
-            values.join(", ")
-        );
-        dispatch!(h, c => {
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for ((path, year, validity), n) in chunk {
-                q = q.bind(*path).bind(*year).bind(*validity).bind(*n);
-            }
-            q.execute(c).await.map(|_| ())?
-        });
-    }
+    add_by_text(h, "doc_counts_path", "column_path", per_path).await?;
     let per_org: Vec<_> = per_org.into_iter().collect();
     for chunk in per_org.chunks(200) {
         let values: Vec<String> = (0..chunk.len())
