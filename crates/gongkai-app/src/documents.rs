@@ -42,22 +42,16 @@ pub fn doc_number_key(doc_number: &str) -> String {
     }
 }
 
-/// The body of a validated record as stored: sanitized HTML and its plain text.
-pub fn prepared_body(valid: &ValidDocument) -> (String, String) {
+/// The body of a validated record as stored: sanitized HTML. Its plain text is
+/// [`body::html_to_text`] of it, derived when needed rather than stored twice.
+pub fn prepared_body(valid: &ValidDocument) -> String {
     match &valid.body {
-        Body::Html(h) => {
-            let clean = body::sanitize_html(&body::strip_controls(h));
-            let text = body::html_to_text(&clean);
-            (clean, text)
-        }
-        Body::Text(t) => {
-            let t = body::strip_controls(t);
-            (body::text_to_html(&t), t.trim().to_owned())
-        }
+        Body::Html(h) => body::sanitize_html(&body::strip_controls(h)),
+        Body::Text(t) => body::text_to_html(&body::strip_controls(t)),
     }
 }
 
-/// The row for a validated record: body sanitized, text derived, codes stored.
+/// The row for a validated record: body sanitized, codes stored.
 pub fn new_row(
     valid: &ValidDocument,
     org: &Org,
@@ -83,7 +77,7 @@ pub fn new_row_with_body(
     column_id: i64,
     status: DocStatus,
     index_number: Option<String>,
-    (body_html, body_text): (String, String),
+    body_html: String,
 ) -> NewDocument {
     let published = status == DocStatus::Published;
     NewDocument {
@@ -107,7 +101,6 @@ pub fn new_row_with_body(
             .unwrap_or(DisclosureTerm::LongTerm)
             .code(),
         body_html,
-        body_text,
     }
 }
 

@@ -57,7 +57,7 @@ pub struct ExportLine<'a> {
     pub body_html: Option<&'a str>,
     /// Plain-text body (CSV only).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub body_text: Option<&'a str>,
+    pub body_text: Option<String>,
 }
 
 fn line(d: &Document, format: Format) -> ExportLine<'_> {
@@ -83,7 +83,7 @@ fn line(d: &Document, format: Format) -> ExportLine<'_> {
         index_number: d.index_number.as_deref().unwrap_or_default(),
         url: format!("/doc/{}", d.id),
         body_html: (format == Format::Jsonl).then_some(d.body_html.as_str()),
-        body_text: (format == Format::Csv).then_some(d.body_text.as_str()),
+        body_text: (format == Format::Csv).then(|| crate::body::html_to_text(&d.body_html)),
     }
 }
 
@@ -202,8 +202,7 @@ async fn export_xlsx(
                     "记录超过 Excel 单表上限 {XLSX_MAX_ROWS} 行，请改用 --format csv 或 jsonl"
                 )));
             }
-            let summary: String = d
-                .body_text
+            let summary: String = crate::body::html_to_text(&d.body_html)
                 .split_whitespace()
                 .collect::<Vec<_>>()
                 .join(" ")

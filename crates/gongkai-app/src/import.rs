@@ -1,9 +1,10 @@
 //! `gongkai import documents FILE.jsonl [--create-orgs] [--atomic]` (SPEC "Import formats").
 //!
 //! Every line is validated whole before anything of it is written; a bad line is reported
-//! with its number and reason and writes nothing. Valid lines are written in batches, each
-//! in one transaction, or with `atomic` all in one transaction that is rolled back when any
-//! line failed. Index numbers are assigned in file order per organization and year.
+//! with its number and reason and writes nothing. Valid lines are written in batches, a
+//! transaction committed every [`COMMIT_BYTES`] of input, or with `atomic` all in one
+//! transaction that is rolled back when any line failed. Index numbers are assigned in file
+//! order per organization and year.
 
 use std::collections::HashMap;
 use std::io::BufRead;
@@ -128,15 +129,14 @@ impl<R: BufRead> LineReader<R> {
 
 const BATCH: usize = 4000;
 
+/// Input read into one transaction before it commits.
+const COMMIT_BYTES: u64 = 128 << 20;
+
 /// A line after [`validate_line`].
 enum Checked {
     NotUtf8,
     Problems(Vec<gongkai_domain::LineProblem>),
-    Valid(
-        Box<ValidDocument>,
-        (String, String),
-        Vec<gongkai_domain::LineProblem>,
-    ),
+    Valid(Box<ValidDocument>, String, Vec<gongkai_domain::LineProblem>),
 }
 
 /// The next [`BATCH`] non-blank lines.
@@ -178,8 +178,8 @@ fn check_lines(
 struct Pending {
     line: usize,
     doc: ValidDocument,
-    /// Sanitized HTML and text, prepared with the line check.
-    body: (String, String),
+    /// Sanitized HTML, prepared with the line check.
+    body: String,
 }
 
 struct Importer<'a> {
@@ -187,7 +187,15 @@ struct Importer<'a> {
     orgs: HashMap<String, Org>,
     columns: HashMap<(i64, String), i64>,
     report: ImportReport,
-    atomic_tx: Option<Tx>,
+    /// The open transaction.
+    tx: Option<Tx>,
+    /// The batches written in `tx`, kept to be written again if a later one fails.
+    tx_batches: Vec<Vec<Pending>>,
+    /// Input bytes read into `tx`.
+    tx_bytes: u64,
+    /// `report.imported` and `report.created_orgs.len()` when `tx` began.
+    tx_start: (usize, usize),
+    atomic: bool,
     batch_counted: usize,
     orgs_before_batch: usize,
 }
@@ -216,18 +224,19 @@ pub async fn import_documents<R: BufRead>(
         orgs,
         columns,
         report: ImportReport::default(),
+        tx: None,
+        tx_batches: Vec::new(),
+        tx_bytes: 0,
+        tx_start: (0, 0),
+        atomic: opts.atomic,
         batch_counted: 0,
         orgs_before_batch: 0,
-        atomic_tx: if opts.atomic {
-            Some(app.db().begin().await?)
-        } else {
-            None
-        },
     };
     let mut lines = LineReader::new(reader);
     // Lines are checked on a blocking thread while the batch before them is written, so
     // parsing and the database work side by side.
     let mut checking = check_lines(read_batch(&mut lines)?);
+    let mut read = 0;
     loop {
         let checked = checking
             .await
@@ -275,24 +284,31 @@ pub async fn import_documents<R: BufRead>(
         if done {
             break;
         }
-        let read = lines.bytes_read();
+        let batch_bytes = lines.bytes_read() - read;
+        read = lines.bytes_read();
         checking = check_lines(read_batch(&mut lines)?);
-        imp.write(pending).await?;
+        if let Err(e) = imp.write(pending, batch_bytes).await {
+            if let Some(tx) = imp.tx.take() {
+                tx.rollback().await.ok();
+            }
+            return Err(e);
+        }
         progress(read);
     }
     progress(lines.bytes_read());
+    if opts.atomic && !imp.report.errors.is_empty() {
+        if let Some(tx) = imp.tx.take() {
+            tx.rollback().await?;
+        }
+    } else {
+        imp.commit().await?;
+    }
     let mut report = imp.report;
     report.errors.sort_by_key(|p| p.line);
-    if let Some(tx) = imp.atomic_tx {
-        if report.errors.is_empty() {
-            tx.commit().await?;
-            report.committed = true;
-        } else {
-            tx.rollback().await?;
-            report.imported = 0;
-            report.created_orgs.clear();
-            report.committed = false;
-        }
+    if opts.atomic && !report.errors.is_empty() {
+        report.imported = 0;
+        report.created_orgs.clear();
+        report.committed = false;
     } else {
         report.committed = true;
     }
@@ -314,43 +330,115 @@ impl Importer<'_> {
         });
     }
 
-    async fn write(&mut self, batch: Vec<Pending>) -> Result<()> {
-        if batch.is_empty() {
+    /// Writes a batch of lines read from `bytes` of input. Batches share a transaction,
+    /// committed every [`COMMIT_BYTES`] of input (only at the end when atomic): each commit
+    /// writes every index page its records touched, and at a million records one batch
+    /// touches most of them. Savepoints per batch would copy each of those pages once more.
+    async fn write(&mut self, batch: Vec<Pending>, bytes: u64) -> Result<()> {
+        if self.atomic && !self.report.errors.is_empty() {
+            // Nothing will be committed: the rest of the file is only checked.
             return Ok(());
         }
-        match self.atomic_tx.take() {
-            Some(mut tx) => {
-                let r = self.write_in(&mut tx, &batch).await;
-                self.atomic_tx = Some(tx);
-                r
-            }
-            None => match self.write_own_tx(&batch).await {
-                Ok(()) => Ok(()),
-                Err(e @ Error::Unavailable(_)) => Err(e),
+        if !batch.is_empty() {
+            let mut tx = match self.tx.take() {
+                Some(tx) => tx,
+                None => {
+                    let mut tx = self.app.db().begin().await?;
+                    gongkai_store::bulk_write(&mut tx).await?;
+                    self.tx_start = (self.report.imported, self.report.created_orgs.len());
+                    tx
+                }
+            };
+            match self.write_in(&mut tx, &batch).await {
+                Ok(()) => {
+                    self.tx = Some(tx);
+                    self.tx_batches.push(batch);
+                }
+                Err(e @ Error::Unavailable(_)) => return Err(e),
                 Err(e) => {
-                    // The batch is rolled back. Its lines are written again one by one, so
-                    // only the line the database refuses is reported; later batches go on.
                     tracing::warn!(error = %e, "import batch failed, retrying line by line");
-                    self.undo_batch().await?;
-                    for p in &batch {
-                        match self.write_own_tx(std::slice::from_ref(p)).await {
-                            Ok(()) => {}
-                            Err(e @ Error::Unavailable(_)) => return Err(e),
-                            Err(e) => {
-                                self.undo_batch().await?;
-                                self.report.warnings.retain(|w| w.line != p.line);
-                                self.error(
-                                    p.line,
-                                    LineProblem::LINE,
-                                    &format!("写入数据库失败：{e}"),
-                                );
-                            }
+                    tx.rollback().await?;
+                    self.report.imported = self.tx_start.0;
+                    self.report.created_orgs.truncate(self.tx_start.1);
+                    self.reload().await?;
+                    self.tx_bytes = 0;
+                    let earlier = std::mem::take(&mut self.tx_batches);
+                    if self.atomic {
+                        let errors = self.report.errors.len();
+                        self.find_refused(&batch).await?;
+                        if self.report.errors.len() == errors {
+                            // Refused only together with earlier lines: name the batch's first.
+                            self.refused(batch[0].line, &e);
+                        }
+                    } else {
+                        for b in earlier.iter().chain(std::iter::once(&batch)) {
+                            self.write_carefully(b).await?;
                         }
                     }
-                    Ok(())
+                    return Ok(());
                 }
-            },
+            }
         }
+        self.tx_bytes += bytes;
+        if !self.atomic && self.tx_bytes >= COMMIT_BYTES {
+            self.commit().await?;
+        }
+        Ok(())
+    }
+
+    /// Commits the open transaction, if any.
+    async fn commit(&mut self) -> Result<()> {
+        self.tx_bytes = 0;
+        self.tx_batches.clear();
+        if let Some(tx) = self.tx.take() {
+            tx.commit().await?;
+        }
+        Ok(())
+    }
+
+    /// Writes a batch in a transaction of its own, or when the database refuses it, each
+    /// line in its own, so only the line refused is reported.
+    async fn write_carefully(&mut self, batch: &[Pending]) -> Result<()> {
+        match self.write_own_tx(batch).await {
+            Ok(()) => return Ok(()),
+            Err(e @ Error::Unavailable(_)) => return Err(e),
+            Err(_) => self.undo_batch().await?,
+        }
+        for p in batch {
+            match self.write_own_tx(std::slice::from_ref(p)).await {
+                Ok(()) => {}
+                Err(e @ Error::Unavailable(_)) => return Err(e),
+                Err(e) => {
+                    self.undo_batch().await?;
+                    self.refused(p.line, &e);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Finds the lines of a batch the database refuses, in a transaction rolled back after
+    /// (an atomic import that failed commits nothing).
+    async fn find_refused(&mut self, batch: &[Pending]) -> Result<()> {
+        let mut tx = self.app.db().begin().await?;
+        for p in batch {
+            tx.savepoint().await?;
+            match self.write_in(&mut tx, std::slice::from_ref(p)).await {
+                Ok(()) => tx.release_savepoint().await?,
+                Err(e @ Error::Unavailable(_)) => return Err(e),
+                Err(e) => {
+                    tx.rollback_to_savepoint().await?;
+                    self.refused(p.line, &e);
+                }
+            }
+        }
+        tx.rollback().await?;
+        Ok(())
+    }
+
+    fn refused(&mut self, line: usize, e: &Error) {
+        self.report.warnings.retain(|w| w.line != line);
+        self.error(line, LineProblem::LINE, &format!("写入数据库失败：{e}"));
     }
 
     /// Writes lines in a transaction of their own.

@@ -47,10 +47,8 @@ pub struct Document {
     pub successor_id: Option<i64>,
     /// 公开时限 code.
     pub disclosure_term: String,
-    /// Sanitized HTML body.
+    /// Sanitized HTML body (its plain text is derived from it, not stored).
     pub body_html: String,
-    /// Plain text of the body.
-    pub body_text: String,
     /// Why it was withdrawn.
     pub withdrawn_reason: Option<String>,
     /// Created.
@@ -127,8 +125,6 @@ pub struct NewDocument {
     pub disclosure_term: &'static str,
     /// Sanitized HTML.
     pub body_html: String,
-    /// Plain text.
-    pub body_text: String,
 }
 
 /// Filters of a record list. `None` means no restriction.
@@ -155,7 +151,7 @@ pub struct Filter {
 const SELECT: &str = "SELECT d.id, d.org_id, o.code AS org_code, o.name AS org_name, d.column_id, \
     c.path AS column_path, d.status, d.index_number, d.title, d.doc_number, d.issuer, d.topic, d.topic_code, \
     d.kind, d.written_date, d.formed_date, d.published_date, d.validity, d.successor_id, d.disclosure_term, \
-    d.body_html, d.body_text, d.withdrawn_reason, d.created_at, d.updated_at \
+    d.body_html, d.withdrawn_reason, d.created_at, d.updated_at \
     FROM documents d JOIN orgs o ON o.id = d.org_id JOIN columns c ON c.id = d.column_id";
 
 const SUMMARY: &str = "SELECT d.id, o.code AS org_code, o.name AS org_name, d.index_number, d.title, \
@@ -164,8 +160,8 @@ const SUMMARY: &str = "SELECT d.id, o.code AS org_code, o.name AS org_name, d.in
 
 const INSERT_COLUMNS: &str = "(org_id, column_id, status, index_number, title, doc_number, doc_number_key, \
     issuer, topic, topic_code, kind, written_date, formed_date, published_date, published_year, validity, \
-    disclosure_term, body_html, body_text, created_at, updated_at)";
-const INSERT_ARITY: usize = 21;
+    disclosure_term, body_html, created_at, updated_at)";
+const INSERT_ARITY: usize = 20;
 
 /// Rows per multi-row `INSERT`: well under SQLite's 32,766 and PostgreSQL's 65,535 parameters.
 pub const BATCH: usize = 200;
@@ -216,7 +212,6 @@ pub async fn insert_many(
                     .bind(r.validity)
                     .bind(r.disclosure_term)
                     .bind(r.body_html.as_str())
-                    .bind(r.body_text.as_str())
                     .bind(now)
                     .bind(now);
             }

@@ -358,34 +358,107 @@ db_test!(
     }
 );
 
+/// Stores a published record of GL00101 under `number` without reserving it in the
+/// organization's counter, so an import that numbers its lines reaches it and is refused.
+async fn occupy_index_number(t: &TestDb, number: &str) {
+    let mut tx = t.db.begin().await.unwrap();
+    let org = gongkai_store::orgs::by_code(&mut tx, "GL00101")
+        .await
+        .unwrap()
+        .unwrap();
+    let col = gongkai_store::columns::of_org(&mut tx, org.id)
+        .await
+        .unwrap()[0]
+        .id;
+    let mut row = gongkai_app::documents::new_row(
+        &gongkai_domain::validate_line(&DocLine::new().title("外来记录").to_line())
+            .unwrap()
+            .0,
+        &org,
+        col,
+        gongkai_domain::DocStatus::Published,
+        Some(number.into()),
+    );
+    row.published_date = Some(time::macros::date!(2021 - 06 - 09));
+    gongkai_store::documents::insert_many(&mut tx, &[row], time::OffsetDateTime::UNIX_EPOCH)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
+/// 4,000 lines of 2020 (the first batch the import writes) and then `tail`.
+fn first_batch_then(tail: &[DocLine]) -> String {
+    let mut lines: Vec<DocLine> = (0..4000)
+        .map(|i| {
+            DocLine::new()
+                .title(&format!("二〇二〇年第{i}件"))
+                .published("2020-05-06")
+        })
+        .collect();
+    lines.extend_from_slice(tail);
+    jsonl(&lines)
+}
+
+db_test!(
+    a_line_refused_in_a_later_batch_keeps_the_batches_before_it,
+    async |t: &TestDb| {
+        org_tree(&app(t)).await;
+        occupy_index_number(t, "GL00101-0201-2021-00002").await;
+        // Batches share a transaction; the refusal in the second must not undo the first.
+        let data = first_batch_then(&[
+            DocLine::new().title("甲"),
+            DocLine::new().title("乙"),
+            DocLine::new().title("丙").org("LH00201"),
+        ]);
+        let r = run(t, &data, ImportOptions::default()).await;
+        let lines: Vec<usize> = r.errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, [4002], "{:?}", r.errors);
+        assert_eq!(r.imported, 4002);
+        assert!(r.committed);
+        let tree = OrgTree::load(&app(t)).await.unwrap();
+        let page = portal::list(&app(t), &tree, Scope::All, &ListQuery::default())
+            .await
+            .unwrap();
+        assert_eq!(
+            page.total, 4003,
+            "4,002 imported and the record already there"
+        );
+    }
+);
+
+db_test!(
+    an_atomic_import_with_a_line_refused_by_the_database_commits_nothing,
+    async |t: &TestDb| {
+        org_tree(&app(t)).await;
+        occupy_index_number(t, "GL00101-0201-2021-00002").await;
+        let data = first_batch_then(&[DocLine::new().title("甲"), DocLine::new().title("乙")]);
+        let r = run(
+            t,
+            &data,
+            ImportOptions {
+                atomic: true,
+                ..ImportOptions::default()
+            },
+        )
+        .await;
+        assert!(!r.committed);
+        assert_eq!(r.imported, 0);
+        let lines: Vec<usize> = r.errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, [4002], "{:?}", r.errors);
+        let tree = OrgTree::load(&app(t)).await.unwrap();
+        let page = portal::list(&app(t), &tree, Scope::All, &ListQuery::default())
+            .await
+            .unwrap();
+        assert_eq!(page.total, 1, "only the record stored before");
+    }
+);
+
 db_test!(
     a_line_the_database_refuses_is_reported_and_the_rest_of_its_batch_written,
     async |t: &TestDb| {
         org_tree(&app(t)).await;
         // A record from outside the counters already holds the number the second line would get.
-        let mut tx = t.db.begin().await.unwrap();
-        let org = gongkai_store::orgs::by_code(&mut tx, "GL00101")
-            .await
-            .unwrap()
-            .unwrap();
-        let col = gongkai_store::columns::of_org(&mut tx, org.id)
-            .await
-            .unwrap()[0]
-            .id;
-        let mut row = gongkai_app::documents::new_row(
-            &gongkai_domain::validate_line(&DocLine::new().title("外来记录").to_line())
-                .unwrap()
-                .0,
-            &org,
-            col,
-            gongkai_domain::DocStatus::Published,
-            Some("GL00101-0201-2021-00002".into()),
-        );
-        row.published_date = Some(time::macros::date!(2021 - 06 - 09));
-        gongkai_store::documents::insert_many(&mut tx, &[row], time::OffsetDateTime::UNIX_EPOCH)
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
+        occupy_index_number(t, "GL00101-0201-2021-00002").await;
 
         let data = jsonl(&[
             DocLine::new().title("一"),

@@ -61,3 +61,34 @@ db_test!(
         assert_eq!(all, expected);
     }
 );
+
+db_test!(
+    a_savepoint_rolled_back_undoes_its_writes_and_its_generation_bump,
+    async |t: &TestDb| {
+        let a = org(t, "A", None).await;
+        let before = t.db.public().generation();
+        let mut tx = t.db.begin().await.unwrap();
+        tx.savepoint().await.unwrap();
+        assert_eq!(counters::reserve(&mut tx, a.id, 2021, 5).await.unwrap(), 1);
+        tx.release_savepoint().await.unwrap();
+        tx.savepoint().await.unwrap();
+        counters::reserve(&mut tx, a.id, 2021, 7).await.unwrap();
+        gongkai_store::generation::bump(&mut tx, crate::now())
+            .await
+            .unwrap();
+        tx.rollback_to_savepoint().await.unwrap();
+        // The transaction goes on after the rollback (on PostgreSQL too).
+        assert_eq!(counters::last(&mut tx, a.id, 2021).await.unwrap(), 5);
+        tx.commit().await.unwrap();
+        assert_eq!(
+            t.db.public().generation(),
+            before,
+            "a bump undone must not reach the page cache"
+        );
+        let mut c = t.db.conn().await.unwrap();
+        assert_eq!(
+            gongkai_store::generation::current(&mut c).await.unwrap().0,
+            before
+        );
+    }
+);
