@@ -25,6 +25,7 @@ pub mod portal;
 pub mod report;
 pub mod requests;
 pub mod scan;
+pub mod search;
 pub mod staff;
 
 pub use error::{Error, Result};
@@ -65,6 +66,12 @@ pub struct App {
     settings: Settings,
     calendar: Arc<RwLock<Arc<Calendar>>>,
     org_tree: Arc<RwLock<Option<TreeOfGeneration>>>,
+    /// The search index, opened at first use ([`App::search_index`]).
+    search: Arc<tokio::sync::Mutex<Option<Arc<gongkai_search::SearchIndex>>>>,
+    /// One catch-up of the search index at a time.
+    search_writing: Arc<tokio::sync::Mutex<()>>,
+    /// The public generation the search index last caught up with (-1: not yet).
+    search_seen: Arc<std::sync::atomic::AtomicI64>,
 }
 
 impl App {
@@ -76,6 +83,9 @@ impl App {
             settings,
             calendar: Arc::new(RwLock::new(Arc::new(Calendar::shipped()))),
             org_tree: Arc::new(RwLock::new(None)),
+            search: Arc::new(tokio::sync::Mutex::new(None)),
+            search_writing: Arc::new(tokio::sync::Mutex::new(())),
+            search_seen: Arc::new(std::sync::atomic::AtomicI64::new(-1)),
         }
     }
 

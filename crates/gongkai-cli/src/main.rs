@@ -22,6 +22,7 @@ mod import;
 mod legal;
 mod logging;
 mod progress;
+mod search;
 mod serve;
 mod table;
 
@@ -146,6 +147,21 @@ enum Command {
     /// Reports: the annual report's tables
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Search published records (一网通查): JSON lines, best first
+    Search {
+        /// Words, a 发文字号 (any variant, also partial: 榕政办53号) or an 索引号
+        #[arg(value_name = "QUERY", allow_hyphen_values = true)]
+        query: String,
+        /// Only this organization and its units (organization code)
+        #[arg(long, value_name = "CODE")]
+        org: Option<String>,
+        /// Hits to print (1 to 1000)
+        #[arg(long, default_value_t = 20, value_name = "N",
+              value_parser = clap::value_parser!(u16).range(1..=1000))]
+        limit: u16,
+    },
+    /// Rebuild the search index from the database
+    Reindex,
     /// Benchmark data: the organizations of the fictional 示范市 and N document import lines
     Generate {
         /// Document records to write (import lines)
@@ -550,6 +566,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             admin::grant(&open(&config).await?, &username, &role).await?;
         }
         Command::User(UserCommand::List) => admin::list_users(&open(&config).await?).await?,
+        Command::Search { query, org, limit } => {
+            let app = open(&config).await?;
+            search::run(&app, &query, org, usize::from(limit)).await?;
+        }
+        Command::Reindex => {
+            let app = open(&config).await?;
+            search::rebuild(&app).await?;
+        }
         Command::Generate {
             records,
             orgs,

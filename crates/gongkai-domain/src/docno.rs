@@ -394,6 +394,75 @@ pub fn normalize(raw: &str) -> Result<DocNo, DocNumberError> {
     }
 }
 
+/// A 发文字号 given in part, as people type what they remember: the serial with the
+/// 机关代字, the year, or both but not in the canonical shape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartialDocNumber {
+    /// 机关代字 (`榕政办`), when given.
+    pub agency: Option<String>,
+    /// Year, when given.
+    pub year: Option<u16>,
+    /// 发文顺序号.
+    pub serial: u32,
+}
+
+/// Reads a partial 发文字号: `榕政办53号`, `榕政办第53号`, `2021年53号`, `〔2021〕53号`,
+/// `[2021]第053号`, `榕政办2021年53号`. The text must end in `号` after the serial and name
+/// the agency or the year; `53号` alone, a 令号 and ordinary words are `None`. A full,
+/// canonical-shaped number is read by [`normalize`], not here.
+pub fn partial(raw: &str) -> Option<PartialDocNumber> {
+    let text = clean(raw);
+    let body = text.strip_suffix('号')?;
+    let digits_at = body
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_ascii_digit())
+        .last()
+        .map(|(i, _)| i)?;
+    let serial: u32 = body[digits_at..].parse().ok().filter(|&n| n > 0)?;
+    let rest = &body[..digits_at];
+    let rest = rest.strip_suffix('第').unwrap_or(rest);
+    if rest.ends_with('令') {
+        return None;
+    }
+    let (agency, year) = if let Some(before) = rest.strip_suffix('年') {
+        let year_at = before.len().checked_sub(4)?;
+        let year = before.get(year_at..)?;
+        (&before[..year_at], Some(year))
+    } else if rest.ends_with(|c: char| CLOSE_BRACKETS.contains(&c)) {
+        let open = rest.rfind(|c: char| OPEN_BRACKETS.contains(&c))?;
+        let open_len = rest[open..].chars().next()?.len_utf8();
+        let close_len = rest.chars().next_back()?.len_utf8();
+        let year = rest.get(open + open_len..rest.len() - close_len)?;
+        (&rest[..open], Some(year))
+    } else {
+        (rest, None)
+    };
+    let year = match year {
+        Some(y) if y.len() == 4 && y.chars().all(|c| c.is_ascii_digit()) => {
+            let y: u16 = y.parse().ok()?;
+            check_year_range(y).ok()?;
+            Some(y)
+        }
+        Some(_) => return None,
+        None => None,
+    };
+    let agency = if agency.is_empty() {
+        None
+    } else {
+        check_agency(agency).ok()?;
+        Some(agency.to_owned())
+    };
+    if agency.is_none() && year.is_none() {
+        return None;
+    }
+    Some(PartialDocNumber {
+        agency,
+        year,
+        serial,
+    })
+}
+
 /// Removes whitespace (including U+3000 and NBSP, which `char::is_whitespace` covers) and the
 /// invisible U+200B / U+FEFF, and makes full-width digits half-width.
 fn clean(raw: &str) -> String {

@@ -1,12 +1,15 @@
-//! Search for Gongkai: what text a disclosure record holds.
-//!
-//! This crate will later hold the tantivy index and the jieba tokenizer
-//! (`DEPENDENCIES.md`, "Search"). Today it owns the first step of both search
-//! and the sensitive-information scan: turning an uploaded attachment into
-//! plain text ([`extract_text`]), and recognising what kind of file it is
-//! ([`FileKind`]).
+//! Search for Gongkai: the index of published records (tantivy, segmented by jieba with the
+//! domain's vocabulary) and the text a record holds: extraction from attachments
+//! ([`extract_text`]) and what kind of file one is ([`FileKind`]).
 
 mod docx_package;
 pub mod extract;
+pub mod index;
+pub mod segment;
 
 pub use extract::{ExtractError, FileKind, MAX_PDF_PAGES, extract_text, media_type_for};
+pub use index::{
+    Facets, Hit, IndexError, Matched, Opened, Published, Record, SCHEMA_VERSION, SearchIndex,
+    SearchQuery, SearchResults, subtree_counts,
+};
+pub use segment::Segmenter;

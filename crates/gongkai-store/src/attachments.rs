@@ -58,6 +58,7 @@ pub async fn insert(
     );
     let now = crate::truncate(now);
     crate::generation::bump(h, now).await?;
+    crate::search_changes::append(h, &[new.document_id]).await?;
     Ok(dispatch!(h, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(new.document_id)
         .bind(new.file_name)
@@ -84,4 +85,25 @@ pub async fn by_id(h: &mut impl Handle, id: i64) -> Result<Option<Attachment>> {
     Ok(
         dispatch!(h, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(c).await?),
     )
+}
+
+/// The extracted text of the attachments of several records, in order:
+/// `(document_id, text)` per attachment.
+pub async fn texts(h: &mut impl Handle, document_ids: &[i64]) -> Result<Vec<(i64, String)>> {
+    if document_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list: Vec<String> = (1..=document_ids.len()).map(crate::ph).collect();
+    let sql = format!(
+        "SELECT document_id, text FROM attachments WHERE document_id IN ({}) \
+         ORDER BY document_id, position",
+        list.join(", ")
+    );
+    Ok(dispatch!(h, c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+        for id in document_ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(c).await?
+    }))
 }

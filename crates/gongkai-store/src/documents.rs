@@ -239,6 +239,13 @@ pub async fn insert_many(
     if !published.is_empty() {
         crate::counts::add_many(h, &published).await?;
         crate::generation::bump(h, now).await?;
+        let searchable: Vec<i64> = rows
+            .iter()
+            .zip(&ids)
+            .filter(|(r, _)| r.status == "published")
+            .map(|(_, id)| *id)
+            .collect();
+        crate::search_changes::append(h, &searchable).await?;
     }
     Ok(ids)
 }
@@ -281,6 +288,7 @@ pub async fn publish(
     if done == 1 {
         crate::counts::adjust(h, id, 1).await?;
         crate::generation::bump(h, now).await?;
+        crate::search_changes::append(h, &[id]).await?;
     }
     Ok(done == 1)
 }
@@ -307,6 +315,7 @@ pub async fn withdraw(
     // A record that was not published had no counter to take from.
     if done == 1 {
         crate::generation::bump(h, now).await?;
+        crate::search_changes::append(h, &[id]).await?;
     }
     Ok(done == 1)
 }
@@ -336,6 +345,7 @@ pub async fn set_validity(
     .rows_affected());
     crate::counts::adjust(h, id, 1).await?;
     crate::generation::bump(h, now).await?;
+    crate::search_changes::append(h, &[id]).await?;
     Ok(done == 1)
 }
 
@@ -570,6 +580,22 @@ pub async fn catalog_facts(
             q = q.bind(*k);
         }
         for id in org_ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(c).await?
+    }))
+}
+
+/// The records with these ids that exist, whatever their status, in id order.
+pub async fn by_ids(h: &mut impl Handle, ids: &[i64]) -> Result<Vec<Document>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list: Vec<String> = (1..=ids.len()).map(ph).collect();
+    let sql = format!("{SELECT} WHERE d.id IN ({}) ORDER BY d.id", list.join(", "));
+    Ok(dispatch!(h, c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+        for id in ids {
             q = q.bind(*id);
         }
         q.fetch_all(c).await?

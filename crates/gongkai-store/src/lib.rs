@@ -29,6 +29,7 @@ pub mod generation;
 pub mod orgs;
 pub mod report_figures;
 pub mod requests;
+pub mod search_changes;
 pub mod settings;
 pub mod users;
 

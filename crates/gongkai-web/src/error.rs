@@ -13,9 +13,9 @@ pub struct ErrorPage {
     /// HTTP status.
     pub status: StatusCode,
     /// Heading.
-    pub title: String,
+    pub title: Box<str>,
     /// Explanation.
-    pub message: String,
+    pub message: Box<str>,
     /// Frame.
     pub layout: Layout,
 }
@@ -25,8 +25,8 @@ impl ErrorPage {
     pub fn new(status: StatusCode, title: &str, message: &str) -> ErrorPage {
         ErrorPage {
             status,
-            title: title.to_owned(),
-            message: message.to_owned(),
+            title: title.into(),
+            message: message.into(),
             layout: crate::layout::current_frame(),
         }
     }

@@ -41,6 +41,8 @@ pub struct Layout {
     pub current: String,
     /// Name of the logged-in staff member on staff pages.
     pub staff_name: Option<String>,
+    /// What the header's search box shows (the query on the search page).
+    pub search: String,
 }
 
 impl Layout {
@@ -100,6 +102,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Layout {
             elder,
             current,
             staff_name: None,
+            search: String::new(),
         })
     }
 }

@@ -19,6 +19,7 @@ pub mod error;
 mod layout;
 mod limits;
 pub(crate) mod public;
+mod search;
 mod security;
 mod server;
 mod staff;
@@ -92,6 +93,8 @@ fn router_with_state(state: AppState) -> Router {
         .route("/doc/{id}/files/{file}", get(public::attachment))
         .route("/a11y/{mode}", get(public::a11y))
         .route("/static/{file}", get(assets::stylesheet))
+        .route("/search", get(search::page))
+        .route("/api/v1/search", get(search::api))
         .route("/healthz", get(public::healthz))
         .route("/staff", get(staff::redirect_home))
         .route("/staff/", get(staff::home))
@@ -165,6 +168,14 @@ pub async fn serve_until(
     config: WebConfig,
     shutdown: impl std::future::Future<Output = ()>,
 ) -> std::io::Result<()> {
+    // The search index is opened (and built, when missing) in the background, so the first
+    // search does not wait for it and the server answers at once.
+    let index_app = app.clone();
+    tokio::spawn(async move {
+        if let Err(e) = gongkai_app::search::catch_up(&index_app).await {
+            tracing::warn!(error = %e, "search index not ready");
+        }
+    });
     let state = state(app, config);
     let router = router_with_state(state.clone());
     server::run(listener, router, state, shutdown).await

@@ -727,3 +727,77 @@ proptest! {
         prop_assert_eq!(DecreeNumber::parse(&d.to_string()), Ok(d));
     }
 }
+
+#[test]
+fn partial_doc_numbers_name_what_they_give() {
+    use docno::PartialDocNumber as P;
+    let p = |agency: Option<&str>, year: Option<u16>, serial: u32| {
+        Some(P {
+            agency: agency.map(str::to_owned),
+            year,
+            serial,
+        })
+    };
+    let cases = [
+        (
+            "榕政办53号",
+            p(Some("榕政办"), None, 53),
+            "agency and serial, the year forgotten",
+        ),
+        ("榕政办第53号", p(Some("榕政办"), None, 53), "with 第"),
+        (
+            "榕政办 053 号",
+            p(Some("榕政办"), None, 53),
+            "spaces and a leading zero",
+        ),
+        (
+            "榕政办５３号",
+            p(Some("榕政办"), None, 53),
+            "full-width digits",
+        ),
+        (
+            "2021年53号",
+            p(None, Some(2021), 53),
+            "year and serial, the agency forgotten",
+        ),
+        (
+            "〔2021〕53号",
+            p(None, Some(2021), 53),
+            "bracketed year without agency",
+        ),
+        (
+            "[2021]第053号",
+            p(None, Some(2021), 53),
+            "square brackets, 第, leading zero",
+        ),
+        (
+            "榕政办2021年53号",
+            p(Some("榕政办"), Some(2021), 53),
+            "年 instead of brackets",
+        ),
+        (
+            "闽政办函2020年7号",
+            p(Some("闽政办函"), Some(2020), 7),
+            "a four-character agency",
+        ),
+    ];
+    for (raw, want, why) in cases {
+        assert_eq!(docno::partial(raw), want, "{raw}: {why}");
+    }
+    let not = [
+        ("53号", "a serial alone names nothing"),
+        ("国务院令第711号", "a 令号 is read by normalize"),
+        ("榕政办", "no serial"),
+        ("榕政办53", "no 号"),
+        ("榕政办0号", "serial 0"),
+        ("21年53号", "a two-digit year is never guessed"),
+        ("1900年53号", "year before 1949"),
+        ("〔20a1〕53号", "not a year"),
+        ("ABC53号", "agency must start with a Chinese character"),
+        ("政务公开", "ordinary words"),
+        ("", "empty"),
+    ];
+    for (raw, why) in not {
+        assert_eq!(docno::partial(raw), None, "{raw}: {why}");
+    }
+}

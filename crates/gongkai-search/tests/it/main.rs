@@ -3,6 +3,7 @@
 
 mod docx;
 mod hostile_docx;
+mod index;
 mod never_panics;
 mod pdf;
 mod plain;
