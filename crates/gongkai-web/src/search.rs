@@ -274,7 +274,7 @@ fn facets(params: &Params, f: &SearchPage, tree: &OrgTree) -> Vec<Facet> {
     let mut out = Vec::new();
     // Organizations: each with its units' hits; within a chosen one, its direct units.
     let chosen = params.org.as_deref().and_then(|c| tree.by_code(c));
-    let candidates: Vec<&gongkai_app::model::Org> = match chosen {
+    let mut candidates: Vec<&gongkai_app::model::Org> = match chosen {
         Some(o) => std::iter::once(o).chain(tree.children(o.id)).collect(),
         None => tree
             .roots()
@@ -282,6 +282,16 @@ fn facets(params: &Params, f: &SearchPage, tree: &OrgTree) -> Vec<Facet> {
             .flat_map(|r| std::iter::once(r).chain(tree.children(r.id)))
             .collect(),
     };
+    // And the units that hold hits themselves, however deep.
+    let within = chosen.map(|o| tree.subtree_ids(o.id));
+    for (id, _) in &f.results.facets.org {
+        if within.as_ref().is_none_or(|w| w.contains(id))
+            && let Some(o) = tree.get(*id)
+            && !candidates.iter().any(|c| c.id == o.id)
+        {
+            candidates.push(o);
+        }
+    }
     let mut orgs: Vec<FacetLink> = candidates
         .into_iter()
         .filter_map(|o| {

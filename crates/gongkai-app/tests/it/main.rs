@@ -6,3 +6,4 @@ mod import;
 mod portal;
 mod publish;
 mod requests;
+mod search;

@@ -757,3 +757,73 @@ fn xlsx_export_writes_a_workbook_file() {
         "the temporary file is renamed"
     );
 }
+
+#[test]
+fn search_prints_json_lines_of_the_published_records_best_first() {
+    let site = Site::new();
+    let file = site.file(
+        "docs.jsonl",
+        &[
+            titled(1),
+            doc(
+                json!({"title": "关于收取信息处理费的通知", "doc_number": "鼓政办〔2021〕53号",
+                       "body_text": "依申请公开政府信息收取信息处理费。"}),
+            ),
+        ],
+    );
+    assert_eq!(site.import(&file, &["--create-orgs"]).code, 0);
+    let r = site.run(&["search", "鼓政办[2021]53号"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lines: Vec<Value> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 1, "{}", r.stdout);
+    let hit = &lines[0];
+    for key in [
+        "title",
+        "doc_number",
+        "index_number",
+        "org",
+        "published_date",
+        "url",
+        "snippet",
+    ] {
+        assert!(hit.get(key).is_some(), "{key} in {hit}");
+    }
+    assert_eq!(hit["doc_number"], "鼓政办〔2021〕53号");
+    assert_eq!(hit["org"], "GLQ");
+    assert_eq!(hit["published_date"], "2021-05-05");
+
+    // What a later import adds is found by the next search.
+    let more = site.file(
+        "more.jsonl",
+        &[doc(
+            json!({"title": "蓝鲸湾湿地保护专项行动", "doc_number": "鼓政办〔2021〕60号"}),
+        )],
+    );
+    assert_eq!(site.import(&more, &[]).code, 0);
+    let r = site.run(&["search", "湿地", "--limit", "5"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout.lines().count(), 1, "{}", r.stdout);
+    assert!(r.stdout.contains("蓝鲸湾湿地保护专项行动"));
+
+    let r = site.run(&["search", "不存在的词语组合"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (0, ""),
+        "nothing found prints nothing"
+    );
+    let r = site.run(&["search", "通知", "--org", "NOPE"]);
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("NOPE"), "{}", r.stderr);
+    let r = site.run(&["search", "通知", "--limit", "0"]);
+    assert_ne!(r.code, 0);
+
+    let r = site.run(&["reindex"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("3 条"), "{}", r.stdout);
+    let r = site.run(&["search", "信息处理费"]);
+    assert_eq!(r.stdout.lines().count(), 1, "{}", r.stdout);
+}

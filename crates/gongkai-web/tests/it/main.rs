@@ -3,6 +3,7 @@
 
 mod cache;
 mod public;
+mod search;
 mod server;
 mod staff;
 
