@@ -311,35 +311,22 @@ fn facets(params: &Params, f: &SearchPage, tree: &OrgTree) -> Vec<Facet> {
         links: orgs,
         clear: params.org.as_ref().map(|_| params.with(|p| p.org = None)),
     });
-    let topic_name = |code: &str| -> String {
-        code.parse::<u8>()
-            .ok()
-            .and_then(|i| topics().iter().find(|g| g.index == i))
-            .map_or_else(|| code.to_owned(), |g| g.name.to_owned())
-    };
-    out.push(Facet {
-        name: "主题分类",
-        links: sorted(f.results.facets.topic.iter().map(|(code, n)| FacetLink {
-            label: topic_name(code),
-            count: *n,
-            href: params.with(|p| p.topic = Some(code.clone())),
-            current: params.topic.as_deref() == Some(code.as_str()),
-        })),
-        clear: params
-            .topic
-            .as_ref()
-            .map(|_| params.with(|p| p.topic = None)),
-    });
-    out.push(Facet {
-        name: "公文种类",
-        links: sorted(f.results.facets.kind.iter().map(|(code, n)| FacetLink {
-            label: kind_label(code),
-            count: *n,
-            href: params.with(|p| p.kind = Some(code.clone())),
-            current: params.kind.as_deref() == Some(code.as_str()),
-        })),
-        clear: params.kind.as_ref().map(|_| params.with(|p| p.kind = None)),
-    });
+    out.push(code_facet(
+        params,
+        "主题分类",
+        &f.results.facets.topic,
+        topic_label,
+        params.topic.as_deref(),
+        |p, v| p.topic = v,
+    ));
+    out.push(code_facet(
+        params,
+        "公文种类",
+        &f.results.facets.kind,
+        kind_label,
+        params.kind.as_deref(),
+        |p, v| p.kind = v,
+    ));
     out.push(Facet {
         name: "发布年份",
         links: f
@@ -356,22 +343,50 @@ fn facets(params: &Params, f: &SearchPage, tree: &OrgTree) -> Vec<Facet> {
             .collect(),
         clear: params.year.as_ref().map(|_| params.with(|p| p.year = None)),
     });
-    out.push(Facet {
-        name: "有效性",
-        links: sorted(f.results.facets.validity.iter().map(|(code, n)| FacetLink {
-            label:
-                Validity::from_code(code).map_or_else(|_| code.clone(), |v| v.label().to_owned()),
-            count: *n,
-            href: params.with(|p| p.validity = Some(code.clone())),
-            current: params.validity.as_deref() == Some(code.as_str()),
-        })),
-        clear: params
-            .validity
-            .as_ref()
-            .map(|_| params.with(|p| p.validity = None)),
-    });
+    out.push(code_facet(
+        params,
+        "有效性",
+        &f.results.facets.validity,
+        validity_label,
+        params.validity.as_deref(),
+        |p, v| p.validity = v,
+    ));
     out.retain(|f| !f.links.is_empty() || f.clear.is_some());
     out
+}
+
+/// A facet over a coded field: each value with its label and count, most hits first.
+fn code_facet(
+    params: &Params,
+    name: &'static str,
+    values: &[(String, u64)],
+    label: fn(&str) -> String,
+    current: Option<&str>,
+    set: fn(&mut Params, Option<String>),
+) -> Facet {
+    Facet {
+        name,
+        links: sorted(values.iter().map(|(code, n)| FacetLink {
+            label: label(code),
+            count: *n,
+            href: params.with(|p| set(p, Some(code.clone()))),
+            current: current == Some(code.as_str()),
+        })),
+        clear: current.map(|_| params.with(|p| set(p, None))),
+    }
+}
+
+/// The first-level name of a 主题分类 code (`02` → 综合政务).
+fn topic_label(code: &str) -> String {
+    code.parse::<u8>()
+        .ok()
+        .and_then(|i| topics().iter().find(|g| g.index == i))
+        .map_or_else(|| code.to_owned(), |g| g.name.to_owned())
+}
+
+/// The label of a 有效性 code.
+fn validity_label(code: &str) -> String {
+    Validity::from_code(code).map_or_else(|_| code.to_owned(), |v| v.label().to_owned())
 }
 
 fn sorted(links: impl Iterator<Item = FacetLink>) -> Vec<FacetLink> {
@@ -476,13 +491,8 @@ pub async fn api(State(s): State<AppState>, RawQuery(raw): RawQuery) -> Response
                     value: code.clone(),
                     label: match name {
                         "kind" => kind_label(code),
-                        "validity" => Validity::from_code(code)
-                            .map_or_else(|_| code.clone(), |v| v.label().to_owned()),
-                        _ => code
-                            .parse::<u8>()
-                            .ok()
-                            .and_then(|i| topics().iter().find(|g| g.index == i))
-                            .map_or_else(|| code.clone(), |g| g.name.to_owned()),
+                        "validity" => validity_label(code),
+                        _ => topic_label(code),
                     },
                     count: *n,
                 })
