@@ -551,7 +551,14 @@ impl SearchIndex {
         let mut all = Vec::new();
         let mut in_title = Vec::new();
         for w in words {
-            let title_bigrams = self.bigram_phrase(w);
+            // A title phrase of character pairs finds the word inside longer title words
+            // (costly on common ones); a word the titles hold whole needs no such help.
+            let in_titles = searcher.doc_freq(&Term::from_field_text(f.title, w))? > 0;
+            let title_bigrams = if in_titles && w.chars().count() > 2 {
+                None
+            } else {
+                self.bigram_phrase(w)
+            };
             let mut either: Vec<(Occur, Box<dyn Query>)> = vec![
                 (Occur::Should, boost(text_term(f.title, w), 3.0)),
                 (Occur::Should, text_term(f.body, w)),
