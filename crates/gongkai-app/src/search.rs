@@ -116,14 +116,24 @@ fn set_applied(app: &App, seq: i64) -> Result<()> {
 pub async fn catch_up(app: &App) -> Result<usize> {
     let ix = app.search_index().await?;
     let _writing = app.search_writing.lock().await;
+    Ok(apply_changes(app, &ix, usize::MAX).await?.0)
+}
+
+/// Applies up to `max_batches` batches of logged changes. Returns the records applied and
+/// whether changes remain.
+async fn apply_changes(
+    app: &App,
+    ix: &Arc<SearchIndex>,
+    max_batches: usize,
+) -> Result<(usize, bool)> {
     let mut seq = applied(app);
     let mut total = 0;
     let tree = OrgTree::current(app).await?;
-    loop {
+    for _ in 0..max_batches {
         let mut c = app.db().conn().await?;
         let changes = search_changes::after(&mut c, seq, CATCH_UP_BATCH).await?;
         let Some(&(last, _)) = changes.last() else {
-            break;
+            return Ok((total, false));
         };
         let mut ids: Vec<i64> = changes.iter().map(|(_, id)| *id).collect();
         ids.sort_unstable();
@@ -139,7 +149,7 @@ pub async fn catch_up(app: &App) -> Result<usize> {
             .filter(|id| !kept.contains(id))
             .collect();
         total += ids.len();
-        let ix2 = Arc::clone(&ix);
+        let ix2 = Arc::clone(ix);
         let applied = tokio::task::spawn_blocking(move || {
             ix2.remove(&gone)?;
             ix2.upsert(&keep)?;
@@ -149,13 +159,42 @@ pub async fn catch_up(app: &App) -> Result<usize> {
         .map_err(|e| Error::internal(format!("search index: {e}")))?;
         match applied {
             Ok(()) => {}
-            Err(gongkai_search::IndexError::Busy) => return Ok(0),
+            Err(gongkai_search::IndexError::Busy) => return Ok((0, false)),
             Err(e) => return Err(index_error(e)),
         }
         seq = last;
         set_applied(app, seq)?;
     }
-    Ok(total)
+    Ok((total, true))
+}
+
+/// Before a search: a few changes (a publication, a withdrawal) are applied at once, so the
+/// search sees them; a long backlog (a large import) goes on in the background while
+/// searches answer from the index as it stands.
+async fn catch_up_before_search(app: &App, ix: &Arc<SearchIndex>) -> Result<()> {
+    let generation = app.public_generation();
+    if app.search_seen.load(Ordering::Acquire) == generation {
+        return Ok(());
+    }
+    // Someone is catching up already: answer from the index as it stands.
+    let Ok(writing) = app.search_writing.try_lock() else {
+        return Ok(());
+    };
+    let (_, more) = apply_changes(app, ix, 1).await?;
+    drop(writing);
+    if more {
+        let app = app.clone();
+        tokio::spawn(async move {
+            match catch_up(&app).await {
+                Ok(_) => app.search_seen.store(generation, Ordering::Release),
+                Err(e) => tracing::warn!(error = %e, "search index catch-up failed"),
+            }
+        });
+    } else {
+        // A change landing meanwhile bumped the generation again: the next search applies it.
+        app.search_seen.store(generation, Ordering::Release);
+    }
+    Ok(())
 }
 
 /// Words the segmenter must keep whole: the organizations' names and short names.
@@ -316,12 +355,8 @@ pub async fn search(app: &App, req: &SearchRequest) -> Result<SearchPage> {
     };
     let ix = app.search_index().await?;
     // Every change to a public record bumps the generation, so an unchanged one means
-    // nothing to apply; a change landing during the catch-up bumps it again.
-    let generation = app.public_generation();
-    if app.search_seen.load(Ordering::Acquire) != generation {
-        catch_up(app).await?;
-        app.search_seen.store(generation, Ordering::Release);
-    }
+    // nothing to apply.
+    catch_up_before_search(app, &ix).await?;
     let results = tokio::task::spawn_blocking(move || ix.search(&query))
         .await
         .map_err(|e| Error::internal(format!("search: {e}")))?

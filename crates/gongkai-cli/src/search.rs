@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use gongkai_app::App;
-use gongkai_app::search::{SearchRequest, reindex, search};
+use gongkai_app::search::{SearchRequest, catch_up, reindex, search};
 use serde::Serialize;
 
 use crate::progress;
@@ -22,6 +22,9 @@ struct Line<'a> {
 
 /// Prints the hits as JSON lines, best first.
 pub async fn run(app: &App, query: &str, org: Option<String>, limit: usize) -> anyhow::Result<()> {
+    // The whole backlog first (a search alone applies a few changes and leaves the rest to
+    // the background, which this process would not wait for).
+    catch_up(app).await?;
     let page = search(
         app,
         &SearchRequest {

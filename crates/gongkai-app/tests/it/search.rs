@@ -213,3 +213,49 @@ db_test!(
         assert!(titles(&a, "湿地").await.is_empty());
     }
 );
+
+db_test!(
+    a_large_import_is_caught_up_in_the_background_while_searches_answer,
+    async |t: &TestDb| {
+        let a = app(t);
+        org_tree(&a).await;
+        assert!(
+            titles(&a, "湿地").await.is_empty(),
+            "the index exists and is current"
+        );
+        let lines: Vec<DocLine> = (0..4500)
+            .map(|i| DocLine::new().title(&format!("蓝鲸湾湿地保护第{i}期简报")))
+            .collect();
+        let r = import_documents(
+            &a,
+            Cursor::new(jsonl(&lines)),
+            ImportOptions::default(),
+            |_| {},
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.imported, 4500);
+        // The first search applies one batch at once and answers.
+        let first = search(
+            &a,
+            &SearchRequest {
+                q: "湿地".into(),
+                ..SearchRequest::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert!(first.results.total >= 2000, "{}", first.results.total);
+        gongkai_app::search::catch_up(&a).await.unwrap();
+        let all = search(
+            &a,
+            &SearchRequest {
+                q: "湿地".into(),
+                ..SearchRequest::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(all.results.total, 4500);
+    }
+);
