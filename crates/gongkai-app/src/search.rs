@@ -270,10 +270,13 @@ async fn fill(app: &App, ix: &Arc<SearchIndex>, mut progress: impl FnMut(u64, u6
         progress(done, total);
     }
     let ix2 = Arc::clone(ix);
-    tokio::task::spawn_blocking(move || ix2.commit())
-        .await
-        .map_err(|e| Error::internal(format!("search index: {e}")))?
-        .map_err(index_error)?;
+    tokio::task::spawn_blocking(move || {
+        ix2.commit()?;
+        ix2.compact()
+    })
+    .await
+    .map_err(|e| Error::internal(format!("search index: {e}")))?
+    .map_err(index_error)?;
     set_applied(app, seq)?;
     Ok(done)
 }

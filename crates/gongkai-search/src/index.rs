@@ -31,7 +31,7 @@ use time::Date;
 use crate::segment::Segmenter;
 
 /// Bumped when the schema or the segmentation changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The file beside the index that names its schema version.
 const VERSION_FILE: &str = "gongkai-search-version";
@@ -423,6 +423,27 @@ impl SearchIndex {
         Ok(())
     }
 
+    /// Merges the index into one segment and waits for it (after a rebuild: a query visits
+    /// every segment, and a rebuild leaves a dozen). Seen by searches when it returns.
+    pub fn compact(&self) -> Result<(), IndexError> {
+        let mut guard = self
+            .writer
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(w) = guard.take() {
+            w.wait_merging_threads()?;
+        }
+        let ids = self.index.searchable_segment_ids()?;
+        if ids.len() > 1 {
+            let mut w: IndexWriter = self.index.writer(WRITER_HEAP).map_err(busy)?;
+            w.merge(&ids).wait()?;
+            w.wait_merging_threads()?;
+        }
+        drop(guard);
+        self.reader.reload()?;
+        Ok(())
+    }
+
     fn lock_writer(&self) -> Result<WriterGuard<'_>, IndexError> {
         // A panic while holding the writer leaves it usable: tantivy's state is its own.
         let mut guard = self
@@ -430,10 +451,7 @@ impl SearchIndex {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         if guard.is_none() {
-            *guard = Some(self.index.writer(WRITER_HEAP).map_err(|e| match e {
-                tantivy::TantivyError::LockFailure(..) => IndexError::Busy,
-                e => IndexError::Tantivy(e),
-            })?);
+            *guard = Some(self.index.writer(WRITER_HEAP).map_err(busy)?);
         }
         Ok(guard)
     }
@@ -768,6 +786,13 @@ impl SearchIndex {
             snippet_html,
             matched,
         })
+    }
+}
+
+fn busy(e: tantivy::TantivyError) -> IndexError {
+    match e {
+        tantivy::TantivyError::LockFailure(..) => IndexError::Busy,
+        e => IndexError::Tantivy(e),
     }
 }
 

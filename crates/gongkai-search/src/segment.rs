@@ -178,22 +178,34 @@ impl Tokenizer for ZhTokenizer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> ZhTokenStream {
         let base = text.as_ptr() as usize;
-        let tokens = self
-            .jieba
-            .tokenize(text, self.mode, true)
-            .into_iter()
-            .filter(|t| is_word(t.word))
-            .map(|t| {
-                let from = t.word.as_ptr() as usize - base;
-                Token {
-                    offset_from: from,
-                    offset_to: from + t.word.len(),
-                    position: t.start,
-                    text: normalize_word(t.word),
-                    position_length: t.end - t.start,
+        let token = |word: &str, start: usize, end: usize| {
+            let from = word.as_ptr() as usize - base;
+            Token {
+                offset_from: from,
+                offset_to: from + word.len(),
+                position: start,
+                text: normalize_word(word),
+                position_length: end - start,
+            }
+        };
+        let mut tokens = Vec::new();
+        for t in self.jieba.tokenize(text, self.mode, true) {
+            if !is_word(t.word) {
+                continue;
+            }
+            tokens.push(token(t.word, t.start, t.end));
+            // Search mode adds only the two- and three-character words inside a long one, so
+            // 人民政府 inside 福州市人民政府办公厅 (an organization's name, kept whole) could not
+            // be found; the longer dictionary words inside it are added too.
+            if self.mode == TokenizeMode::Search && t.end - t.start > 4 {
+                for sub in self.jieba.cut_all(t.word) {
+                    let len = sub.end - sub.start;
+                    if len >= 4 && len < t.end - t.start {
+                        tokens.push(token(sub.word, t.start + sub.start, t.start + sub.end));
+                    }
                 }
-            })
-            .collect();
+            }
+        }
         ZhTokenStream {
             tokens,
             next: 0,

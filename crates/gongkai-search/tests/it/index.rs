@@ -341,3 +341,26 @@ fn queries_of_punctuation_or_nothing_find_nothing() {
         assert!(r.hits.is_empty(), "{q:?}");
     }
 }
+
+#[test]
+fn a_word_inside_an_organization_name_kept_whole_is_found() {
+    let ix = SearchIndex::in_memory(&["福州市鼓楼区人民政府办公室"]).unwrap();
+    ix.upsert(&[
+        published(record(
+            1,
+            "关于做好征兵工作的通知",
+            "福州市鼓楼区人民政府办公室决定开展征兵工作。",
+        )),
+        published(record(2, "另一份通知", "县人民政府决定。")),
+    ])
+    .unwrap();
+    ix.commit().unwrap();
+    let mut got = ids(&ix, "人民政府");
+    got.sort_unstable();
+    assert_eq!(
+        got,
+        [1, 2],
+        "the word alone, and inside the name the dictionary keeps whole"
+    );
+    assert_eq!(ids(&ix, "福州市鼓楼区人民政府办公室"), [1]);
+}
