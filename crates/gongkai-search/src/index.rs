@@ -588,8 +588,8 @@ impl SearchIndex {
                 either.push((Occur::Should, boost(p.box_clone(), 3.0)));
                 title.push((Occur::Should, p.box_clone()));
             }
-            // A word the index never holds whole (search mode yields no 4-character part of
-            // 最高人民法院): its parts side by side, as a phrase.
+            // A word the bodies never hold whole (the text was segmented otherwise around
+            // it): its parts side by side, as a phrase.
             let whole = Term::from_field_text(f.body, w);
             if searcher.doc_freq(&whole)? == 0 {
                 if let Some(p) = self.parts_phrase(f.body, w) {
