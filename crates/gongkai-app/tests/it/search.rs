@@ -16,6 +16,10 @@ async fn titles(a: &App, q: &str) -> Vec<String> {
 }
 
 async fn found(a: &App, q: &str) -> Vec<gongkai_app::search::Hit> {
+    page(a, q).await.results.hits
+}
+
+async fn page(a: &App, q: &str) -> gongkai_app::search::SearchPage {
     search(
         a,
         &SearchRequest {
@@ -25,8 +29,6 @@ async fn found(a: &App, q: &str) -> Vec<gongkai_app::search::Hit> {
     )
     .await
     .unwrap()
-    .results
-    .hits
 }
 
 fn valid(line: DocLine) -> gongkai_domain::ValidDocument {
@@ -134,15 +136,7 @@ db_test!(
         import_documents(&a, Cursor::new(data), ImportOptions::default(), |_| {})
             .await
             .unwrap();
-        let page = search(
-            &a,
-            &SearchRequest {
-                q: "政务公开".into(),
-                ..SearchRequest::default()
-            },
-        )
-        .await
-        .unwrap();
+        let page = page(&a, "政务公开").await;
         assert_eq!(page.results.total, 3);
         let tree = gongkai_app::orgs::OrgTree::load(&a).await.unwrap();
         let gl101 = tree.by_code("GL00101").unwrap();
@@ -236,26 +230,10 @@ db_test!(
         .unwrap();
         assert_eq!(r.imported, 4500);
         // The first search applies one batch at once and answers.
-        let first = search(
-            &a,
-            &SearchRequest {
-                q: "湿地".into(),
-                ..SearchRequest::default()
-            },
-        )
-        .await
-        .unwrap();
+        let first = page(&a, "湿地").await;
         assert!(first.results.total >= 2000, "{}", first.results.total);
         gongkai_app::search::catch_up(&a).await.unwrap();
-        let all = search(
-            &a,
-            &SearchRequest {
-                q: "湿地".into(),
-                ..SearchRequest::default()
-            },
-        )
-        .await
-        .unwrap();
+        let all = page(&a, "湿地").await;
         assert_eq!(all.results.total, 4500);
     }
 );
