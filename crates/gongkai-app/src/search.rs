@@ -116,16 +116,27 @@ fn set_applied(app: &App, seq: i64) -> Result<()> {
 pub async fn catch_up(app: &App) -> Result<usize> {
     let ix = app.search_index().await?;
     let _writing = app.search_writing.lock().await;
-    Ok(apply_changes(app, &ix, usize::MAX).await?.0)
+    Ok(match apply_changes(app, &ix, usize::MAX).await? {
+        Applied::All(n) | Applied::Some(n) => n,
+        Applied::Busy => 0,
+    })
 }
 
-/// Applies up to `max_batches` batches of logged changes. Returns the records applied and
-/// whether changes remain.
-async fn apply_changes(
-    app: &App,
-    ix: &Arc<SearchIndex>,
-    max_batches: usize,
-) -> Result<(usize, bool)> {
+/// How long a search waits for another task's catch-up before answering without it.
+const WAIT_FOR_WRITER: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// What [`apply_changes`] did.
+enum Applied {
+    /// Every logged change, this many records.
+    All(usize),
+    /// This many records; more changes remain.
+    Some(usize),
+    /// Nothing more: another process holds the index for writing.
+    Busy,
+}
+
+/// Applies up to `max_batches` batches of logged changes.
+async fn apply_changes(app: &App, ix: &Arc<SearchIndex>, max_batches: usize) -> Result<Applied> {
     let mut seq = applied(app);
     let mut total = 0;
     let tree = OrgTree::current(app).await?;
@@ -133,7 +144,7 @@ async fn apply_changes(
         let mut c = app.db().conn().await?;
         let changes = search_changes::after(&mut c, seq, CATCH_UP_BATCH).await?;
         let Some(&(last, _)) = changes.last() else {
-            return Ok((total, false));
+            return Ok(Applied::All(total));
         };
         let mut ids: Vec<i64> = changes.iter().map(|(_, id)| *id).collect();
         ids.sort_unstable();
@@ -159,13 +170,16 @@ async fn apply_changes(
         .map_err(|e| Error::internal(format!("search index: {e}")))?;
         match applied {
             Ok(()) => {}
-            Err(gongkai_search::IndexError::Busy) => return Ok((0, false)),
+            Err(gongkai_search::IndexError::Busy) => return Ok(Applied::Busy),
             Err(e) => return Err(index_error(e)),
         }
         seq = last;
         set_applied(app, seq)?;
+        if i64::try_from(changes.len()).unwrap_or(i64::MAX) < CATCH_UP_BATCH {
+            return Ok(Applied::All(total));
+        }
     }
-    Ok((total, true))
+    Ok(Applied::Some(total))
 }
 
 /// Before a search: a few changes (a publication, a withdrawal) are applied at once, so the
@@ -176,23 +190,32 @@ async fn catch_up_before_search(app: &App, ix: &Arc<SearchIndex>) -> Result<()> 
     if app.search_seen.load(Ordering::Acquire) == generation {
         return Ok(());
     }
-    // Someone is catching up already: answer from the index as it stands.
-    let Ok(writing) = app.search_writing.try_lock() else {
-        return Ok(());
+    // Someone is catching up already: wait for a short one (a publication), but answer a
+    // long one (a large import) from the index as it stands.
+    let writing = match app.search_writing.try_lock() {
+        Ok(writing) => writing,
+        Err(_) => match tokio::time::timeout(WAIT_FOR_WRITER, app.search_writing.lock()).await {
+            Ok(writing) => writing,
+            Err(_) => return ix.refresh().map_err(index_error),
+        },
     };
-    let (_, more) = apply_changes(app, ix, 1).await?;
+    let applied = apply_changes(app, ix, 1).await?;
     drop(writing);
-    if more {
-        let app = app.clone();
-        tokio::spawn(async move {
-            match catch_up(&app).await {
-                Ok(_) => app.search_seen.store(generation, Ordering::Release),
-                Err(e) => tracing::warn!(error = %e, "search index catch-up failed"),
-            }
-        });
-    } else {
+    ix.refresh().map_err(index_error)?;
+    match applied {
+        // The next search tries again.
+        Applied::Busy => {}
+        Applied::Some(_) => {
+            let app = app.clone();
+            tokio::spawn(async move {
+                match catch_up(&app).await {
+                    Ok(_) => app.search_seen.store(generation, Ordering::Release),
+                    Err(e) => tracing::warn!(error = %e, "search index catch-up failed"),
+                }
+            });
+        }
         // A change landing meanwhile bumped the generation again: the next search applies it.
-        app.search_seen.store(generation, Ordering::Release);
+        Applied::All(_) => app.search_seen.store(generation, Ordering::Release),
     }
     Ok(())
 }

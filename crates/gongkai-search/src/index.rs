@@ -361,9 +361,11 @@ impl SearchIndex {
             TextAnalyzer::builder(crate::segment::BigramTokenizer).build(),
         );
         let (_, fields) = schema();
+        // Reloaded by hand after each commit and by `refresh`: tantivy's watcher reloads
+        // late, on its own thread, and can put back a searcher older than ours.
         let reader = index
             .reader_builder()
-            .reload_policy(ReloadPolicy::OnCommitWithDelay)
+            .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
         Ok(SearchIndex {
             index,
@@ -419,6 +421,12 @@ impl SearchIndex {
             w.commit()?;
         }
         drop(guard);
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Makes searches see what is on disk now, including commits of other processes.
+    pub fn refresh(&self) -> Result<(), IndexError> {
         self.reader.reload()?;
         Ok(())
     }
