@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use gongkai_search::{FileKind, extract_text};
+use gongkai_search::{FileKind, extract};
 use gongkai_store::attachments::{self, Attachment};
 use gongkai_store::documents;
 use sha2::{Digest, Sha256};
@@ -13,11 +13,16 @@ use crate::documents::Actor;
 use crate::{App, Error, Result};
 use gongkai_domain::{DocStatus, Role};
 
+/// Whether PDF attachments can be read here (poppler's `pdftotext` and `poppler-data`);
+/// the message says what to install. Without them every PDF is stored as unreadable.
+pub use gongkai_search::pdf::check_support as check_pdf_support;
+
 /// Largest attachment accepted, in bytes.
 pub const MAX_BYTES: usize = 50 * 1024 * 1024;
 
 /// Stores `bytes` as an attachment of record `document_id` and extracts its text.
-/// A file whose text cannot be extracted is still stored, with empty text.
+/// A file whose text cannot be read, in whole or in part, is still stored, with what
+/// could be read and the reason in `text_problem`.
 pub async fn attach(
     app: &App,
     actor: Actor<'_>,
@@ -64,14 +69,24 @@ pub async fn attach(
     let name_for_extract = file_name.clone();
     let extraction = tokio::time::timeout(
         Duration::from_secs(60),
-        tokio::task::spawn_blocking(move || extract_text(&name_for_extract, &bytes)),
+        tokio::task::spawn_blocking(move || extract(&name_for_extract, &bytes)),
     )
     .await;
-    let text = match extraction {
-        Ok(Ok(Ok(text))) => text,
+    let (text, text_problem) = match extraction {
+        Ok(Ok(Ok(extracted))) => {
+            let note = extracted.unread_note();
+            if note.is_some() {
+                tracing::warn!(
+                    document.id = document_id,
+                    pages = extracted.unread.len(),
+                    "attachment pages without readable text"
+                );
+            }
+            (extracted.text, note)
+        }
         Ok(Ok(Err(e))) => {
             tracing::warn!(document.id = document_id, error = %e, "attachment text not extracted");
-            String::new()
+            (String::new(), Some(e.to_string()))
         }
         Ok(Err(e)) => return Err(Error::internal(format!("extract task: {e}"))),
         Err(_) => {
@@ -79,7 +94,10 @@ pub async fn attach(
                 document.id = document_id,
                 "attachment text extraction timed out"
             );
-            String::new()
+            (
+                String::new(),
+                Some("读取文字超时，未经检索和敏感信息扫描，请人工核查".to_owned()),
+            )
         }
     };
     let mut tx = app.db().begin().await?;
@@ -97,6 +115,7 @@ pub async fn attach(
         byte_size: size,
         sha256: &sha,
         text: &text,
+        text_problem: text_problem.as_deref(),
     };
     let row = attachments::insert(&mut tx, &new, app.now()).await?;
     tx.commit().await?;

@@ -250,7 +250,8 @@ pub fn read_bytes(path: &Path) -> anyhow::Result<Vec<u8>> {
 }
 
 /// `scan FILE [--keyword K]… [--no-default-keywords]`: one JSON object per finding; exit 0
-/// whether or not anything was found.
+/// whether or not anything was found, non-zero when part of the file could not be read
+/// (after printing what the readable part holds).
 pub fn scan(path: &Path, keywords: &[String], no_default_keywords: bool) -> anyhow::Result<()> {
     let bytes = read_bytes(path)?;
     let mut config = gongkai_domain::ScanConfig {
@@ -266,11 +267,14 @@ pub fn scan(path: &Path, keywords: &[String], no_default_keywords: bool) -> anyh
     }
     config.keywords.extend(keywords.iter().cloned());
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("-");
-    let findings = gongkai_app::scan::scan_file(name, &bytes, &config)?;
+    let scanned = gongkai_app::scan::scan_file(name, &bytes, &config)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    for f in &findings {
+    for f in &scanned.findings {
         writeln!(out, "{}", serde_json::to_string(f)?)?;
     }
     out.flush()?;
-    Ok(())
+    match scanned.unread {
+        Some(note) => anyhow::bail!("{name}：{note}"),
+        None => Ok(()),
+    }
 }

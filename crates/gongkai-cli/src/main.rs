@@ -437,6 +437,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         tracing::debug!(config.file = %file.display(), "configuration file read");
     }
 
+    if matches!(cli.command, Command::Serve { .. } | Command::Demo { .. }) {
+        warn_without_pdf_support();
+    }
     match cli.command {
         Command::Serve { .. } => {
             let app = open(&config).await?;
@@ -607,4 +610,13 @@ async fn open(config: &Config) -> anyhow::Result<App> {
             .unwrap_or_else(|| gongkai_app::default_database_url(&config.data));
         format!("无法打开数据库 {database}")
     })
+}
+
+/// Says at start when PDF attachments cannot be read: the server runs, and every PDF is
+/// marked unreadable for staff to check, never taken for clean.
+fn warn_without_pdf_support() {
+    if let Err(message) = gongkai_app::files::check_pdf_support() {
+        eprintln!("注意：{message}。在此之前，PDF 附件一律标为“无法读取文字”，需人工核查。");
+        tracing::warn!(%message, "PDF text extraction unavailable");
+    }
 }

@@ -3,16 +3,16 @@
 //! The text feeds the search index and the sensitive-information scan (PII in
 //! records about to be published), so extraction errs on the side of "could
 //! not read" over "read nothing": a file that cannot be parsed is an
-//! [`ExtractError`] for staff to review, never silently empty text. Files
-//! without text (images, unsupported kinds) give `Ok("")`.
+//! [`ExtractError`] for staff to review, never silently empty text, and a PDF
+//! page whose text cannot be read is an [`UnreadPage`] beside the text of the
+//! others. Files without text (images, unsupported kinds) give empty text.
 //!
 //! Parsers: DOCX through docx-rs `read_docx`, which decodes `&lt;`/`&amp;`
 //! (a hand-rolled zip + quick-xml reader drops them, DEPENDENCIES.md pitfall 8);
 //! it decodes once too often, so the literal text `&lt;` reads as `<`, which
-//! is harmless for search and the scan. PDF through lopdf `extract_text`
-//! (pdf-extract panics on common Chinese CMaps, pitfall 7); lopdf caps each
-//! decompressed stream at 256 MiB and object nesting at 100. Both parsers run
-//! inside `catch_unwind`; a caught panic still reaches the panic hook (stderr).
+//! is harmless for search and the scan. It runs inside `catch_unwind`; a
+//! caught panic still reaches the panic hook (stderr). PDF through poppler's
+//! `pdftotext` ([`crate::pdf`]).
 //!
 //! Limits: docx-rs 0.4.22 overflows the stack on deeply nested elements
 //! (which aborts the process), inflates parts without bound, panics on
@@ -20,13 +20,14 @@
 //! sees the upload itself: `docx_package::sanitize` hands it a rebuilt
 //! package of the XML parts only, each inflated under a size cap and checked
 //! for nesting depth and well-formedness first. The declared sizes in the
-//! upload's ZIP headers are checked as well (`check_zip_sizes`). Neither
-//! parser bounds its running time on large input, so callers run
-//! [`extract_text`] in `spawn_blocking` under a timeout.
+//! upload's ZIP headers are checked as well (`check_zip_sizes`). docx-rs does
+//! not bound its running time on large input, so callers run [`extract`] in
+//! `spawn_blocking` under a timeout; `pdftotext` is killed after its own.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use crate::docx_package::{self, Limits};
+use crate::pdf::{self, UnreadPage};
 use docx_rs::{
     DocumentChild, Docx, HeaderChild, InsertChild, MoveToChild, Paragraph, ParagraphChild,
     ReaderError, Run, RunChild, StructuredDataTag, StructuredDataTagChild, Table, TableCellContent,
@@ -168,25 +169,65 @@ pub enum ExtractError {
     },
 }
 
+/// What could be read of a file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Extracted {
+    /// The text of the file, or of the pages that could be read.
+    pub text: String,
+    /// PDF pages whose text could not be read: they are neither searchable nor scanned,
+    /// and staff must look at them.
+    pub unread: Vec<UnreadPage>,
+}
+
+impl Extracted {
+    fn complete(text: String) -> Extracted {
+        Extracted {
+            text,
+            unread: Vec::new(),
+        }
+    }
+
+    /// `None` when every page was read, otherwise the pages and why, in Chinese:
+    /// `第 2、3 页无法读取文字（页面没有文字层（扫描图像或文字已转为曲线））`.
+    pub fn unread_note(&self) -> Option<String> {
+        if self.unread.is_empty() {
+            return None;
+        }
+        let mut pages: Vec<String> = Vec::new();
+        let mut reasons: Vec<&str> = Vec::new();
+        for page in &self.unread {
+            pages.push(page.page.to_string());
+            if !reasons.contains(&page.why.label()) {
+                reasons.push(page.why.label());
+            }
+        }
+        Some(format!(
+            "第 {} 页无法读取文字（{}），未经检索和敏感信息扫描，请人工核查",
+            pages.join("、"),
+            reasons.join("；")
+        ))
+    }
+}
+
 /// Text of an attachment for search and the sensitive-information scan.
 ///
-/// Never panics: the DOCX and PDF parsers run inside
-/// [`std::panic::catch_unwind`]. Returns `Ok("")` for empty files, images,
-/// XLSX and unsupported kinds (not an error). Paragraphs (DOCX) and text
-/// lines (PDF) are separated by `"\n"`; blank ones are dropped. Plain text
-/// keeps its lines as they are, with a UTF-8 BOM stripped and CRLF turned
+/// Never panics: the DOCX parser runs inside [`std::panic::catch_unwind`] and
+/// PDFs are read by a child process. Returns empty text for empty files,
+/// images, XLSX and unsupported kinds (not an error). Paragraphs (DOCX) and
+/// text lines (PDF) are separated by `"\n"`; blank ones are dropped. Plain
+/// text keeps its lines as they are, with a UTF-8 BOM stripped and CRLF turned
 /// into `"\n"`. PDFs are read up to [`MAX_PDF_PAGES`] pages.
-pub fn extract_text(file_name: &str, bytes: &[u8]) -> Result<String, ExtractError> {
+pub fn extract(file_name: &str, bytes: &[u8]) -> Result<Extracted, ExtractError> {
     if bytes.is_empty() {
-        return Ok(String::new());
+        return Ok(Extracted::default());
     }
     match FileKind::detect(file_name, bytes) {
-        FileKind::Text => plain_text(bytes),
-        FileKind::Docx => docx_text(bytes),
-        FileKind::Pdf => pdf_text(bytes),
+        FileKind::Text => plain_text(bytes).map(Extracted::complete),
+        FileKind::Docx => docx_text(bytes).map(Extracted::complete),
+        FileKind::Pdf => pdf::text(bytes).map(|(text, unread)| Extracted { text, unread }),
         // XLSX text arrives with calamine (DEPENDENCIES.md, XLSX) when the
         // catalog import needs it; until then a workbook holds no searchable text.
-        FileKind::Xlsx | FileKind::Image | FileKind::Other => Ok(String::new()),
+        FileKind::Xlsx | FileKind::Image | FileKind::Other => Ok(Extracted::default()),
     }
 }
 
@@ -219,34 +260,6 @@ fn docx_text(bytes: &[u8]) -> Result<String, ExtractError> {
     let mut lines = Lines::default();
     lines.docx(&docx);
     Ok(lines.finish())
-}
-
-fn pdf_text(bytes: &[u8]) -> Result<String, ExtractError> {
-    let extracted = catch_unwind(AssertUnwindSafe(|| {
-        let document = lopdf::Document::load_mem(bytes)?;
-        let pages: Vec<u32> = document
-            .get_pages()
-            .into_keys()
-            .take(MAX_PDF_PAGES)
-            .collect();
-        document.extract_text(&pages)
-    }));
-    match extracted {
-        Ok(Ok(text)) => {
-            let mut lines = Lines::default();
-            for line in text.lines() {
-                lines.line.push_str(line);
-                lines.end_line();
-            }
-            Ok(lines.finish())
-        }
-        Ok(Err(error)) => Err(ExtractError::Pdf {
-            reason: pdf_reason(&error),
-        }),
-        Err(_) => Err(ExtractError::Pdf {
-            reason: PARSER_PANICKED.to_owned(),
-        }),
-    }
 }
 
 /// Largest uncompressed size a DOCX part may declare, and the largest total.
@@ -332,29 +345,15 @@ fn docx_reason(error: &ReaderError) -> String {
     }
 }
 
-fn pdf_reason(error: &lopdf::Error) -> String {
-    use lopdf::Error;
-    match error {
-        Error::Decryption(_) | Error::InvalidPassword | Error::UnsupportedSecurityHandler(_) => {
-            "文件已加密，无法读取文字".to_owned()
-        }
-        Error::Unimplemented(_)
-        | Error::CharacterEncoding
-        | Error::ToUnicodeCMap(_)
-        | Error::TextStringDecode => format!("使用了暂不支持的字体编码，请人工核查（{error}）"),
-        other => format!("文件结构已损坏或不是有效的 PDF（{other}）"),
-    }
-}
-
 /// Collects lines, one per paragraph, skipping blank ones.
 #[derive(Default)]
-struct Lines {
+pub(crate) struct Lines {
     out: String,
-    line: String,
+    pub(crate) line: String,
 }
 
 impl Lines {
-    fn end_line(&mut self) {
+    pub(crate) fn end_line(&mut self) {
         let line = self.line.trim_end();
         if !line.trim_start().is_empty() {
             if !self.out.is_empty() {
@@ -365,7 +364,7 @@ impl Lines {
         self.line.clear();
     }
 
-    fn finish(mut self) -> String {
+    pub(crate) fn finish(mut self) -> String {
         self.end_line();
         self.out
     }

@@ -1,15 +1,17 @@
 //! Search for Gongkai: the index of published records (tantivy, segmented by jieba with the
 //! domain's vocabulary) and the text a record holds: extraction from attachments
-//! ([`extract_text`]) and what kind of file one is ([`FileKind`]).
+//! ([`extract`]) and what kind of file one is ([`FileKind`]).
 
 mod docx_package;
 pub mod extract;
 pub mod index;
+pub mod pdf;
 pub mod segment;
 
-pub use extract::{ExtractError, FileKind, MAX_PDF_PAGES, extract_text, media_type_for};
+pub use extract::{ExtractError, Extracted, FileKind, MAX_PDF_PAGES, extract, media_type_for};
 pub use index::{
     Facets, Hit, IndexError, Matched, Opened, Published, Record, SCHEMA_VERSION, SearchIndex,
     SearchQuery, SearchResults, subtree_counts,
 };
+pub use pdf::{Unread, UnreadPage};
 pub use segment::Segmenter;

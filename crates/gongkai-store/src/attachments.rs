@@ -24,9 +24,13 @@ pub struct Attachment {
     pub sha256: String,
     /// Extracted text.
     pub text: String,
+    /// Why the text is missing or incomplete (Chinese, for staff); `None` when all of it
+    /// was read.
+    pub text_problem: Option<String>,
 }
 
-const COLUMNS: &str = "id, document_id, position, file_name, media_type, byte_size, sha256, text";
+const COLUMNS: &str =
+    "id, document_id, position, file_name, media_type, byte_size, sha256, text, text_problem";
 
 /// An attachment to insert.
 #[derive(Clone, Debug)]
@@ -43,6 +47,8 @@ pub struct NewAttachment<'a> {
     pub sha256: &'a str,
     /// Extracted text.
     pub text: &'a str,
+    /// Why the text is missing or incomplete, if it is.
+    pub text_problem: Option<&'a str>,
 }
 
 /// Inserts an attachment at the end of the record's list.
@@ -52,9 +58,9 @@ pub async fn insert(
     now: OffsetDateTime,
 ) -> Result<Attachment> {
     let sql = format!(
-        "INSERT INTO attachments (document_id, position, file_name, media_type, byte_size, sha256, text, created_at) \
+        "INSERT INTO attachments (document_id, position, file_name, media_type, byte_size, sha256, text, text_problem, created_at) \
          VALUES ($1, (SELECT COALESCE(MAX(position), 0) + 1 FROM attachments WHERE document_id = $1), \
-         $2, $3, $4, $5, $6, $7) RETURNING {COLUMNS}"
+         $2, $3, $4, $5, $6, $7, $8) RETURNING {COLUMNS}"
     );
     let now = crate::truncate(now);
     crate::generation::bump(h, now).await?;
@@ -66,6 +72,7 @@ pub async fn insert(
         .bind(new.byte_size)
         .bind(new.sha256)
         .bind(new.text)
+        .bind(new.text_problem)
         .bind(now)
         .fetch_one(c)
         .await?))

@@ -511,6 +511,8 @@ pub struct AttachmentView {
     pub(crate) name: String,
     pub(crate) size: String,
     pub(crate) kind: &'static str,
+    /// Why its text could not be read in full: shown to staff only.
+    pub(crate) problem: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -625,6 +627,7 @@ pub(crate) fn doc_view(
                 name: a.file_name.clone(),
                 size: views::file_size(a.byte_size),
                 kind: kind_of_media(&a.media_type),
+                problem: None,
             })
             .collect(),
         successor: successor.map(|s| (s.title.clone(), format!("/doc/{}", s.id))),

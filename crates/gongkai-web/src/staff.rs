@@ -458,15 +458,19 @@ pub async fn document(
     layout.staff_name = Some(staff.display_name.clone());
     let d = &found.doc;
     let st = DocStatus::from_code(&d.status).ok();
+    let mut doc = crate::public::doc_view(
+        d,
+        &found.attachments,
+        None,
+        &s.config().base_url,
+        &format!("/staff/doc/{}/files", d.id),
+    );
+    for (view, att) in doc.attachments.iter_mut().zip(&found.attachments) {
+        view.problem.clone_from(&att.text_problem);
+    }
     StaffDocumentPage {
         layout,
-        doc: crate::public::doc_view(
-            d,
-            &found.attachments,
-            None,
-            &s.config().base_url,
-            &format!("/staff/doc/{}/files", d.id),
-        ),
+        doc,
         status: st.map_or("未知", DocStatus::label),
         public: st.is_some_and(DocStatus::is_public),
         withdrawn_reason: d.withdrawn_reason.clone().unwrap_or_default(),

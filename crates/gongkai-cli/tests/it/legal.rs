@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use super::{Site, run};
+use super::{Site, command, finish, run};
 
 /// A resident ID with a valid GB 11643 check digit.
 fn id_number(first17: &str) -> String {
@@ -186,6 +186,52 @@ fn scan_finds_a_planted_id_number_in_a_docx_and_not_the_decoys() {
         site.dir.path().join("missing.txt").to_str().unwrap(),
     ]);
     assert_eq!(r.code, 1, "an unreadable input is an error");
+}
+
+fn pdf_fixture(name: &str) -> String {
+    format!(
+        "{}/../gongkai-search/tests/fixtures/pdf/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+#[test]
+fn scan_reads_chinese_pdfs_and_never_calls_an_unread_page_clean() {
+    // Type 3 fonts (Chromium) and an embedded CMap (fpdf2 + Noto CJK): each holds an ID
+    // number, a mobile number and an e-mail address.
+    for name in ["chromium.pdf", "fpdf2-noto.pdf"] {
+        let r = run(&["scan", &pdf_fixture(name)]);
+        assert_eq!(r.code, 0, "{name}: {}", r.stderr);
+        let kinds: Vec<String> = r
+            .stdout
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap()["kind"].to_string())
+            .collect();
+        assert_eq!(
+            kinds,
+            [r#""id_card""#, r#""mobile""#, r#""email""#],
+            "{name}"
+        );
+    }
+    // Page 2 is a scanned image: what page 1 holds is printed (nothing), and the command
+    // fails naming the page, so no one takes the file for clean.
+    let r = run(&["scan", &pdf_fixture("scanned-page-2.pdf")]);
+    assert_eq!((r.code, r.stdout.as_str()), (1, ""), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("第 2 页无法读取文字") && r.stderr.contains("扫描图像"),
+        "{}",
+        r.stderr
+    );
+    // Without poppler the PDF is unreadable, with a message that says what to install.
+    let r = finish(
+        command()
+            .env("PATH", "/nonexistent")
+            .args(["scan", &pdf_fixture("chromium.pdf")])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!((r.code, r.stdout.as_str()), (1, ""));
+    assert!(r.stderr.contains("poppler-utils"), "{}", r.stderr);
 }
 
 #[test]

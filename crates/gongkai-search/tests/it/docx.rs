@@ -3,7 +3,9 @@
 use std::io::{Cursor, Write};
 
 use docx_rs::{Comment, Docx, Header, Paragraph, Run, Table, TableCell, TableRow};
-use gongkai_search::{ExtractError, FileKind, extract_text};
+use gongkai_search::{ExtractError, FileKind};
+
+use crate::text_of;
 
 const ID_NUMBER: &str = "350102199003071234";
 
@@ -46,7 +48,7 @@ pub fn reply_letter() -> Vec<u8> {
 fn a_docx_reply_keeps_chinese_id_numbers_markup_characters_and_tables() {
     let bytes = reply_letter();
     assert_eq!(FileKind::detect("答复书.docx", &bytes), FileKind::Docx);
-    let text = extract_text("答复书.docx", &bytes).unwrap();
+    let text = text_of("答复书.docx", &bytes).unwrap();
     assert_eq!(
         text,
         [
@@ -68,7 +70,7 @@ fn a_docx_reply_keeps_chinese_id_numbers_markup_characters_and_tables() {
 fn a_docx_is_recognised_by_content_whatever_its_name() {
     let bytes = reply_letter();
     assert_eq!(FileKind::detect("upload.bin", &bytes), FileKind::Docx);
-    assert!(extract_text("upload", &bytes).unwrap().contains(ID_NUMBER));
+    assert!(text_of("upload", &bytes).unwrap().contains(ID_NUMBER));
 }
 
 /// A minimal DOCX with `body` as Word writes it, not as docx-rs does
@@ -126,7 +128,7 @@ fn word_escaped_less_than_and_ampersand_survive() {
         r#"<w:p><w:r><w:t>第一条 a &lt; b &amp;&amp; c &gt; d</w:t></w:r></w:p><w:p><w:r><w:t xml:space="preserve">张三 </w:t></w:r><w:r><w:t>350102199003071234</w:t></w:r></w:p><w:tbl><w:tr><w:tc><w:p><w:r><w:t>表格 &amp; 单元格</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"#,
     );
     assert_eq!(
-        extract_text("word.docx", &bytes).unwrap(),
+        text_of("word.docx", &bytes).unwrap(),
         "第一条 a < b && c > d\n张三 350102199003071234\n表格 & 单元格"
     );
 }
@@ -137,7 +139,7 @@ fn tracked_insertions_hyperlinks_and_breaks_are_text() {
         r#"<w:p><w:ins w:id="1" w:author="a" w:date="2024-01-01T00:00:00Z"><w:r><w:t>新增</w:t></w:r></w:ins><w:hyperlink w:anchor="x"><w:r><w:t>链接</w:t></w:r></w:hyperlink><w:r><w:br/><w:t>次行</w:t><w:tab/><w:t>制表</w:t></w:r></w:p>"#,
     );
     assert_eq!(
-        extract_text("word.docx", &bytes).unwrap(),
+        text_of("word.docx", &bytes).unwrap(),
         "新增链接\n次行\t制表"
     );
 }
@@ -145,7 +147,7 @@ fn tracked_insertions_hyperlinks_and_breaks_are_text() {
 #[test]
 fn a_truncated_docx_is_an_error() {
     let bytes = reply_letter();
-    let error = extract_text("答复书.docx", &bytes[..bytes.len() / 2]).unwrap_err();
+    let error = text_of("答复书.docx", &bytes[..bytes.len() / 2]).unwrap_err();
     assert!(matches!(error, ExtractError::Docx { .. }), "{error:?}");
     assert!(
         error.to_string().starts_with("无法读取 DOCX 文件："),
@@ -161,7 +163,7 @@ fn a_zip_without_a_document_part_named_docx_is_an_error() {
     zip.write_all(b"hello").unwrap();
     let bytes = zip.finish().unwrap().into_inner();
     assert!(matches!(
-        extract_text("fake.docx", &bytes),
+        text_of("fake.docx", &bytes),
         Err(ExtractError::Docx { .. })
     ));
 }
@@ -205,14 +207,14 @@ fn docx_declaring(declared: u64) -> Vec<u8> {
 fn a_docx_written_with_zip64_headers_reads_normally() {
     let bytes = reply_letter();
     let honest = docx_declaring(zip_declared_size(&bytes, "word/document.xml"));
-    assert!(extract_text("x.docx", &honest).unwrap().contains(ID_NUMBER));
+    assert!(text_of("x.docx", &honest).unwrap().contains(ID_NUMBER));
 }
 
 #[test]
 fn a_docx_declaring_a_terabyte_part_is_refused_before_it_is_read() {
     // Before the size check this aborted the test process: docx-rs reserved
     // the declared size, and a failed allocation is not a panic.
-    let error = extract_text("x.docx", &docx_declaring(1 << 40)).unwrap_err();
+    let error = text_of("x.docx", &docx_declaring(1 << 40)).unwrap_err();
     assert!(error.to_string().contains("超出上限"), "{error}");
 }
 

@@ -6,14 +6,14 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use gongkai_search::{ExtractError, extract_text};
+use gongkai_search::{ExtractError, extract};
 
 use crate::docx::{PACKAGE_PARTS, word_package, word_style_docx, zip_of};
 
 /// tokio's default `spawn_blocking` stack; the server extracts text there.
 const BLOCKING_STACK: usize = 2 * 1024 * 1024;
 
-/// `extract_text` on a thread with tokio's blocking-pool stack. A stack
+/// `extract` on a thread with tokio's blocking-pool stack. A stack
 /// overflow aborts the whole test binary; a reader that never returns fails
 /// the test after a minute instead of hanging the suite.
 fn extract_on_blocking_stack(bytes: Vec<u8>) -> Result<String, ExtractError> {
@@ -21,12 +21,12 @@ fn extract_on_blocking_stack(bytes: Vec<u8>) -> Result<String, ExtractError> {
     thread::Builder::new()
         .stack_size(BLOCKING_STACK)
         .spawn(move || {
-            let _ = send.send(extract_text("x.docx", &bytes));
+            let _ = send.send(extract("x.docx", &bytes).map(|e| e.text));
         })
         .unwrap();
     receive
         .recv_timeout(Duration::from_secs(60))
-        .expect("extract_text did not return within a minute")
+        .expect("extract did not return within a minute")
 }
 
 fn reason(result: Result<String, ExtractError>) -> String {

@@ -7,3 +7,13 @@ mod index;
 mod never_panics;
 mod pdf;
 mod plain;
+
+use gongkai_search::{ExtractError, extract};
+
+/// The text of a file that must be read whole: no page may be left unread.
+pub fn text_of(name: &str, bytes: &[u8]) -> Result<String, ExtractError> {
+    extract(name, bytes).map(|extracted| {
+        assert_eq!(extracted.unread, [], "{name}: pages left unread");
+        extracted.text
+    })
+}

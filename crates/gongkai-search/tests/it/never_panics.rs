@@ -1,6 +1,6 @@
-//! `extract_text` returns, whatever the bytes: random input and mutated real files.
+//! `extract` returns, whatever the bytes: random input and mutated real files.
 
-use gongkai_search::extract_text;
+use gongkai_search::extract;
 use proptest::prelude::*;
 
 use crate::docx::reply_letter;
@@ -24,21 +24,21 @@ proptest! {
 
     #[test]
     fn arbitrary_bytes_named_pdf_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
-        let _ = extract_text("x.pdf", &bytes);
+        let _ = extract("x.pdf", &bytes);
     }
 
     #[test]
     fn arbitrary_bytes_named_docx_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
-        let _ = extract_text("x.docx", &bytes);
+        let _ = extract("x.docx", &bytes);
     }
 
     #[test]
     fn mutated_pdfs_never_panic(bytes in mutated(pdf_with_pages(&["Hello 2021", "Page two"]))) {
-        let _ = extract_text("x.pdf", &bytes);
+        let _ = extract("x.pdf", &bytes);
     }
 
     #[test]
     fn mutated_docx_files_never_panic(bytes in mutated(reply_letter())) {
-        let _ = extract_text("x.docx", &bytes);
+        let _ = extract("x.docx", &bytes);
     }
 }

@@ -1,8 +1,11 @@
-//! PDF extraction through lopdf.
+//! PDF extraction through pdftotext: Chinese PDFs of several generators, pages that
+//! cannot be read, broken files.
 
-use gongkai_search::{ExtractError, FileKind, MAX_PDF_PAGES, extract_text};
+use gongkai_search::{ExtractError, FileKind, MAX_PDF_PAGES, Unread, UnreadPage, extract};
 use lopdf::content::{Content, Operation};
 use lopdf::{Document, Object, Stream, dictionary};
+
+use crate::text_of;
 
 /// A PDF with one page per entry, each showing its text in Helvetica.
 /// ASCII only: writing a CJK PDF needs an embedded font and a CMap.
@@ -62,14 +65,14 @@ pub fn pdf_with_pages(pages: &[&str]) -> Vec<u8> {
 fn a_pdf_page_yields_its_text() {
     let bytes = pdf_with_pages(&["Hello 2021"]);
     assert_eq!(FileKind::detect("reply.pdf", &bytes), FileKind::Pdf);
-    assert_eq!(extract_text("reply.pdf", &bytes).unwrap(), "Hello 2021");
+    assert_eq!(text_of("reply.pdf", &bytes).unwrap(), "Hello 2021");
 }
 
 #[test]
 fn pages_come_out_in_order_one_line_each() {
     let bytes = pdf_with_pages(&["Page one", "Page two", "Page three"]);
     assert_eq!(
-        extract_text("x.pdf", &bytes).unwrap(),
+        text_of("x.pdf", &bytes).unwrap(),
         "Page one\nPage two\nPage three"
     );
 }
@@ -78,7 +81,7 @@ fn pages_come_out_in_order_one_line_each() {
 fn only_the_first_2000_pages_are_read() {
     let texts: Vec<String> = (1..=MAX_PDF_PAGES + 1).map(|n| format!("P{n}")).collect();
     let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
-    let text = extract_text("long.pdf", &pdf_with_pages(&texts)).unwrap();
+    let text = text_of("long.pdf", &pdf_with_pages(&texts)).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), MAX_PDF_PAGES);
     assert_eq!(lines.last(), Some(&"P2000"));
@@ -86,7 +89,7 @@ fn only_the_first_2000_pages_are_read() {
 
 #[test]
 fn garbage_named_pdf_is_an_error_not_a_panic() {
-    let error = extract_text("x.pdf", b"this is not a PDF at all \x00\x01\x02").unwrap_err();
+    let error = text_of("x.pdf", b"this is not a PDF at all \x00\x01\x02").unwrap_err();
     assert!(matches!(error, ExtractError::Pdf { .. }), "{error:?}");
     assert!(
         error.to_string().starts_with("无法读取 PDF 文件："),
@@ -98,10 +101,105 @@ fn garbage_named_pdf_is_an_error_not_a_panic() {
 fn a_truncated_pdf_is_an_error_or_partial_text_never_a_panic() {
     let bytes = pdf_with_pages(&["Hello 2021"]);
     for cut in [5, 20, bytes.len() / 2, bytes.len() - 10] {
-        let _ = extract_text("x.pdf", &bytes[..cut]);
+        let _ = text_of("x.pdf", &bytes[..cut]);
     }
     assert!(matches!(
-        extract_text("x.pdf", &bytes[..20]),
+        text_of("x.pdf", &bytes[..20]),
         Err(ExtractError::Pdf { .. })
     ));
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = format!("{}/tests/fixtures/pdf/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn without_spaces(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The notice every generator printed: its text, as typed.
+fn notice() -> String {
+    String::from_utf8(fixture("notice.txt")).unwrap()
+}
+
+#[test]
+fn this_machine_reads_chinese_pdfs() {
+    assert_eq!(gongkai_search::pdf::check_support(), Ok(()));
+}
+
+#[test]
+fn chinese_pdfs_of_every_generator_read_as_typed() {
+    // Chromium: Type 3 fonts; fpdf2 + Noto CJK: embedded CID font and CMap; LibreOffice:
+    // embedded Type 1 subset; reportlab: the predefined CMap UniGB-UCS2-H (poppler-data).
+    for name in [
+        "chromium.pdf",
+        "fpdf2-noto.pdf",
+        "libreoffice.pdf",
+        "reportlab-stsong.pdf",
+    ] {
+        let text = text_of(name, &fixture(name)).unwrap();
+        // Generators differ only in where they break lines and put spaces (LibreOffice
+        // writes "2026 年"); the characters are the same.
+        assert_eq!(without_spaces(&text), without_spaces(&notice()), "{name}");
+        for needle in ["350102199003071234", "13905912345", "zhangsan@example.com"] {
+            assert!(text.contains(needle), "{name}: {needle} not read");
+        }
+    }
+}
+
+#[test]
+fn a_scanned_page_is_reported_beside_the_text_of_the_others() {
+    let extracted = extract("scan.pdf", &fixture("scanned-page-2.pdf")).unwrap();
+    assert_eq!(
+        extracted.unread,
+        [UnreadPage {
+            page: 2,
+            why: Unread::NoText
+        }],
+        "page 2 is an image only; page 3 is blank and has nothing to read"
+    );
+    let first_lines: String = notice().lines().take(4).collect();
+    assert_eq!(
+        without_spaces(&extracted.text),
+        without_spaces(&first_lines)
+    );
+    assert_eq!(
+        extracted.unread_note().unwrap(),
+        "第 2 页无法读取文字（页面没有文字层（扫描图像或文字已转为曲线）），未经检索和敏感信息扫描，请人工核查"
+    );
+}
+
+#[test]
+fn a_font_without_a_unicode_map_is_reported_not_read_as_gibberish() {
+    // The same fpdf2 file with its ToUnicode map unnamed (same length, so the
+    // cross-reference table still holds): pdftotext then prints glyph numbers as
+    // characters and exits 0.
+    let mut bytes = fixture("fpdf2-noto.pdf");
+    let at = bytes.windows(10).position(|w| w == b"/ToUnicode").unwrap();
+    bytes[at..at + 10].copy_from_slice(b"/ToUnicodX");
+    let extracted = extract("x.pdf", &bytes).unwrap();
+    assert_eq!(
+        extracted.unread,
+        [UnreadPage {
+            page: 1,
+            why: Unread::Garbled
+        }]
+    );
+    assert_eq!(
+        extracted.text, "",
+        "gibberish is neither indexed nor scanned"
+    );
+    assert!(
+        extracted
+            .unread_note()
+            .unwrap()
+            .contains("字体无法解码为文字")
+    );
+}
+
+#[test]
+fn a_fully_read_pdf_has_no_note() {
+    let extracted = extract("x.pdf", &fixture("libreoffice.pdf")).unwrap();
+    assert_eq!(extracted.unread_note(), None);
 }

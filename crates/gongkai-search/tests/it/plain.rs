@@ -1,11 +1,13 @@
 //! Plain text, empty files and kinds without text.
 
-use gongkai_search::{ExtractError, FileKind, extract_text};
+use gongkai_search::{ExtractError, FileKind};
+
+use crate::text_of;
 
 #[test]
 fn an_empty_file_has_no_text_whatever_its_name() {
     for name in ["empty.txt", "empty.pdf", "empty.docx", "empty"] {
-        assert_eq!(extract_text(name, b""), Ok(String::new()), "{name}");
+        assert_eq!(text_of(name, b""), Ok(String::new()), "{name}");
     }
 }
 
@@ -14,20 +16,20 @@ fn plain_text_loses_its_bom_and_crlf() {
     let bytes = "\u{FEFF}鼓政办〔2020〕60号\r\n身份证号 350102199003071234\r\n".as_bytes();
     assert_eq!(FileKind::detect("reply.txt", bytes), FileKind::Text);
     assert_eq!(
-        extract_text("reply.txt", bytes).unwrap(),
+        text_of("reply.txt", bytes).unwrap(),
         "鼓政办〔2020〕60号\n身份证号 350102199003071234\n"
     );
 }
 
 #[test]
 fn plain_text_without_a_known_extension_is_read_as_text() {
-    assert_eq!(extract_text("README", "公开".as_bytes()).unwrap(), "公开");
+    assert_eq!(text_of("README", "公开".as_bytes()).unwrap(), "公开");
 }
 
 #[test]
 fn a_gbk_text_file_is_an_error_not_garbage() {
     // "公开" in GBK.
-    let error = extract_text("notes.txt", b"ok \xB9\xAB\xBF\xAA").unwrap_err();
+    let error = text_of("notes.txt", b"ok \xB9\xAB\xBF\xAA").unwrap_err();
     assert_eq!(error, ExtractError::NotUtf8 { valid_up_to: 3 });
     assert!(error.to_string().contains("UTF-8"), "{error}");
 }
@@ -40,7 +42,7 @@ fn images_spreadsheets_and_unknown_files_have_no_text() {
         ("book.xlsx", b"PK\x03\x04\x14\0\0\0xl/workbook.xml"),
         ("blob.bin", b"\0\x01\x02\xFF"),
     ] {
-        assert_eq!(extract_text(name, bytes), Ok(String::new()), "{name}");
+        assert_eq!(text_of(name, bytes), Ok(String::new()), "{name}");
     }
 }
 

@@ -406,6 +406,7 @@ db_test!(attachments_keep_their_order_and_text, async |t: &TestDb| {
         byte_size: 12,
         sha256: "ab12",
         text: "附件正文",
+        text_problem: None,
     };
     let first = attachments::insert(&mut tx, &new("一.txt", ids[0]), now())
         .await
@@ -413,9 +414,12 @@ db_test!(attachments_keep_their_order_and_text, async |t: &TestDb| {
     let second = attachments::insert(&mut tx, &new("二.txt", ids[0]), now())
         .await
         .unwrap();
-    let other = attachments::insert(&mut tx, &new("三.txt", ids[1]), now())
-        .await
-        .unwrap();
+    let scanned = NewAttachment {
+        text_problem: Some("第 1 页无法读取文字"),
+        ..new("三.pdf", ids[1])
+    };
+    let other = attachments::insert(&mut tx, &scanned, now()).await.unwrap();
+    assert_eq!(other.text_problem.as_deref(), Some("第 1 页无法读取文字"));
     tx.commit().await.unwrap();
     assert_eq!((first.position, second.position, other.position), (1, 2, 1));
     let mut c = t.db.conn().await.unwrap();
@@ -434,6 +438,7 @@ db_test!(attachments_keep_their_order_and_text, async |t: &TestDb| {
             .text,
         "附件正文"
     );
+    assert_eq!(second.text_problem, None);
     assert!(attachments::by_id(&mut c, 424_242).await.unwrap().is_none());
     let orphan = attachments::insert(&mut c, &new("x.txt", 777_777), now()).await;
     assert!(
