@@ -82,6 +82,59 @@ db_test!(
     }
 );
 
+fn pdf_fixture(name: &str) -> Vec<u8> {
+    let path = format!(
+        "{}/../gongkai-search/tests/fixtures/pdf/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+db_test!(
+    a_chinese_pdf_attachment_is_searchable_and_a_scanned_page_is_flagged,
+    async |t: &TestDb| {
+        let a = app(t);
+        org_tree(&a).await;
+        let id = create_draft(
+            &a,
+            Actor::System,
+            &valid(DocLine::new().title("关于做好政务公开工作的通知")),
+        )
+        .await
+        .unwrap();
+        publish(&a, Actor::System, id, date!(2026 - 03 - 02))
+            .await
+            .unwrap();
+        let printed = gongkai_app::files::attach(
+            &a,
+            Actor::System,
+            id,
+            "通知.pdf",
+            pdf_fixture("chromium.pdf"),
+        )
+        .await
+        .unwrap();
+        assert_eq!(printed.text_problem, None);
+        assert!(printed.text.contains("信息处理费按件计收"));
+        let hits = found(&a, "按件计收").await;
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].id, id);
+
+        let scanned = gongkai_app::files::attach(
+            &a,
+            Actor::System,
+            id,
+            "扫描件.pdf",
+            pdf_fixture("scanned-page-2.pdf"),
+        )
+        .await
+        .unwrap();
+        let problem = scanned.text_problem.unwrap();
+        assert!(problem.starts_with("第 2 页无法读取文字"), "{problem}");
+        assert!(scanned.text.contains("为深入推进政务公开"), "page 1 is read");
+    }
+);
+
 db_test!(
     imported_records_are_found_by_words_and_numbers,
     async |t: &TestDb| {
