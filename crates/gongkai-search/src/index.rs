@@ -10,9 +10,6 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use gongkai_domain::{DocStatus, docno};
-use tantivy::aggregation::agg_req::Aggregations;
-use tantivy::aggregation::agg_result::{AggregationResult, BucketResult};
-use tantivy::aggregation::{AggContextParams, AggregationCollector, Key};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
@@ -28,6 +25,7 @@ use tantivy::{
 };
 use time::Date;
 
+use crate::facets::{FacetCollector, FacetCounts};
 use crate::segment::Segmenter;
 
 /// Bumped when the schema or the segmentation changes: an index of another version is rebuilt.
@@ -703,9 +701,9 @@ impl SearchIndex {
                     f64::from(score) + IN_FORCE * in_force as f64 + day as f64 * 1e-7
                 }
             });
-        let aggs = AggregationCollector::from_aggs(facet_request()?, AggContextParams::default());
-        let (top, total, aggs) = searcher.search(query, &(top, Count, aggs))?;
-        let facets = facets(&aggs);
+        let (top, counts) = searcher.search(query, &(top, FacetCollector))?;
+        let total = counts.total;
+        let facets = facets(counts);
         let snippets = self.snippet_generators(words);
         let mut hits = Vec::with_capacity(top.len());
         for (_, address) in top {
@@ -878,65 +876,28 @@ fn looks_like_index_number(s: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '/')
 }
 
-fn facet_request() -> Result<Aggregations, IndexError> {
-    let request = serde_json::json!({
-        "org": {"terms": {"field": "org", "size": 100000}},
-        "topic": {"terms": {"field": "topic1", "size": 100}},
-        "kind": {"terms": {"field": "kind", "size": 100}},
-        "year": {"terms": {"field": "year", "size": 500}},
-        "validity": {"terms": {"field": "validity", "size": 10}},
-    });
-    serde_json::from_value(request).map_err(|e| IndexError::Query(e.to_string()))
-}
-
-fn facets(aggs: &tantivy::aggregation::agg_result::AggregationResults) -> Facets {
-    let buckets = |name: &str| -> Vec<(Key, u64)> {
-        match aggs.0.get(name) {
-            Some(AggregationResult::BucketResult(BucketResult::Terms { buckets, .. })) => buckets
-                .iter()
-                .map(|b| (b.key.clone(), b.doc_count))
-                .collect(),
-            _ => Vec::new(),
-        }
-    };
-    let number = |k: &Key| -> Option<i64> {
-        match k {
-            Key::U64(v) => i64::try_from(*v).ok(),
-            Key::I64(v) => Some(*v),
-            Key::F64(v) if v.fract() == 0.0 => Some(*v as i64),
-            _ => None,
-        }
-    };
-    let text = |k: &Key| -> Option<String> {
-        match k {
-            Key::Str(s) => Some(s.clone()),
-            _ => None,
-        }
-    };
-    let mut year: Vec<(i32, u64)> = buckets("year")
-        .iter()
-        .filter_map(|(k, n)| {
-            number(k)
-                .and_then(|y| i32::try_from(y).ok())
-                .map(|y| (y, *n))
-        })
+/// Facet counts in the order pages show them: most hits first (years newest first).
+fn facets(counts: FacetCounts) -> Facets {
+    fn by_count<K: Ord>(map: HashMap<K, u64>) -> Vec<(K, u64)> {
+        let mut v: Vec<(K, u64)> = map.into_iter().collect();
+        v.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        v
+    }
+    let mut year: Vec<(i32, u64)> = counts
+        .year
+        .into_iter()
+        .filter_map(|(y, n)| i32::try_from(y).ok().map(|y| (y, n)))
         .collect();
     year.sort_unstable_by_key(|y| std::cmp::Reverse(y.0));
-    let strings = |name: &str| -> Vec<(String, u64)> {
-        buckets(name)
-            .iter()
-            .filter_map(|(k, n)| text(k).map(|s| (s, *n)))
-            .collect()
-    };
     Facets {
-        org: buckets("org")
-            .iter()
-            .filter_map(|(k, n)| number(k).map(|o| (o, *n)))
+        org: by_count(counts.org)
+            .into_iter()
+            .filter_map(|(o, n)| i64::try_from(o).ok().map(|o| (o, n)))
             .collect(),
-        topic: strings("topic"),
-        kind: strings("kind"),
+        topic: by_count(counts.topic),
+        kind: by_count(counts.kind),
         year,
-        validity: strings("validity"),
+        validity: by_count(counts.validity),
     }
 }
 

@@ -4,6 +4,7 @@
 
 mod docx_package;
 pub mod extract;
+mod facets;
 pub mod index;
 pub mod pdf;
 pub mod segment;

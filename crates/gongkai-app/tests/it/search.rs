@@ -131,7 +131,10 @@ db_test!(
         .unwrap();
         let problem = scanned.text_problem.unwrap();
         assert!(problem.starts_with("第 2 页无法读取文字"), "{problem}");
-        assert!(scanned.text.contains("为深入推进政务公开"), "page 1 is read");
+        assert!(
+            scanned.text.contains("为深入推进政务公开"),
+            "page 1 is read"
+        );
     }
 );
 
