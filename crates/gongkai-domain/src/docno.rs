@@ -394,6 +394,38 @@ pub fn normalize(raw: &str) -> Result<DocNo, DocNumberError> {
     }
 }
 
+/// Reads a number as people type it into a search box: as [`normalize`] does, and also
+/// without the closing 号 (`国办发〔2018〕128`), with the year as `2018年`
+/// (`国办发2018年128号`) or, for a 令号, without 第 (`国务院令721号`, `国令721号`). Imports keep to [`normalize`]; a search may be lenient, since a wrong guess
+/// only finds nothing.
+pub fn lenient(raw: &str) -> Option<DocNo> {
+    if let Ok(n) = normalize(raw) {
+        return Some(n);
+    }
+    let mut text = clean(raw);
+    if text.ends_with(|c: char| c.is_ascii_digit() || CHINESE_NUMERALS.contains(&c)) {
+        text.push('号');
+    }
+    if let Ok(n) = normalize(&text) {
+        return Some(n);
+    }
+    // `榕政办2021年53号`: every part is there, in another shape.
+    if let Some(PartialDocNumber {
+        agency: Some(agency),
+        year: Some(year),
+        serial,
+    }) = partial(&text)
+    {
+        return normalize(&format!("{agency}〔{year}〕{serial}号")).ok();
+    }
+    let (issuer, serial) = text.rsplit_once('令')?;
+    let starts_serial = |c: char| c.is_ascii_digit() || CHINESE_NUMERALS.contains(&c);
+    if issuer.is_empty() || !serial.starts_with(starts_serial) {
+        return None;
+    }
+    normalize(&format!("{issuer}令第{serial}")).ok()
+}
+
 /// A 发文字号 given in part, as people type what they remember: the serial with the
 /// 机关代字, the year, or both but not in the canonical shape.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,15 +8,25 @@
 //! one of them counted.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::{Column, StrColumn};
+use tantivy::columnar::{Column, ColumnIndex, ColumnValues, StrColumn};
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 /// Documents read from the columns at once.
 const BLOCK: usize = 64;
 /// Widest value range counted in an array; wider ones go to a map.
 const DENSE_SPAN: u64 = 1 << 20;
+
+/// A column's value for each document: the stored values themselves when every document
+/// has one (no per-document index lookup), else the first value or `missing`.
+pub(crate) fn by_doc(column: Column<u64>, missing: u64) -> Arc<dyn ColumnValues<u64>> {
+    match column.index {
+        ColumnIndex::Full => column.values,
+        _ => column.first_or_default_col(missing),
+    }
+}
 
 /// Counts per value of each facet field, and the hits in all.
 #[derive(Debug, Default)]
@@ -51,7 +61,7 @@ impl Collector for FacetCollector {
         Ok(SegmentFacets {
             total: 0,
             block: Vec::with_capacity(BLOCK),
-            values: vec![None; BLOCK],
+            values: vec![0; BLOCK],
             tallies: [
                 Tally::new(Some(fast.u64("org")?)),
                 Tally::new(Some(fast.u64("year")?)),
@@ -91,7 +101,7 @@ fn add<K: std::hash::Hash + Eq>(into: &mut HashMap<K, u64>, from: HashMap<K, u64
 pub(crate) struct SegmentFacets {
     total: usize,
     block: Vec<DocId>,
-    values: Vec<Option<u64>>,
+    values: Vec<u64>,
     /// org, year, topic ordinal, kind ordinal, validity ordinal.
     tallies: [Tally; 5],
     /// The dictionaries of topic, kind and validity.
@@ -157,16 +167,17 @@ fn named(counts: HashMap<u64, u64>, dictionary: Option<&StrColumn>) -> HashMap<S
     out
 }
 
-/// The counts of one column's values.
+/// The counts of one column's values. A document without a value reads as `u64::MAX`,
+/// which no array slot holds and the map skips.
 enum Tally {
     Absent,
     Dense {
-        column: Column<u64>,
+        values: Arc<dyn ColumnValues<u64>>,
         base: u64,
         counts: Vec<u64>,
     },
     Sparse {
-        column: Column<u64>,
+        values: Arc<dyn ColumnValues<u64>>,
         counts: HashMap<u64, u64>,
     },
 }
@@ -180,29 +191,30 @@ impl Tally {
             return Tally::Absent;
         }
         let (base, max) = (column.min_value(), column.max_value());
+        let values = by_doc(column, u64::MAX);
         match max.checked_sub(base) {
             Some(span) if span < DENSE_SPAN => Tally::Dense {
-                column,
+                values,
                 base,
                 counts: vec![0; usize::try_from(span + 1).unwrap_or(0)],
             },
             _ => Tally::Sparse {
-                column,
+                values,
                 counts: HashMap::new(),
             },
         }
     }
 
-    fn count(&mut self, docs: &[DocId], values: &mut [Option<u64>]) {
+    fn count(&mut self, docs: &[DocId], buffer: &mut [u64]) {
         match self {
             Tally::Absent => {}
             Tally::Dense {
-                column,
+                values,
                 base,
                 counts,
             } => {
-                column.first_vals(docs, values);
-                for v in values.iter().flatten() {
+                values.get_vals(docs, buffer);
+                for v in buffer.iter() {
                     if let Some(slot) = v
                         .checked_sub(*base)
                         .and_then(|i| usize::try_from(i).ok())
@@ -212,10 +224,10 @@ impl Tally {
                     }
                 }
             }
-            Tally::Sparse { column, counts } => {
-                column.first_vals(docs, values);
-                for v in values.iter().flatten() {
-                    *counts.entry(*v).or_default() += 1;
+            Tally::Sparse { values, counts } => {
+                values.get_vals(docs, buffer);
+                for &v in buffer.iter().filter(|&&v| v != u64::MAX) {
+                    *counts.entry(v).or_default() += 1;
                 }
             }
         }

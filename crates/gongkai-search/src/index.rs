@@ -25,11 +25,11 @@ use tantivy::{
 };
 use time::Date;
 
-use crate::facets::{FacetCollector, FacetCounts};
+use crate::facets::{FacetCollector, FacetCounts, by_doc};
 use crate::segment::Segmenter;
 
 /// Bumped when the schema or the segmentation changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The file beside the index that names its schema version.
 const VERSION_FILE: &str = "gongkai-search-version";
@@ -232,7 +232,9 @@ struct Fields {
     kind: Field,
     year: Field,
     validity: Field,
-    in_force: Field,
+    /// In force and day of publication in one value (one column read per hit to rank it):
+    /// `in_force << DAY_BITS | day`.
+    rank: Field,
     day: Field,
 }
 
@@ -275,8 +277,8 @@ fn schema() -> (Schema, Fields) {
         kind: b.add_text_field("kind", STRING | FAST | STORED),
         year: b.add_u64_field("year", INDEXED | FAST),
         validity: b.add_text_field("validity", STRING | FAST | STORED),
-        in_force: b.add_u64_field("in_force", FAST),
-        day: b.add_u64_field("day", FAST | STORED),
+        rank: b.add_u64_field("rank", FAST),
+        day: b.add_u64_field("day", STORED),
     };
     (b.build(), f)
 }
@@ -347,8 +349,11 @@ impl SearchIndex {
         SearchIndex::with_index(Index::create_in_ram(schema), words)
     }
 
-    fn with_index<S: AsRef<str>>(index: Index, words: &[S]) -> Result<SearchIndex, IndexError> {
+    fn with_index<S: AsRef<str>>(mut index: Index, words: &[S]) -> Result<SearchIndex, IndexError> {
         let segmenter = Segmenter::new(words);
+        // Segments are searched side by side, one thread each: a common word's hundreds of
+        // thousands of hits are counted on every core. `compact` leaves one segment per core.
+        index.set_multithread_executor(search_threads())?;
         // The tokenizers are registered on every handle; the schema only names them.
         index.tokenizers().register(
             ZH,
@@ -429,7 +434,7 @@ impl SearchIndex {
         Ok(())
     }
 
-    /// Merges the index into one segment and waits for it (after a rebuild: a query visits
+    /// Merges the index into one segment per search thread and waits for it (after a rebuild: a query visits
     /// every segment, and a rebuild leaves a dozen). Seen by searches when it returns.
     pub fn compact(&self) -> Result<(), IndexError> {
         let mut guard = self
@@ -439,10 +444,17 @@ impl SearchIndex {
         if let Some(w) = guard.take() {
             w.wait_merging_threads()?;
         }
-        let ids = self.index.searchable_segment_ids()?;
-        if ids.len() > 1 {
+        let groups = balanced_groups(self.index.searchable_segment_metas()?, search_threads());
+        if groups.iter().any(|g| g.len() > 1) {
             let mut w: IndexWriter = self.index.writer(WRITER_HEAP).map_err(busy)?;
-            w.merge(&ids).wait()?;
+            let merges: Vec<_> = groups
+                .iter()
+                .filter(|g| g.len() > 1)
+                .map(|g| w.merge(g))
+                .collect();
+            for merge in merges {
+                merge.wait()?;
+            }
             w.wait_merging_threads()?;
         }
         drop(guard);
@@ -497,8 +509,9 @@ impl SearchIndex {
         d.add_text(f.kind, &r.kind);
         d.add_u64(f.year, u64::try_from(r.published_date.year()).unwrap_or(0));
         d.add_text(f.validity, &r.validity);
-        d.add_u64(f.in_force, u64::from(r.validity == "valid"));
-        d.add_u64(f.day, day_number(r.published_date));
+        let day = day_number(r.published_date);
+        d.add_u64(f.rank, u64::from(r.validity == "valid") << DAY_BITS | day);
+        d.add_u64(f.day, day);
         d
     }
 
@@ -529,7 +542,7 @@ impl SearchIndex {
     fn lookups(&self, text: &str) -> Vec<(Box<dyn Query>, Matched)> {
         let f = &self.fields;
         let mut out: Vec<(Box<dyn Query>, Matched)> = Vec::new();
-        if let Ok(n) = docno::normalize(text) {
+        if let Some(n) = docno::lenient(text) {
             out.push((term(f.docno_key, &n.lookup_key()), Matched::DocNumber));
         }
         let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
@@ -693,11 +706,10 @@ impl SearchIndex {
             .and_offset(q.offset)
             .tweak_score(|segment: &tantivy::SegmentReader| {
                 let fast = segment.fast_fields();
-                let in_force = fast.u64("in_force").ok().map(|c| c.first_or_default_col(0));
-                let day = fast.u64("day").ok().map(|c| c.first_or_default_col(0));
+                let rank = fast.u64("rank").ok().map(|c| by_doc(c, 0));
                 move |doc: tantivy::DocId, score: tantivy::Score| {
-                    let in_force = in_force.as_ref().map_or(0, |c| c.get_val(doc));
-                    let day = day.as_ref().map_or(0, |c| c.get_val(doc));
+                    let rank = rank.as_ref().map_or(0, |c| c.get_val(doc));
+                    let (in_force, day) = (rank >> DAY_BITS, rank & DAY_MASK);
                     f64::from(score) + IN_FORCE * in_force as f64 + day as f64 * 1e-7
                 }
             });
@@ -850,19 +862,23 @@ fn to_u64(id: i64) -> u64 {
     u64::try_from(id).unwrap_or(0)
 }
 
-/// Days since 1970-01-01.
+/// Bits of a day number in `rank`: enough until the year 4670.
+const DAY_BITS: u32 = 20;
+const DAY_MASK: u64 = (1 << DAY_BITS) - 1;
+
+/// Julian day of 1800-01-01, from which days are counted: the corpus holds laws of the
+/// 1950s, which days since 1970 could not hold.
+const DAY_EPOCH: i32 = 2_378_497;
+
+/// Days since 1800-01-01.
 fn day_number(d: Date) -> u64 {
-    u64::try_from(
-        d.to_julian_day() - Date::from_ordinal_date(1970, 1).map_or(2_440_588, Date::to_julian_day),
-    )
-    .unwrap_or(0)
+    u64::try_from(d.to_julian_day() - DAY_EPOCH).unwrap_or(0)
 }
 
 fn date_of_day(day: u64) -> Date {
-    let epoch = Date::from_ordinal_date(1970, 1).map_or(2_440_588, Date::to_julian_day);
     i32::try_from(day)
         .ok()
-        .and_then(|d| Date::from_julian_day(epoch + d).ok())
+        .and_then(|d| Date::from_julian_day(DAY_EPOCH + d).ok())
         .unwrap_or(Date::MIN)
 }
 
@@ -874,6 +890,32 @@ fn looks_like_index_number(s: &str) -> bool {
         && s.chars().any(|c| c == '-' || c == '/')
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '/')
+}
+
+/// Threads a search runs on: one per core, at most four.
+fn search_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+}
+
+/// The segments in `n` groups of about equal document counts (largest first, each to the
+/// lightest group), to merge into `n` segments.
+fn balanced_groups(
+    mut metas: Vec<tantivy::index::SegmentMeta>,
+    n: usize,
+) -> Vec<Vec<tantivy::index::SegmentId>> {
+    metas.sort_by_key(|m| std::cmp::Reverse(m.num_docs()));
+    let mut groups: Vec<(u64, Vec<tantivy::index::SegmentId>)> = vec![(0, Vec::new()); n.max(1)];
+    for meta in metas {
+        if let Some(lightest) = groups.iter_mut().min_by_key(|g| g.0) {
+            lightest.0 += u64::from(meta.num_docs());
+            lightest.1.push(meta.id());
+        }
+    }
+    groups
+        .into_iter()
+        .map(|g| g.1)
+        .filter(|g| !g.is_empty())
+        .collect()
 }
 
 /// Facet counts in the order pages show them: most hits first (years newest first).

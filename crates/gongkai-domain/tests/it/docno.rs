@@ -801,3 +801,28 @@ fn partial_doc_numbers_name_what_they_give() {
         assert_eq!(docno::partial(raw), None, "{raw}: {why}");
     }
 }
+
+#[test]
+fn a_search_box_reads_numbers_missing_hao_or_di() {
+    // Compared by lookup key: 国令 stands for 国务院令.
+    let canonical = |raw: &str| docno::lenient(raw).map(|n| n.lookup_key());
+    let key = |want: &str| docno::normalize(want).unwrap().lookup_key();
+    for (raw, want) in [
+        ("国办发〔2018〕128号", "国办发〔2018〕128号"),
+        ("国办发〔2018〕128", "国办发〔2018〕128号"),
+        ("国办发[2018]128", "国办发〔2018〕128号"),
+        ("国办发（2018）１２８", "国办发〔2018〕128号"),
+        ("国办发2018年128号", "国办发〔2018〕128号"),
+        ("国办发2018年第128号", "国办发〔2018〕128号"),
+        ("国务院令721号", "国务院令第721号"),
+        ("国务院令 721 号", "国务院令第721号"),
+        ("国令721号", "国务院令第721号"),
+        ("中华人民共和国国务院令721", "国务院令第721号"),
+        ("主席令七十三号", "主席令第七十三号"),
+    ] {
+        assert_eq!(canonical(raw), Some(key(want)), "{raw}");
+    }
+    for raw in ["", "政务公开", "令721号", "721", "国办发", "2021年", "命令"] {
+        assert_eq!(canonical(raw), None, "{raw}");
+    }
+}

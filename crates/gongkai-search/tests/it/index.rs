@@ -163,6 +163,8 @@ fn a_doc_number_in_any_variant_puts_its_record_first() {
         "榕政办(2021)第053号",
         "榕政办 〔２０２１〕 53 号",
         "榕政办【2021】53号",
+        "榕政办〔2021〕53",
+        "榕政办2021年53号",
     ] {
         let r = search(&ix, q);
         assert_eq!(r.hits[0].id, 9, "{q}");
@@ -180,6 +182,9 @@ fn a_decree_number_is_found_with_or_without_the_state_name() {
         "中华人民共和国国务院令第711号",
         "国务院令第７１１号",
         "国务院令 第711号",
+        "国务院令711号",
+        "国令第711号",
+        "国令711号",
     ] {
         assert_eq!(ids(&ix, q).first(), Some(&5), "{q}");
     }
@@ -363,4 +368,26 @@ fn a_word_inside_an_organization_name_kept_whole_is_found() {
         "the word alone, and inside the name the dictionary keeps whole"
     );
     assert_eq!(ids(&ix, "福州市鼓楼区人民政府办公室"), [1]);
+}
+
+#[test]
+fn old_laws_keep_their_dates_and_rank_in_force_then_recent() {
+    let mut old = record(1, "中华人民共和国宪法", "第一条");
+    old.published_date = date!(1954 - 09 - 20);
+    let mut recent = record(2, "中华人民共和国宪法", "第一条");
+    recent.published_date = date!(2018 - 03 - 11);
+    let mut repealed = record(3, "中华人民共和国宪法", "第一条");
+    repealed.published_date = date!(2020 - 01 - 01);
+    repealed.validity = "repealed".into();
+    let ix = index(vec![old, recent, repealed]);
+    let r = search(&ix, "宪法");
+    let got: Vec<(i64, time::Date)> = r.hits.iter().map(|h| (h.id, h.published_date)).collect();
+    assert_eq!(
+        got,
+        [
+            (2, date!(2018 - 03 - 11)),
+            (1, date!(1954 - 09 - 20)),
+            (3, date!(2020 - 01 - 01))
+        ]
+    );
 }
