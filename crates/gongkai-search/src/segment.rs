@@ -96,7 +96,8 @@ impl Segmenter {
 
     /// Shorter words that cover `word` side by side, with their character offsets (for a
     /// phrase that finds the word inside a longer one the index holds whole: 人民法院 in
-    /// 最高人民法院 is 人民 + 法院). Empty when search mode has no such cover.
+    /// 最高人民法院 is 人民 + 法院), single characters filling the gaps. Empty for a word of
+    /// one part.
     pub fn parts(&self, word: &str) -> Vec<(usize, String)> {
         let len = word.chars().count();
         let mut subs: Vec<(usize, usize, String)> = self
@@ -106,8 +107,11 @@ impl Segmenter {
             .filter(|t| is_word(t.word) && t.end - t.start < len)
             .map(|t| (t.start, t.end, normalize_word(t.word)))
             .collect();
-        // Longest first at each start, then walk from the start of the word.
+        // Longest first at each start, then walk from the start of the word; where no
+        // dictionary word starts, the single character (蜂产品 in 危害蜂产品质量 is indexed as
+        // 蜂 + 产品质量, and 产品).
         subs.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        let chars: Vec<char> = word.chars().collect();
         let mut out = Vec::new();
         let mut at = 0;
         while at < len {
@@ -116,10 +120,17 @@ impl Segmenter {
                     out.push((*start, w.clone()));
                     at = *end;
                 }
-                None => return Vec::new(),
+                None => {
+                    let c = chars[at].to_string();
+                    if !is_word(&c) {
+                        return Vec::new();
+                    }
+                    out.push((at, normalize_word(&c)));
+                    at += 1;
+                }
             }
         }
-        out
+        if out.len() < 2 { Vec::new() } else { out }
     }
 
     /// The tokenizer of indexed text: search mode, so 中华人民共和国 also yields 中华, 人民,

@@ -391,3 +391,14 @@ fn old_laws_keep_their_dates_and_rank_in_force_then_recent() {
         ]
     );
 }
+
+#[test]
+fn a_word_split_differently_in_a_body_is_still_found() {
+    // The query keeps 蜂产品 whole; the body is cut 蜂 + 产品质量 (and 产品) around it.
+    let ix = index(vec![record(
+        1,
+        "养蜂管理条例",
+        "生产者不得使用危害蜂产品质量安全的药品和容器。",
+    )]);
+    assert_eq!(ids(&ix, "蜂产品"), [1]);
+}
