@@ -21,7 +21,8 @@ use tantivy::schema::{
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{
-    DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term,
+    DocAddress, Executor, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument,
+    Term,
 };
 use time::Date;
 
@@ -46,6 +47,8 @@ const TITLE_TIER: f32 = 10_000.0;
 const IN_FORCE: f64 = 1_000.0;
 /// Bytes of body text around the matches (≈ 100 Chinese characters).
 const SNIPPET_BYTES: usize = 300;
+/// Records from which a search uses every core.
+const PARALLEL_FROM_DOCS: u64 = 100_000;
 
 /// Errors of the index.
 #[derive(Debug, thiserror::Error)]
@@ -290,6 +293,10 @@ pub struct SearchIndex {
     /// Taken at the first write: a process that only searches leaves the index's lock free
     /// for the one that writes.
     writer: Mutex<Option<IndexWriter>>,
+    /// Searches a large index's segments side by side, one thread each: a common word's
+    /// hundreds of thousands of hits are counted on every core (`compact` leaves one segment
+    /// per core). A small index is searched on the calling thread, which saves the handoff.
+    parallel: Executor,
     fields: Fields,
     segmenter: Segmenter,
 }
@@ -349,11 +356,8 @@ impl SearchIndex {
         SearchIndex::with_index(Index::create_in_ram(schema), words)
     }
 
-    fn with_index<S: AsRef<str>>(mut index: Index, words: &[S]) -> Result<SearchIndex, IndexError> {
+    fn with_index<S: AsRef<str>>(index: Index, words: &[S]) -> Result<SearchIndex, IndexError> {
         let segmenter = Segmenter::new(words);
-        // Segments are searched side by side, one thread each: a common word's hundreds of
-        // thousands of hits are counted on every core. `compact` leaves one segment per core.
-        index.set_multithread_executor(search_threads())?;
         // The tokenizers are registered on every handle; the schema only names them.
         index.tokenizers().register(
             ZH,
@@ -373,6 +377,7 @@ impl SearchIndex {
         Ok(SearchIndex {
             index,
             reader,
+            parallel: Executor::multi_thread(search_threads(), "gongkai-search-")?,
             writer: Mutex::new(None),
             fields,
             segmenter,
@@ -713,7 +718,15 @@ impl SearchIndex {
                     f64::from(score) + IN_FORCE * in_force as f64 + day as f64 * 1e-7
                 }
             });
-        let (top, counts) = searcher.search(query, &(top, FacetCollector))?;
+        let single = Executor::single_thread();
+        let executor = if searcher.num_docs() >= PARALLEL_FROM_DOCS {
+            &self.parallel
+        } else {
+            &single
+        };
+        let scoring = tantivy::query::EnableScoring::enabled_from_searcher(searcher);
+        let (top, counts) =
+            searcher.search_with_executor(query, &(top, FacetCollector), executor, scoring)?;
         let total = counts.total;
         let facets = facets(counts);
         let snippets = self.snippet_generators(words);
@@ -943,19 +956,19 @@ fn facets(counts: FacetCounts) -> Facets {
     }
 }
 
-/// The part of `text` from a little before the first of `words` to a few snippets' length
-/// after it (the start of the text when none is found as written).
+/// The part of `text` from half a snippet before the first of `words` to a snippet and a
+/// half after it (the start of the text when none is found as written).
 fn around_first<'a>(text: &'a str, words: &[String]) -> &'a str {
     let at = words
         .iter()
         .filter_map(|w| text.find(w.as_str()))
         .min()
         .unwrap_or(0);
-    let mut start = at.saturating_sub(SNIPPET_BYTES);
+    let mut start = at.saturating_sub(SNIPPET_BYTES / 2);
     while !text.is_char_boundary(start) {
         start -= 1;
     }
-    let mut end = (at + SNIPPET_BYTES * 3).min(text.len());
+    let mut end = (at + SNIPPET_BYTES * 3 / 2).min(text.len());
     while !text.is_char_boundary(end) {
         end += 1;
     }
