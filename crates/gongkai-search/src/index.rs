@@ -43,7 +43,9 @@ const WRITER_HEAP: usize = 128 << 20;
 
 /// Score of a title holding every query word, above any BM25 score.
 const TITLE_TIER: f32 = 10_000.0;
-/// Added for a record in force, above any BM25 score.
+/// Weight of a body or attachment match beside a title match (3.0).
+const BODY_WEIGHT: f32 = 0.25;
+/// Added for a record in force, above any relevance step (`rank_key`).
 const IN_FORCE: f64 = 1_000.0;
 /// Bytes of body text around the matches (≈ 100 Chinese characters).
 const SNIPPET_BYTES: usize = 300;
@@ -601,10 +603,15 @@ impl SearchIndex {
             } else {
                 self.bigram_phrase(w)
             };
+            // The title weighs twelve times the body: among titles alike, how often a body
+            // repeats the word says little (`rank_key` then orders them by date).
             let mut either: Vec<(Occur, Box<dyn Query>)> = vec![
                 (Occur::Should, boost(text_term(f.title, w), 3.0)),
-                (Occur::Should, text_term(f.body, w)),
-                (Occur::Should, text_term(f.attachments, w)),
+                (Occur::Should, boost(text_term(f.body, w), BODY_WEIGHT)),
+                (
+                    Occur::Should,
+                    boost(text_term(f.attachments, w), BODY_WEIGHT),
+                ),
             ];
             let mut title: Vec<(Occur, Box<dyn Query>)> =
                 vec![(Occur::Should, text_term(f.title, w))];
@@ -715,7 +722,7 @@ impl SearchIndex {
                 move |doc: tantivy::DocId, score: tantivy::Score| {
                     let rank = rank.as_ref().map_or(0, |c| c.get_val(doc));
                     let (in_force, day) = (rank >> DAY_BITS, rank & DAY_MASK);
-                    f64::from(score) + IN_FORCE * in_force as f64 + day as f64 * 1e-7
+                    rank_key(score, in_force, day)
                 }
             });
         let single = Executor::single_thread();
@@ -873,6 +880,22 @@ fn boost(q: Box<dyn Query>, by: f32) -> Box<dyn Query> {
 
 fn to_u64(id: i64) -> u64 {
     u64::try_from(id).unwrap_or(0)
+}
+
+/// The order of hits: a title holding every word, then in force, then relevance in steps
+/// of about a tenth (BM25 differences smaller than that are noise between, say, the yearly
+/// plans of one office), then the newest. The step is the float's exponent and its top
+/// three mantissa bits: a shift, where a logarithm on every hit of a common word would cost
+/// milliseconds.
+fn rank_key(score: tantivy::Score, in_force: u64, day: u64) -> f64 {
+    let (tier, relevance) = if score >= TITLE_TIER {
+        (f64::from(TITLE_TIER), score - TITLE_TIER)
+    } else {
+        (0.0, score)
+    };
+    // 1.0 is 0x3F80_0000: its step is 1016; steps below 1.0 count as 0.
+    let step = (relevance.max(0.0).to_bits() >> 20).saturating_sub(1016);
+    tier + IN_FORCE * in_force as f64 + f64::from(step) + day as f64 * 1e-6
 }
 
 /// Bits of a day number in `rank`: enough until the year 4670.
