@@ -21,6 +21,8 @@
 //!   of DOMAIN A5, and the template's labels.
 //! - [`text`]: strict dates, Chinese date display and paragraph splitting.
 //! - [`fee`]: 信息处理费 by count and by volume, marginal tiers (国办函〔2020〕109号 Art. 4, 5).
+//! - [`workflow`]: the publication life cycle (草稿 → 审核 → 签发 → 发布, returns, withdrawal,
+//!   scheduled publication) as a state machine, with the roles and separation of duties.
 //! - [`scan`](mod@scan): the sensitive-information scan before submission (resident IDs, mobile
 //!   numbers, bank cards, e-mails, keywords; DOMAIN.md A8).
 //!
@@ -41,6 +43,7 @@ pub mod request;
 pub mod scan;
 pub mod text;
 pub mod topic;
+pub mod workflow;
 
 mod error;
 mod iso_date;

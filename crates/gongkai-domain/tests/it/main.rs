@@ -14,3 +14,4 @@ mod request;
 mod scan;
 mod text;
 mod topic;
+mod workflow;
