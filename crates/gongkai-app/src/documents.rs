@@ -159,10 +159,10 @@ pub async fn publish(app: &App, actor: Actor<'_>, id: i64, date: Date) -> Result
         .await?
         .ok_or(Error::NotFound("文件"))?;
     actor.require(doc.org_id, Role::Approver)?;
-    if doc.status != DocStatus::Draft.code() {
+    if doc.status != DocStatus::Draft {
         return Err(Error::Invalid(format!(
             "只有草稿可以发布，此文件状态为“{}”",
-            status_label(&doc.status)
+            doc.status.label()
         )));
     }
     if date < doc.written_date {
@@ -202,11 +202,6 @@ pub async fn withdraw(app: &App, actor: Actor<'_>, id: i64, reason: &str) -> Res
     Ok(())
 }
 
-/// The Chinese label of a stored status code.
-pub fn status_label(code: &str) -> &'static str {
-    DocStatus::from_code(code).map_or("未知", DocStatus::label)
-}
-
 /// Changes 有效性 (立改废): 失效 or 废止 without a successor, 已修订 naming the published
 /// record that replaces it, 有效 to restore. The page shows the mark (政府网站发展指引: 修改、废止、
 /// 失效 "在已发布的原文件上作出明确标注").
@@ -234,7 +229,7 @@ pub async fn set_validity(
             let next = documents::by_id(&mut tx, s)
                 .await?
                 .ok_or(Error::NotFound("修订后的文件"))?;
-            if next.status != DocStatus::Published.code() {
+            if next.status != DocStatus::Published {
                 return Err(Error::Invalid("修订后的文件须已发布".into()));
             }
         }

@@ -38,7 +38,7 @@ pub async fn attach(
             .await?
             .ok_or(Error::NotFound("文件"))?;
         actor.require(doc.org_id, Role::Clerk)?;
-        if doc.status == DocStatus::Withdrawn.code() {
+        if doc.status == DocStatus::Withdrawn {
             return Err(Error::Invalid("已撤回的文件不能再添加附件".into()));
         }
     }
@@ -103,7 +103,7 @@ pub async fn attach(
     let mut tx = app.db().begin().await?;
     match documents::by_id(&mut tx, document_id).await? {
         None => return Err(Error::NotFound("文件")),
-        Some(d) if d.status == DocStatus::Withdrawn.code() => {
+        Some(d) if d.status == DocStatus::Withdrawn => {
             return Err(Error::Invalid("已撤回的文件不能再添加附件".into()));
         }
         Some(_) => {}

@@ -191,16 +191,16 @@ pub async fn document(app: &App, id: i64) -> Result<Lookup> {
     let doc = documents::by_id(&mut c, id)
         .await?
         .ok_or(Error::NotFound("文件"))?;
-    match DocStatus::from_code(&doc.status) {
-        Ok(DocStatus::Published) => {}
-        Ok(DocStatus::Withdrawn) => return Ok(Lookup::Withdrawn),
-        _ => return Err(Error::NotFound("文件")),
+    match doc.status {
+        DocStatus::Published => {}
+        DocStatus::Withdrawn => return Ok(Lookup::Withdrawn),
+        DocStatus::Draft => return Err(Error::NotFound("文件")),
     }
     let attachments = attachments::of_document(&mut c, id).await?;
     let successor = match doc.successor_id {
         Some(s) => documents::by_id(&mut c, s)
             .await?
-            .filter(|d| d.status == DocStatus::Published.code())
+            .filter(|d| d.status == DocStatus::Published)
             .map(|d| Summary {
                 id: d.id,
                 org_code: d.org_code,
@@ -241,7 +241,7 @@ pub async fn attachment(
     let doc = documents::by_id(&mut c, document_id)
         .await?
         .ok_or(Error::NotFound("附件"))?;
-    if doc.status != DocStatus::Published.code() {
+    if doc.status != DocStatus::Published {
         return Err(Error::NotFound("附件"));
     }
     drop(c);

@@ -316,7 +316,7 @@ fn records(tree: &OrgTree, docs: Vec<Document>, texts: Vec<(i64, String)>) -> Ve
     }
     docs.into_iter()
         .filter_map(|d| {
-            let status = DocStatus::from_code(&d.status).ok()?;
+            let status = d.status;
             let published_date = d.published_date?;
             let mut org_path = vec![d.org_id];
             org_path.extend(tree.ancestors(d.org_id).iter().map(|o| o.id));

@@ -106,6 +106,15 @@ macro_rules! vocabulary {
             }
         }
 
+        impl ::std::convert::TryFrom<String> for $name {
+            type Error = $crate::UnknownValue;
+
+            /// From a stored code (what the store decodes rows with).
+            fn try_from(code: String) -> Result<Self, Self::Error> {
+                Self::from_code(&code)
+            }
+        }
+
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let text = <String as ::serde::Deserialize>::deserialize(d)?;

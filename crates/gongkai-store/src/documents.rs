@@ -1,5 +1,6 @@
 //! Disclosure records (政府信息, C2): metadata, body, status and publication.
 
+use gongkai_domain::DocStatus;
 use time::{Date, OffsetDateTime};
 
 use crate::{Handle, Raw, Result, dispatch, ph};
@@ -19,8 +20,9 @@ pub struct Document {
     pub column_id: i64,
     /// Column path `一级/二级`.
     pub column_path: String,
-    /// Status code (`draft`, `published`, `withdrawn`).
-    pub status: String,
+    /// Publication status.
+    #[sqlx(try_from = "crate::codes::Code<DocStatus>")]
+    pub status: DocStatus,
     /// 索引号, assigned at publication.
     pub index_number: Option<String>,
     /// 标题.
@@ -78,8 +80,9 @@ pub struct Summary {
     pub kind: String,
     /// 有效性 code.
     pub validity: String,
-    /// Status code.
-    pub status: String,
+    /// Publication status.
+    #[sqlx(try_from = "crate::codes::Code<DocStatus>")]
+    pub status: DocStatus,
     /// 发布日期.
     pub published_date: Option<Date>,
     /// 成文日期.

@@ -21,6 +21,7 @@ use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool,
 
 pub mod attachments;
 pub mod calendar;
+pub mod codes;
 pub mod columns;
 pub mod counters;
 pub mod counts;
@@ -58,7 +59,7 @@ pub enum StoreError {
     /// A stored value no longer parses as its domain type.
     #[error("stored value {value:?} of {field} is not valid")]
     Corrupt {
-        /// Column name.
+        /// Column name, or the vocabulary's name (`发布状态`) for a code column.
         field: &'static str,
         /// The value found.
         value: String,
@@ -76,6 +77,15 @@ pub enum StoreError {
 
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
+        // A code column that no longer names a value of its vocabulary.
+        if let sqlx::Error::ColumnDecode { source, .. } = &e
+            && let Some(unknown) = source.downcast_ref::<gongkai_domain::UnknownValue>()
+        {
+            return StoreError::Corrupt {
+                field: unknown.what,
+                value: unknown.value.clone(),
+            };
+        }
         if let sqlx::Error::Database(db) = &e
             && (db.is_unique_violation() || db.is_foreign_key_violation())
         {

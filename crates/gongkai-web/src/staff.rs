@@ -394,26 +394,23 @@ pub async fn records(
     let pages = ((total + per_page - 1) / per_page).max(1);
     let rows = items
         .iter()
-        .map(|d| {
-            let st = DocStatus::from_code(&d.status).ok();
-            StaffRow {
-                href: format!("/staff/doc/{}", d.id),
-                title: d.title.clone(),
-                org_name: d.org_name.clone(),
-                status: st.map_or("未知", DocStatus::label),
-                status_class: match st {
-                    Some(DocStatus::Published) => "valid",
-                    Some(DocStatus::Draft) => "amended",
-                    _ => "invalid",
-                },
-                index_number: d.index_number.clone().unwrap_or_default(),
-                date: d
-                    .published_date
-                    .map(gongkai_domain::format_date_iso)
-                    .unwrap_or_else(|| {
-                        format!("成文 {}", gongkai_domain::format_date_iso(d.written_date))
-                    }),
-            }
+        .map(|d| StaffRow {
+            href: format!("/staff/doc/{}", d.id),
+            title: d.title.clone(),
+            org_name: d.org_name.clone(),
+            status: d.status.label(),
+            status_class: match d.status {
+                DocStatus::Published => "valid",
+                DocStatus::Draft => "amended",
+                DocStatus::Withdrawn => "invalid",
+            },
+            index_number: d.index_number.clone().unwrap_or_default(),
+            date: d
+                .published_date
+                .map(gongkai_domain::format_date_iso)
+                .unwrap_or_else(|| {
+                    format!("成文 {}", gongkai_domain::format_date_iso(d.written_date))
+                }),
         })
         .collect();
     RecordsPage {
@@ -457,7 +454,6 @@ pub async fn document(
     };
     layout.staff_name = Some(staff.display_name.clone());
     let d = &found.doc;
-    let st = DocStatus::from_code(&d.status).ok();
     let mut doc = crate::public::doc_view(
         d,
         &found.attachments,
@@ -471,8 +467,8 @@ pub async fn document(
     StaffDocumentPage {
         layout,
         doc,
-        status: st.map_or("未知", DocStatus::label),
-        public: st.is_some_and(DocStatus::is_public),
+        status: d.status.label(),
+        public: d.status.is_public(),
         withdrawn_reason: d.withdrawn_reason.clone().unwrap_or_default(),
     }
     .into_response()

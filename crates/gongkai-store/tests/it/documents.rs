@@ -123,13 +123,34 @@ db_test!(
         let draft = documents::by_id(&mut c, ids[9]).await.unwrap().unwrap();
         assert_eq!(
             (
-                draft.status.as_str(),
+                draft.status.code(),
                 draft.published_date,
                 draft.index_number
             ),
             ("draft", None, None)
         );
         assert!(documents::by_id(&mut c, 999_999).await.unwrap().is_none());
+
+        // A status no one wrote through the store decodes as corrupt, naming what and which.
+        t.execute_raw(&format!(
+            "UPDATE documents SET status = 'half-published' WHERE id = {}",
+            ids[1]
+        ))
+        .await;
+        let corrupt = documents::by_id(&mut c, ids[1]).await;
+        assert!(
+            matches!(
+                &corrupt,
+                Err(gongkai_store::StoreError::Corrupt { field: "发布状态", value })
+                    if value == "half-published"
+            ),
+            "{corrupt:?}"
+        );
+        t.execute_raw(&format!(
+            "UPDATE documents SET status = 'published' WHERE id = {}",
+            ids[1]
+        ))
+        .await;
 
         let published = Filter {
             statuses: vec!["published"],
@@ -352,7 +373,7 @@ db_test!(
         let mut c = t.db.conn().await.unwrap();
         let d = documents::by_id(&mut c, ids[0]).await.unwrap().unwrap();
         assert_eq!(
-            (d.status.as_str(), d.index_number.as_deref()),
+            (d.status.code(), d.index_number.as_deref()),
             ("published", Some("GL00101-0201-2021-00001"))
         );
         assert!(
@@ -382,7 +403,7 @@ db_test!(
         );
         let d = documents::by_id(&mut c, ids[0]).await.unwrap().unwrap();
         assert_eq!(
-            (d.status.as_str(), d.withdrawn_reason.as_deref()),
+            (d.status.code(), d.withdrawn_reason.as_deref()),
             ("withdrawn", Some("内容有误"))
         );
     }
