@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use gongkai_domain::{DocKind, DocStatus};
+use gongkai_domain::DocStatus;
 use gongkai_store::documents::{self, Document, Filter};
 use serde::Serialize;
 
@@ -67,16 +67,13 @@ fn line(d: &Document, format: Format) -> ExportLine<'_> {
         doc_number: d.doc_number.as_deref(),
         issuer: &d.issuer,
         topic: &d.topic,
-        kind: match DocKind::from_code(&d.kind) {
-            Ok(k) => k.label(),
-            Err(_) => d.kind.as_str(),
-        },
+        kind: d.kind.label(),
         written_date: gongkai_domain::format_date_iso(d.written_date),
         published_date: d
             .published_date
             .map(gongkai_domain::format_date_iso)
             .unwrap_or_default(),
-        validity: &d.validity,
+        validity: d.validity.code(),
         formed_date: gongkai_domain::format_date_iso(d.formed_date),
         disclosure_term: &d.disclosure_term,
         column: &d.column_path,
@@ -216,14 +213,12 @@ async fn export_xlsx(
                 d.issuer.clone(),
                 d.org_code.clone(),
                 d.topic.clone(),
-                DocKind::from_code(&d.kind)
-                    .map_or_else(|_| d.kind.clone(), |k| k.label().to_owned()),
+                d.kind.label().to_owned(),
                 gongkai_domain::format_date_iso(d.written_date),
                 d.published_date
                     .map(gongkai_domain::format_date_iso)
                     .unwrap_or_default(),
-                gongkai_domain::Validity::from_code(&d.validity)
-                    .map_or_else(|_| d.validity.clone(), |v| v.label().to_owned()),
+                d.validity.label().to_owned(),
                 d.column_path.clone(),
                 gongkai_domain::DisclosureTerm::from_code(&d.disclosure_term)
                     .map_or_else(|_| d.disclosure_term.clone(), |t| t.label().to_owned()),

@@ -6,7 +6,9 @@
 use gongkai_domain::report::{
     AnnualReport, CatalogFacts, InvariantViolation, OfficeFigures, RequestFacts, RuleClass,
 };
-use gongkai_domain::{ApplicantType, DocKind, Outcome, Review, ReviewKind, ReviewResult, Role};
+use gongkai_domain::{
+    ApplicantType, DocKind, Outcome, Review, ReviewKind, ReviewResult, Role, Validity,
+};
 use gongkai_store::{documents, report_figures, requests};
 use time::{Date, Month};
 
@@ -79,23 +81,23 @@ pub async fn annual(
     let catalog = documents::catalog_facts(&mut c, &ids, &codes)
         .await?
         .into_iter()
-        .filter_map(|d| {
-            let class = match DocKind::from_code(&d.kind).ok()? {
+        .map(|d| {
+            let class = match d.kind {
                 DocKind::NormativeDocument => RuleClass::NormativeDocument,
                 _ => RuleClass::Rule,
             };
-            let repealed = match (d.validity.as_str(), d.validity_changed_on) {
-                ("valid", _) => None,
+            let repealed = match (d.validity, d.validity_changed_on) {
+                (Validity::Valid, _) => None,
                 (_, Some(day)) => Some(day),
                 // Out of force since a day nobody recorded (e.g. imported so): before any
                 // report year, so never counted as in force nor as repealed in a year.
                 (_, None) => Some(Date::MIN),
             };
-            Some(CatalogFacts {
+            CatalogFacts {
                 class,
                 issued: d.written_date,
                 repealed,
-            })
+            }
         })
         .collect::<Vec<_>>();
     let mut figures = OfficeFigures::default();

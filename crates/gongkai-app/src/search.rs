@@ -334,8 +334,8 @@ fn records(tree: &OrgTree, docs: Vec<Document>, texts: Vec<(i64, String)>) -> Ve
                     doc_number: d.doc_number,
                     index_number: d.index_number,
                     topic_code: d.topic_code,
-                    kind: d.kind,
-                    validity: d.validity,
+                    kind: d.kind.code().to_owned(),
+                    validity: d.validity.code().to_owned(),
                     published_date,
                 },
             )

@@ -4,7 +4,7 @@
 //! [`UnknownValue`], which [`crate::StoreError`] reports as `Corrupt`: the store never hands a
 //! row with an unknown status to the layers above.
 
-use gongkai_domain::{DocStatus, UnknownValue};
+use gongkai_domain::{DocKind, DocStatus, UnknownValue, Validity};
 use sqlx::error::BoxDynError;
 use sqlx::{Database, Decode, Type};
 
@@ -37,8 +37,16 @@ where
     }
 }
 
-impl From<Code<DocStatus>> for DocStatus {
-    fn from(code: Code<DocStatus>) -> DocStatus {
-        code.0
-    }
+macro_rules! decoded {
+    ($($vocabulary:ty),+) => {
+        $(
+            impl From<Code<$vocabulary>> for $vocabulary {
+                fn from(code: Code<$vocabulary>) -> $vocabulary {
+                    code.0
+                }
+            }
+        )+
+    };
 }
+
+decoded!(DocStatus, DocKind, Validity);

@@ -1,6 +1,6 @@
 //! Disclosure records (政府信息, C2): metadata, body, status and publication.
 
-use gongkai_domain::DocStatus;
+use gongkai_domain::{DocKind, DocStatus, Validity};
 use time::{Date, OffsetDateTime};
 
 use crate::{Handle, Raw, Result, dispatch, ph};
@@ -35,16 +35,18 @@ pub struct Document {
     pub topic: String,
     /// 主题分类 code (4 digits).
     pub topic_code: String,
-    /// 公文种类 code.
-    pub kind: String,
+    /// 公文种类.
+    #[sqlx(try_from = "crate::codes::Code<DocKind>")]
+    pub kind: DocKind,
     /// 成文日期.
     pub written_date: Date,
     /// Day the information was formed or last changed (Art. 26 counts 20 working days from it).
     pub formed_date: Date,
     /// 发布日期.
     pub published_date: Option<Date>,
-    /// 有效性 code.
-    pub validity: String,
+    /// 有效性.
+    #[sqlx(try_from = "crate::codes::Code<Validity>")]
+    pub validity: Validity,
     /// Successor when amended.
     pub successor_id: Option<i64>,
     /// 公开时限 code.
@@ -76,10 +78,12 @@ pub struct Summary {
     pub doc_number: Option<String>,
     /// 主题分类 label.
     pub topic: String,
-    /// 公文种类 code.
-    pub kind: String,
-    /// 有效性 code.
-    pub validity: String,
+    /// 公文种类.
+    #[sqlx(try_from = "crate::codes::Code<DocKind>")]
+    pub kind: DocKind,
+    /// 有效性.
+    #[sqlx(try_from = "crate::codes::Code<Validity>")]
+    pub validity: Validity,
     /// Publication status.
     #[sqlx(try_from = "crate::codes::Code<DocStatus>")]
     pub status: DocStatus,
@@ -561,14 +565,16 @@ pub async fn by_doc_number_key(h: &mut impl Handle, key: &str) -> Result<Vec<Sum
 /// What table 二 needs of a published record: its kind, dates and validity.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct CatalogFactsRow {
-    /// 公文种类 code.
-    pub kind: String,
+    /// 公文种类.
+    #[sqlx(try_from = "crate::codes::Code<DocKind>")]
+    pub kind: DocKind,
     /// 成文日期.
     pub written_date: Date,
     /// 发布日期.
     pub published_date: Option<Date>,
-    /// 有效性 code.
-    pub validity: String,
+    /// 有效性.
+    #[sqlx(try_from = "crate::codes::Code<Validity>")]
+    pub validity: Validity,
     /// Day the validity last changed, when recorded.
     pub validity_changed_on: Option<Date>,
 }

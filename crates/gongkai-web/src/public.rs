@@ -598,7 +598,6 @@ pub(crate) fn doc_view(
     base_url: &str,
     files_prefix: &str,
 ) -> DocView {
-    let validity = Validity::from_code(&d.validity).ok();
     let org_href = format!("/org/{}/", d.org_code);
     DocView {
         id: d.id,
@@ -609,10 +608,10 @@ pub(crate) fn doc_view(
         written: format_date_iso(d.written_date),
         doc_number: d.doc_number.clone().unwrap_or_default(),
         published: d.published_date.map(format_date_iso).unwrap_or_default(),
-        validity: validity.map_or_else(|| d.validity.clone(), |v| v.label().to_owned()),
-        validity_class: views::validity_class(validity),
-        in_force: validity.is_some_and(Validity::in_force),
-        kind: views::kind_label(&d.kind),
+        validity: d.validity.label().to_owned(),
+        validity_class: views::validity_class(Some(d.validity)),
+        in_force: d.validity.in_force(),
+        kind: d.kind.label().to_owned(),
         term: DisclosureTerm::from_code(&d.disclosure_term)
             .map_or_else(|_| String::new(), |t| t.label().to_owned()),
         column: d.column_path.replace('/', " > "),

@@ -30,7 +30,6 @@ pub struct Row {
 
 impl From<&Summary> for Row {
     fn from(s: &Summary) -> Row {
-        let validity = Validity::from_code(&s.validity).ok();
         Row {
             href: format!("/doc/{}", s.id),
             title: s.title.clone(),
@@ -38,9 +37,9 @@ impl From<&Summary> for Row {
             doc_number: s.doc_number.clone().unwrap_or_default(),
             org_name: s.org_name.clone(),
             published: s.published_date.map(format_date_iso).unwrap_or_default(),
-            validity: validity.map_or_else(|| s.validity.clone(), |v| v.label().to_owned()),
-            validity_class: validity_class(validity),
-            kind: kind_label(&s.kind),
+            validity: s.validity.label().to_owned(),
+            validity_class: validity_class(Some(s.validity)),
+            kind: s.kind.label().to_owned(),
             topic: s.topic.clone(),
         }
     }

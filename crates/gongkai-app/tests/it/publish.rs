@@ -197,7 +197,7 @@ db_test!(
         let Ok(Lookup::Published(older)) = portal::document(&a, old).await else {
             panic!()
         };
-        assert_eq!(older.doc.validity, "amended");
+        assert_eq!(older.doc.validity, Validity::Amended);
         assert_eq!(
             older.successor.as_ref().map(|s| s.title.as_str()),
             Some("新办法")

@@ -147,7 +147,21 @@ db_test!(
             "{corrupt:?}"
         );
         t.execute_raw(&format!(
-            "UPDATE documents SET status = 'published' WHERE id = {}",
+            "UPDATE documents SET status = 'published', kind = '红头文件' WHERE id = {}",
+            ids[1]
+        ))
+        .await;
+        let corrupt = documents::by_id(&mut c, ids[1]).await;
+        assert!(
+            matches!(
+                &corrupt,
+                Err(gongkai_store::StoreError::Corrupt { field: "公文种类", value })
+                    if value == "红头文件"
+            ),
+            "{corrupt:?}"
+        );
+        t.execute_raw(&format!(
+            "UPDATE documents SET kind = 'circular' WHERE id = {}",
             ids[1]
         ))
         .await;
@@ -383,7 +397,7 @@ db_test!(
         );
         let d = documents::by_id(&mut c, ids[0]).await.unwrap().unwrap();
         assert_eq!(
-            (d.validity.as_str(), d.successor_id),
+            (d.validity.code(), d.successor_id),
             ("amended", Some(ids[1]))
         );
         assert!(
