@@ -293,7 +293,7 @@ async fn workflow_examples(app: &App) -> Result<()> {
         .await?
         .ok_or(Error::NotFound("机构"))?;
     let filter = Filter {
-        statuses: vec!["published"],
+        statuses: vec![gongkai_domain::DocStatus::Published],
         org_ids: Some(vec![org.id]),
         column_path: Some("政府信息公开指南".into()),
         ..Filter::default()

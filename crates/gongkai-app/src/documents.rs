@@ -83,7 +83,7 @@ pub fn new_row_with_body(
     NewDocument {
         org_id: org.id,
         column_id,
-        status: status.code(),
+        status,
         index_number,
         title: valid.title.clone(),
         doc_number: valid.doc_number.clone(),

@@ -92,7 +92,7 @@ pub async fn export_documents(
     mut progress: impl FnMut(u64),
 ) -> Result<u64> {
     let filter = Filter {
-        statuses: vec![DocStatus::Published.code()],
+        statuses: vec![DocStatus::Published],
         ..Filter::default()
     };
     if format == Format::Xlsx {

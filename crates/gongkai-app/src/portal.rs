@@ -99,7 +99,7 @@ async fn filter_for(
         None => None,
     };
     Ok(Filter {
-        statuses: vec![DocStatus::Published.code()],
+        statuses: vec![DocStatus::Published],
         org_ids,
         topic_code_prefix: q.topic.map(|t| {
             let code = t.code();

@@ -254,7 +254,7 @@ pub async fn reindex(app: &App, progress: impl FnMut(u64, u64)) -> Result<u64> {
 async fn fill(app: &App, ix: &Arc<SearchIndex>, mut progress: impl FnMut(u64, u64)) -> Result<u64> {
     let tree = OrgTree::load(app).await?;
     let filter = Filter {
-        statuses: vec![DocStatus::Published.code()],
+        statuses: vec![DocStatus::Published],
         ..Filter::default()
     };
     let total = {

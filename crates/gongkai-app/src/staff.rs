@@ -47,12 +47,12 @@ pub async fn dashboard(app: &App, staff: &Staff, tree: &OrgTree) -> Result<Dashb
     let mut c = app.db().conn().await?;
     let counts = documents::status_counts(&mut c, &ids).await?;
     let mut filter = Filter {
-        statuses: vec!["draft"],
+        statuses: vec![gongkai_domain::DocStatus::Draft],
         org_ids: Some(ids.clone()),
         ..Filter::default()
     };
     let (drafts, _) = documents::list(&mut c, &filter, 0, 10).await?;
-    filter.statuses = vec!["published"];
+    filter.statuses = vec![gongkai_domain::DocStatus::Published];
     let (published, _) = documents::list(&mut c, &filter, 0, 10).await?;
     Ok(Dashboard {
         counts,
@@ -93,7 +93,7 @@ pub async fn records(
     page: i64,
 ) -> Result<(Vec<Summary>, i64)> {
     let filter = Filter {
-        statuses: status.map(|s| vec![s.code()]).unwrap_or_default(),
+        statuses: status.map(|s| vec![s]).unwrap_or_default(),
         org_ids: Some(visible_orgs(staff, tree)),
         ..Filter::default()
     };

@@ -3,42 +3,47 @@
 //! published record or changes its validity adjusts them in the same transaction, so the
 //! portal's counts and facets never count record rows.
 
+use gongkai_domain::DocStatus;
+
 use crate::{Handle, Param, Result, dispatch, ph};
 
 /// Adds `delta` to the counter of record `id` if it is published now. Call with -1 before a
 /// change and +1 after it.
 pub(crate) async fn adjust(h: &mut impl Handle, id: i64, delta: i64) -> Result<()> {
-    dispatch!(h, c => sqlx::query(
+    dispatch!(h, c => sqlx::query(sqlx::AssertSqlSafe(format!(
         "INSERT INTO doc_counts (org_id, column_id, published_year, validity, n) \
          SELECT org_id, column_id, published_year, validity, $2 FROM documents \
-         WHERE id = $1 AND status = 'published' AND published_year IS NOT NULL \
+         WHERE id = $1 AND status = '{published}' AND published_year IS NOT NULL \
          ON CONFLICT (org_id, column_id, published_year, validity) \
          DO UPDATE SET n = doc_counts.n + excluded.n",
-    )
+        published = DocStatus::Published.code()
+    )))
     .bind(id)
     .bind(delta)
     .execute(c)
     .await
     .map(|_| ())?);
-    dispatch!(h, c => sqlx::query(
+    dispatch!(h, c => sqlx::query(sqlx::AssertSqlSafe(format!(
         "INSERT INTO doc_counts_path (column_path, published_year, validity, n) \
          SELECT c.path, d.published_year, d.validity, $2 FROM documents d \
          JOIN columns c ON c.id = d.column_id \
-         WHERE d.id = $1 AND d.status = 'published' AND d.published_year IS NOT NULL \
+         WHERE d.id = $1 AND d.status = '{published}' AND d.published_year IS NOT NULL \
          ON CONFLICT (column_path, published_year, validity) \
          DO UPDATE SET n = doc_counts_path.n + excluded.n",
-    )
+        published = DocStatus::Published.code()
+    )))
     .bind(id)
     .bind(delta)
     .execute(c)
     .await
     .map(|_| ())?);
-    dispatch!(h, c => sqlx::query(
+    dispatch!(h, c => sqlx::query(sqlx::AssertSqlSafe(format!(
         "INSERT INTO doc_counts_org (org_id, n) \
          SELECT org_id, $2 FROM documents \
-         WHERE id = $1 AND status = 'published' AND published_year IS NOT NULL \
+         WHERE id = $1 AND status = '{published}' AND published_year IS NOT NULL \
          ON CONFLICT (org_id) DO UPDATE SET n = doc_counts_org.n + excluded.n",
-    )
+        published = DocStatus::Published.code()
+    )))
     .bind(id)
     .bind(delta)
     .execute(c)
@@ -51,9 +56,10 @@ pub(crate) async fn adjust(h: &mut impl Handle, id: i64, delta: i64) -> Result<(
         let sql = format!(
             "INSERT INTO {table} ({column}, published_year, validity, n) \
              SELECT {column}, published_year, validity, $2 FROM documents \
-             WHERE id = $1 AND status = 'published' AND published_year IS NOT NULL \
+             WHERE id = $1 AND status = '{published}' AND published_year IS NOT NULL \
              ON CONFLICT ({column}, published_year, validity) \
-             DO UPDATE SET n = {table}.n + excluded.n"
+             DO UPDATE SET n = {table}.n + excluded.n",
+            published = DocStatus::Published.code()
         );
         dispatch!(h, c => sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(id)

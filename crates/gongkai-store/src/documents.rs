@@ -102,8 +102,8 @@ pub struct NewDocument {
     pub org_id: i64,
     /// Column id (of the same organization).
     pub column_id: i64,
-    /// Status code.
-    pub status: &'static str,
+    /// Publication status.
+    pub status: DocStatus,
     /// 索引号 when inserted already published.
     pub index_number: Option<String>,
     /// 标题.
@@ -137,8 +137,8 @@ pub struct NewDocument {
 /// Filters of a record list. `None` means no restriction.
 #[derive(Clone, Debug, Default)]
 pub struct Filter {
-    /// Only these statuses (codes); empty means every status.
-    pub statuses: Vec<&'static str>,
+    /// Only these statuses; empty means every status.
+    pub statuses: Vec<DocStatus>,
     /// Only these organizations; `None` means all.
     pub org_ids: Option<Vec<i64>>,
     /// 主题分类 code prefix (`02` for a first level, `0201` for a second).
@@ -203,7 +203,7 @@ pub async fn insert_many(
                 q = q
                     .bind(r.org_id)
                     .bind(r.column_id)
-                    .bind(r.status)
+                    .bind(r.status.code())
                     .bind(r.index_number.as_deref())
                     .bind(r.title.as_str())
                     .bind(r.doc_number.as_deref())
@@ -231,7 +231,7 @@ pub async fn insert_many(
     }
     let published: Vec<crate::counts::Counted<'_>> = rows
         .iter()
-        .filter(|r| r.status == "published")
+        .filter(|r| r.status == DocStatus::Published)
         .filter_map(|r| {
             r.published_date.map(|d| crate::counts::Counted {
                 org_id: r.org_id,
@@ -249,7 +249,7 @@ pub async fn insert_many(
         let searchable: Vec<i64> = rows
             .iter()
             .zip(&ids)
-            .filter(|(r, _)| r.status == "published")
+            .filter(|(r, _)| r.status == DocStatus::Published)
             .map(|(_, id)| *id)
             .collect();
         crate::search_changes::append(h, &searchable).await?;
@@ -280,10 +280,12 @@ pub async fn publish(
     now: OffsetDateTime,
 ) -> Result<bool> {
     let now = crate::truncate(now);
-    let done = dispatch!(h, c => sqlx::query(
-        "UPDATE documents SET status = 'published', index_number = $1, published_date = $2, \
-         published_year = $3, updated_at = $4 WHERE id = $5 AND status = 'draft'",
-    )
+    let done = dispatch!(h, c => sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE documents SET status = '{published}', index_number = $1, published_date = $2, \
+         published_year = $3, updated_at = $4 WHERE id = $5 AND status = '{draft}'",
+        published = DocStatus::Published.code(),
+        draft = DocStatus::Draft.code(),
+    )))
     .bind(index_number)
     .bind(published_date)
     .bind(i64::from(published_date.year()))
@@ -309,10 +311,12 @@ pub async fn withdraw(
 ) -> Result<bool> {
     let now = crate::truncate(now);
     crate::counts::adjust(h, id, -1).await?;
-    let done = dispatch!(h, c => sqlx::query(
-        "UPDATE documents SET status = 'withdrawn', withdrawn_reason = $1, updated_at = $2 \
-         WHERE id = $3 AND status = 'published'",
-    )
+    let done = dispatch!(h, c => sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE documents SET status = '{withdrawn}', withdrawn_reason = $1, updated_at = $2 \
+         WHERE id = $3 AND status = '{published}'",
+        withdrawn = DocStatus::Withdrawn.code(),
+        published = DocStatus::Published.code(),
+    )))
     .bind(reason)
     .bind(now)
     .bind(id)
@@ -367,7 +371,7 @@ fn where_clause(f: &Filter) -> (String, Vec<Param>) {
         let list: Vec<String> = f
             .statuses
             .iter()
-            .map(|s| next(Param::Text((*s).to_owned()), &mut params))
+            .map(|s| next(Param::Text(s.code().to_owned()), &mut params))
             .collect();
         parts.push(format!("d.status IN ({})", list.join(", ")));
     }
@@ -551,14 +555,18 @@ pub async fn predecessors(h: &mut impl Handle, id: i64) -> Result<Vec<Summary>> 
 /// The statement of [`predecessors`].
 pub fn predecessors_sql() -> String {
     format!(
-        "{SUMMARY} WHERE d.successor_id = $1 AND d.status = 'published' ORDER BY d.published_date DESC, d.id DESC"
+        "{SUMMARY} WHERE d.successor_id = $1 AND d.status = '{published}' \
+         ORDER BY d.published_date DESC, d.id DESC",
+        published = DocStatus::Published.code()
     )
 }
 
 /// Published records sharing a 发文字号 lookup key.
 pub async fn by_doc_number_key(h: &mut impl Handle, key: &str) -> Result<Vec<Summary>> {
-    let sql =
-        format!("{SUMMARY} WHERE d.doc_number_key = $1 AND d.status = 'published' ORDER BY d.id");
+    let sql = format!(
+        "{SUMMARY} WHERE d.doc_number_key = $1 AND d.status = '{}' ORDER BY d.id",
+        DocStatus::Published.code()
+    );
     Ok(dispatch!(h, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(key).fetch_all(c).await?))
 }
 
@@ -594,7 +602,8 @@ pub async fn catalog_facts(
         .collect();
     let sql = format!(
         "SELECT kind, written_date, published_date, validity, validity_changed_on FROM documents \
-         WHERE status = 'published' AND kind IN ({}) AND org_id IN ({})",
+         WHERE status = '{}' AND kind IN ({}) AND org_id IN ({})",
+        DocStatus::Published.code(),
         kind_list.join(", "),
         org_list.join(", ")
     );

@@ -7,7 +7,7 @@ use gongkai_app::documents::{Actor, create_draft, publish, set_validity, withdra
 use gongkai_app::import::{ImportOptions, import_documents};
 use gongkai_app::orgs::OrgTree;
 use gongkai_app::portal::{self, ListQuery, Scope};
-use gongkai_domain::{Topic, Validity, validate_line};
+use gongkai_domain::{DocStatus, Topic, Validity, validate_line};
 use gongkai_store::counts::{self, CountFilter};
 use gongkai_store::documents::{self, Filter};
 use gongkai_store::{Param, columns, explain};
@@ -61,7 +61,7 @@ async fn seed(t: &TestDb) -> gongkai_app::App {
 async fn assert_counts_match(a: &gongkai_app::App, why: &str) {
     let mut c = a.db().conn().await.unwrap();
     let published = Filter {
-        statuses: vec!["published"],
+        statuses: vec![DocStatus::Published],
         ..Filter::default()
     };
     let (_, total) = documents::list(&mut c, &published, 0, 1).await.unwrap();
@@ -177,7 +177,7 @@ db_test!(
         let earlier = {
             let mut c = a.db().conn().await.unwrap();
             let f = Filter {
-                statuses: vec!["published"],
+                statuses: vec![DocStatus::Published],
                 ..Filter::default()
             };
             documents::list(&mut c, &f, 5, 1).await.unwrap().0[0].id
@@ -250,7 +250,7 @@ db_test!(
                     .map(|code| tree.subtree_ids(tree.by_code(code).unwrap().id)),
             };
             let f = Filter {
-                statuses: vec!["published"],
+                statuses: vec![DocStatus::Published],
                 org_ids,
                 topic_code_prefix: q.topic.map(|t| t.code()[..2].to_owned()),
                 kind: q.kind.map(|k| k.code().to_owned()),
@@ -297,7 +297,7 @@ db_test!(every_portal_query_uses_an_index, async |t: &TestDb| {
         .await
         .unwrap();
     let published = Filter {
-        statuses: vec!["published"],
+        statuses: vec![DocStatus::Published],
         ..Filter::default()
     };
     let lists = [
@@ -422,7 +422,7 @@ db_test!(
         let a = seed(t).await;
         let backend = a.db().backend();
         let filter = Filter {
-            statuses: vec!["published"],
+            statuses: vec![DocStatus::Published],
             ..Filter::default()
         };
         let (sql, mut params) =

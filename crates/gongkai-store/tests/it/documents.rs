@@ -1,4 +1,5 @@
 #![allow(clippy::manual_is_multiple_of)] // the arithmetic reads as the test data it spreads
+use gongkai_domain::DocStatus;
 use gongkai_store::attachments::{self, NewAttachment};
 use gongkai_store::documents::{self, Filter, NewDocument};
 use gongkai_store::{columns, orgs};
@@ -14,7 +15,11 @@ fn row(org_id: i64, column_id: i64, n: usize) -> NewDocument {
     NewDocument {
         org_id,
         column_id,
-        status: if n % 10 == 9 { "draft" } else { "published" },
+        status: if n % 10 == 9 {
+            DocStatus::Draft
+        } else {
+            DocStatus::Published
+        },
         index_number: (n % 10 != 9).then(|| format!("T-{n:05}")),
         title: format!("第{n}号文件"),
         doc_number: (n % 2 == 0).then(|| format!("鼓政办〔{year}〕{n}号")),
@@ -167,7 +172,7 @@ db_test!(
         .await;
 
         let published = Filter {
-            statuses: vec!["published"],
+            statuses: vec![DocStatus::Published],
             ..Filter::default()
         };
         let (page, total) = documents::list(&mut c, &published, 0, 20).await.unwrap();
@@ -182,7 +187,7 @@ db_test!(
 
         let count = |f: Filter| {
             let f = Filter {
-                statuses: vec!["published"],
+                statuses: vec![DocStatus::Published],
                 ..f
             };
             async move {
