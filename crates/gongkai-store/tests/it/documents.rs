@@ -136,40 +136,29 @@ db_test!(
         );
         assert!(documents::by_id(&mut c, 999_999).await.unwrap().is_none());
 
-        // A status no one wrote through the store decodes as corrupt, naming what and which.
-        t.execute_raw(&format!(
-            "UPDATE documents SET status = 'half-published' WHERE id = {}",
-            ids[1]
-        ))
-        .await;
-        let corrupt = documents::by_id(&mut c, ids[1]).await;
-        assert!(
-            matches!(
-                &corrupt,
-                Err(gongkai_store::StoreError::Corrupt { field: "发布状态", value })
-                    if value == "half-published"
-            ),
-            "{corrupt:?}"
-        );
-        t.execute_raw(&format!(
-            "UPDATE documents SET status = 'published', kind = '红头文件' WHERE id = {}",
-            ids[1]
-        ))
-        .await;
-        let corrupt = documents::by_id(&mut c, ids[1]).await;
-        assert!(
-            matches!(
-                &corrupt,
-                Err(gongkai_store::StoreError::Corrupt { field: "公文种类", value })
-                    if value == "红头文件"
-            ),
-            "{corrupt:?}"
-        );
-        t.execute_raw(&format!(
-            "UPDATE documents SET kind = 'circular' WHERE id = {}",
-            ids[1]
-        ))
-        .await;
+        // A code no one wrote through the store decodes as corrupt, naming what and which.
+        for (column, bad, field, good) in [
+            ("status", "half-published", "发布状态", "published"),
+            ("kind", "红头文件", "公文种类", "circular"),
+        ] {
+            let set = |value: &str| {
+                format!(
+                    "UPDATE documents SET {column} = '{value}' WHERE id = {}",
+                    ids[1]
+                )
+            };
+            t.execute_raw(&set(bad)).await;
+            let corrupt = documents::by_id(&mut c, ids[1]).await;
+            assert!(
+                matches!(
+                    &corrupt,
+                    Err(gongkai_store::StoreError::Corrupt { field: f, value })
+                        if *f == field && value == bad
+                ),
+                "{corrupt:?}"
+            );
+            t.execute_raw(&set(good)).await;
+        }
 
         let published = Filter {
             statuses: vec![DocStatus::Published],
