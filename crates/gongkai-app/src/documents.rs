@@ -25,10 +25,23 @@ pub enum Actor<'a> {
 impl Actor<'_> {
     /// Fails unless the actor holds `role` in `org_id`.
     pub fn require(&self, org_id: i64, role: Role) -> Result<()> {
+        self.require_any(org_id, &[role])
+    }
+
+    /// Fails unless the actor holds one of `roles` in `org_id`.
+    pub fn require_any(&self, org_id: i64, roles: &[Role]) -> Result<()> {
         match self {
             Actor::System => Ok(()),
-            Actor::Staff(s) if s.has_role(org_id, role) => Ok(()),
+            Actor::Staff(s) if roles.iter().any(|r| s.has_role(org_id, *r)) => Ok(()),
             Actor::Staff(_) => Err(Error::Forbidden),
+        }
+    }
+
+    /// The person's user id; none for the platform.
+    pub fn user_id(&self) -> Option<i64> {
+        match self {
+            Actor::System => None,
+            Actor::Staff(s) => Some(s.id),
         }
     }
 }
@@ -101,6 +114,7 @@ pub fn new_row_with_body(
             .unwrap_or(DisclosureTerm::LongTerm)
             .code(),
         body_html,
+        created_by: None,
     }
 }
 
@@ -143,17 +157,36 @@ pub async fn create_draft(app: &App, actor: Actor<'_>, valid: &ValidDocument) ->
         .ok_or(Error::NotFound("机构"))?;
     actor.require(org.id, Role::Clerk)?;
     let column = crate::import::ensure_column(&mut tx, org.id, &valid.column).await?;
-    let row = new_row(valid, &org, column, DocStatus::Draft, None);
+    let mut row = new_row(valid, &org, column, DocStatus::Draft, None);
+    row.created_by = actor.user_id();
     let ids = documents::insert_many(&mut tx, &[row], app.now()).await?;
-    tx.commit().await?;
-    ids.first()
+    let id = ids
+        .first()
         .copied()
-        .ok_or_else(|| Error::internal("insert returned no id"))
+        .ok_or_else(|| Error::internal("insert returned no id"))?;
+    crate::audit::record(
+        &mut tx,
+        app,
+        actor,
+        "document.create",
+        "document",
+        Some(id),
+        Some(org.id),
+        serde_json::json!({"title": valid.title}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
 }
 
-/// Publishes a draft on `date`: assigns its index number (gapless per organization and
-/// year) in the same transaction. Returns the index number.
+/// Publishes a draft on `date` without the workflow's signatures: the platform's own
+/// commands (the demo, records migrated with their history) do this; a person publishes
+/// through [`crate::workflow::act`] only. Assigns the index number (gapless per
+/// organization and year) in the same transaction. Returns the index number.
 pub async fn publish(app: &App, actor: Actor<'_>, id: i64, date: Date) -> Result<String> {
+    if let Actor::Staff(_) = actor {
+        return Err(Error::Forbidden);
+    }
     let mut tx = app.db().begin().await?;
     let doc = documents::by_id(&mut tx, id)
         .await?
@@ -179,13 +212,31 @@ pub async fn publish(app: &App, actor: Actor<'_>, id: i64, date: Date) -> Result
     if !documents::publish(&mut tx, id, &number, date, app.now()).await? {
         return Err(Error::Conflict("文件已被他人发布".into()));
     }
+    crate::audit::record(
+        &mut tx,
+        app,
+        actor,
+        "document.publish_direct",
+        "document",
+        Some(id),
+        Some(doc.org_id),
+        serde_json::json!({"index_number": number, "published_date": date.to_string()}),
+    )
+    .await?;
     tx.commit().await?;
     tracing::info!(document.id = id, index_number = %number, "published");
     Ok(number)
 }
 
-/// Withdraws a published record; its public page keeps a tombstone without content.
+/// Withdraws a published record; its public page keeps a tombstone without content. A
+/// person withdraws through the workflow (the 签发人 of the record's organization).
 pub async fn withdraw(app: &App, actor: Actor<'_>, id: i64, reason: &str) -> Result<()> {
+    if let Actor::Staff(_) = actor {
+        let action = gongkai_domain::workflow::Action::Withdraw {
+            reason: reason.to_owned(),
+        };
+        return crate::workflow::act(app, actor, id, &action).await.map(|_| ());
+    }
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(Error::Invalid("撤回原因不能为空".into()));
@@ -198,6 +249,17 @@ pub async fn withdraw(app: &App, actor: Actor<'_>, id: i64, reason: &str) -> Res
     if !documents::withdraw(&mut tx, id, reason, app.now()).await? {
         return Err(Error::Invalid("只有已发布的文件可以撤回".into()));
     }
+    crate::audit::record(
+        &mut tx,
+        app,
+        actor,
+        "document.withdraw",
+        "document",
+        Some(id),
+        Some(doc.org_id),
+        serde_json::json!({"reason": reason}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -243,6 +305,17 @@ pub async fn set_validity(
         successor,
         app.today(),
         app.now(),
+    )
+    .await?;
+    crate::audit::record(
+        &mut tx,
+        app,
+        actor,
+        "document.validity",
+        "document",
+        Some(id),
+        Some(doc.org_id),
+        serde_json::json!({"from": doc.validity.code(), "to": validity.code(), "successor": successor}),
     )
     .await?;
     tx.commit().await?;

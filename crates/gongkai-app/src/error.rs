@@ -26,9 +26,12 @@ pub enum Error {
     /// Input that breaks a rule; the message says which field and why (Chinese).
     #[error("{0}")]
     Invalid(String),
-    /// Something that exists already.
+    /// Something that exists already, or someone else changed the object first.
     #[error("{0}")]
     Conflict(String),
+    /// The workflow refuses the action (wrong stage, missing role, same signer, …).
+    #[error("{0}")]
+    Refused(#[from] gongkai_domain::workflow::Refusal),
     /// The database cannot be reached.
     #[error("无法连接数据库：{0}")]
     Unavailable(String),

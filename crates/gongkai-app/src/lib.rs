@@ -10,6 +10,7 @@ use gongkai_domain::{Calendar, ClockSettings};
 use gongkai_store::Db;
 use time::OffsetDateTime;
 
+pub mod audit;
 pub mod auth;
 pub mod body;
 pub mod calendar;
@@ -24,9 +25,11 @@ pub mod orgs;
 pub mod portal;
 pub mod report;
 pub mod requests;
+pub mod review;
 pub mod scan;
 pub mod search;
 pub mod staff;
+pub mod workflow;
 
 pub use error::{Error, Result};
 

@@ -23,6 +23,7 @@
 //! - [`fee`]: 信息处理费 by count and by volume, marginal tiers (国办函〔2020〕109号 Art. 4, 5).
 //! - [`workflow`]: the publication life cycle (草稿 → 审核 → 签发 → 发布, returns, withdrawal,
 //!   scheduled publication) as a state machine, with the roles and separation of duties.
+//! - [`audit`]: the hash chain of the audit log and its verification.
 //! - [`scan`](mod@scan): the sensitive-information scan before submission (resident IDs, mobile
 //!   numbers, bank cards, e-mails, keywords; DOMAIN.md A8).
 //!
@@ -30,6 +31,7 @@
 //! argument; `clippy.toml` forbids the `now()` methods in this crate.
 #![warn(missing_docs)]
 
+pub mod audit;
 pub mod calendar;
 pub mod column;
 pub mod deadline;
@@ -72,6 +74,6 @@ pub use request::{
     Applicant, ApplicantType, LegalBasis, Outcome, OutcomeGroup, Review, ReviewKind, ReviewResult,
     TrackingCode, ValidRequest, validate_request_line,
 };
-pub use scan::{Finding, FindingKind, ScanConfig, scan};
+pub use scan::{Finding, FindingKind, ScanConfig, mask, scan};
 pub use text::{DateError, format_date_cn, format_date_iso, parse_date, text_to_paragraphs};
 pub use topic::{Topic, TopicError, TopicGroup, topics};

@@ -27,10 +27,14 @@ pub struct Attachment {
     /// Why the text is missing or incomplete (Chinese, for staff); `None` when all of it
     /// was read.
     pub text_problem: Option<String>,
+    /// Who checked by eye an attachment whose text could not be read in full.
+    pub text_checked_by: Option<i64>,
+    /// What they noted.
+    pub text_checked_note: Option<String>,
 }
 
-const COLUMNS: &str =
-    "id, document_id, position, file_name, media_type, byte_size, sha256, text, text_problem";
+const COLUMNS: &str = "id, document_id, position, file_name, media_type, byte_size, sha256, text, \
+    text_problem, text_checked_by, text_checked_note";
 
 /// An attachment to insert.
 #[derive(Clone, Debug)]
@@ -113,4 +117,19 @@ pub async fn texts(h: &mut impl Handle, document_ids: &[i64]) -> Result<Vec<(i64
         }
         q.fetch_all(c).await?
     }))
+}
+
+/// Records that a person checked by eye an attachment whose text could not be read in full.
+pub async fn mark_checked(h: &mut impl Handle, id: i64, user_id: i64, note: &str) -> Result<bool> {
+    let done = dispatch!(h, c => sqlx::query(
+        "UPDATE attachments SET text_checked_by = $1, text_checked_note = $2 \
+         WHERE id = $3 AND text_problem IS NOT NULL",
+    )
+    .bind(user_id)
+    .bind(note)
+    .bind(id)
+    .execute(c)
+    .await?
+    .rows_affected());
+    Ok(done == 1)
 }

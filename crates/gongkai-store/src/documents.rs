@@ -1,5 +1,6 @@
 //! Disclosure records (政府信息, C2): metadata, body, status and publication.
 
+use gongkai_domain::workflow::Stage;
 use gongkai_domain::{DocKind, DocStatus, Validity};
 use time::{Date, OffsetDateTime};
 
@@ -55,6 +56,21 @@ pub struct Document {
     pub body_html: String,
     /// Why it was withdrawn.
     pub withdrawn_reason: Option<String>,
+    /// Where it is in the publication workflow.
+    #[sqlx(try_from = "crate::codes::Code<Stage>")]
+    pub stage: Stage,
+    /// Who created it (none for imports and the platform's commands).
+    pub created_by: Option<i64>,
+    /// Who signed 经办 in this round.
+    pub handled_by: Option<i64>,
+    /// Who signed 审核 in this round.
+    pub reviewed_by: Option<i64>,
+    /// Who signed 签发 in this round.
+    pub approved_by: Option<i64>,
+    /// When a scheduled record is to be published.
+    pub scheduled_at: Option<OffsetDateTime>,
+    /// Why it was last returned to 草稿.
+    pub returned_reason: Option<String>,
     /// Created.
     pub created_at: OffsetDateTime,
     /// Last changed.
@@ -132,6 +148,8 @@ pub struct NewDocument {
     pub disclosure_term: &'static str,
     /// Sanitized HTML.
     pub body_html: String,
+    /// Who created it (none for imports).
+    pub created_by: Option<i64>,
 }
 
 /// Filters of a record list. `None` means no restriction.
@@ -158,7 +176,8 @@ pub struct Filter {
 const SELECT: &str = "SELECT d.id, d.org_id, o.code AS org_code, o.name AS org_name, d.column_id, \
     c.path AS column_path, d.status, d.index_number, d.title, d.doc_number, d.issuer, d.topic, d.topic_code, \
     d.kind, d.written_date, d.formed_date, d.published_date, d.validity, d.successor_id, d.disclosure_term, \
-    d.body_html, d.withdrawn_reason, d.created_at, d.updated_at \
+    d.body_html, d.withdrawn_reason, d.stage, d.created_by, d.handled_by, d.reviewed_by, d.approved_by, \
+    d.scheduled_at, d.returned_reason, d.created_at, d.updated_at \
     FROM documents d JOIN orgs o ON o.id = d.org_id JOIN columns c ON c.id = d.column_id";
 
 const SUMMARY: &str = "SELECT d.id, o.code AS org_code, o.name AS org_name, d.index_number, d.title, \
@@ -167,8 +186,8 @@ const SUMMARY: &str = "SELECT d.id, o.code AS org_code, o.name AS org_name, d.in
 
 const INSERT_COLUMNS: &str = "(org_id, column_id, status, index_number, title, doc_number, doc_number_key, \
     issuer, topic, topic_code, kind, written_date, formed_date, published_date, published_year, validity, \
-    disclosure_term, body_html, created_at, updated_at)";
-const INSERT_ARITY: usize = 20;
+    disclosure_term, body_html, created_at, updated_at, stage, created_by)";
+const INSERT_ARITY: usize = 22;
 
 /// Rows per multi-row `INSERT`: well under SQLite's 32,766 and PostgreSQL's 65,535 parameters.
 pub const BATCH: usize = 200;
@@ -220,7 +239,9 @@ pub async fn insert_many(
                     .bind(r.disclosure_term)
                     .bind(r.body_html.as_str())
                     .bind(now)
-                    .bind(now);
+                    .bind(now)
+                    .bind(initial_stage(r.status).code())
+                    .bind(r.created_by);
             }
             q.fetch_all(c).await?
         });
@@ -257,6 +278,225 @@ pub async fn insert_many(
     Ok(ids)
 }
 
+/// The stage of a record inserted with `status` (imports bring records already published).
+fn initial_stage(status: DocStatus) -> Stage {
+    match status {
+        DocStatus::Draft => Stage::Draft,
+        DocStatus::Published => Stage::Published,
+        DocStatus::Withdrawn => Stage::Withdrawn,
+    }
+}
+
+/// A change of a record's workflow stage, stored only if the record is still at `from`.
+#[derive(Clone, Debug)]
+pub struct StageChange<'a> {
+    /// The stage the caller read.
+    pub from: Stage,
+    /// The stage after.
+    pub to: Stage,
+    /// The signatures after the change: 经办, 审核, 签发.
+    pub signatures: [Option<i64>; 3],
+    /// When a scheduled record is to be published.
+    pub scheduled_at: Option<OffsetDateTime>,
+    /// Why it was returned (kept until the next return).
+    pub returned_reason: Option<&'a str>,
+    /// Why it was withdrawn.
+    pub withdrawn_reason: Option<&'a str>,
+    /// 索引号 and 发布日期 when the change publishes it.
+    pub publication: Option<(&'a str, Date)>,
+}
+
+/// Stores a stage change with a compare-and-set on `from`: returns false, changing nothing,
+/// when someone else moved the record first. Keeps the counters, the public generation and
+/// the search changes in step when the record enters or leaves publication.
+pub async fn transition(
+    h: &mut impl Handle,
+    id: i64,
+    change: &StageChange<'_>,
+    now: OffsetDateTime,
+) -> Result<bool> {
+    let now = crate::truncate(now);
+    let public = change.from.status() != change.to.status();
+    if public {
+        crate::counts::adjust(h, id, -1).await?;
+    }
+    let (index_number, published_date) = match change.publication {
+        Some((n, d)) => (Some(n), Some(d)),
+        None => (None, None),
+    };
+    let [handled, reviewed, approved] = change.signatures;
+    let done = dispatch!(h, c => sqlx::query(
+        "UPDATE documents SET stage = $1, status = $2, handled_by = $3, reviewed_by = $4, \
+         approved_by = $5, scheduled_at = $6, returned_reason = COALESCE($7, returned_reason), \
+         withdrawn_reason = COALESCE($8, withdrawn_reason), \
+         index_number = COALESCE($9, index_number), published_date = COALESCE($10, published_date), \
+         published_year = COALESCE($11, published_year), updated_at = $12 \
+         WHERE id = $13 AND stage = $14",
+    )
+    .bind(change.to.code())
+    .bind(change.to.status().code())
+    .bind(handled)
+    .bind(reviewed)
+    .bind(approved)
+    .bind(change.scheduled_at.map(crate::truncate))
+    .bind(change.returned_reason)
+    .bind(change.withdrawn_reason)
+    .bind(index_number)
+    .bind(published_date)
+    .bind(published_date.map(|d| i64::from(d.year())))
+    .bind(now)
+    .bind(id)
+    .bind(change.from.code())
+    .execute(c)
+    .await?
+    .rows_affected());
+    if public {
+        crate::counts::adjust(h, id, 1).await?;
+        if done == 1 {
+            crate::generation::bump(h, now).await?;
+            crate::search_changes::append(h, &[id]).await?;
+        }
+    }
+    Ok(done == 1)
+}
+
+/// The editable fields of a draft.
+#[derive(Clone, Debug)]
+pub struct DraftFields {
+    /// Column id (of the same organization).
+    pub column_id: i64,
+    /// 标题.
+    pub title: String,
+    /// 发文字号.
+    pub doc_number: Option<String>,
+    /// Lookup key of the 发文字号.
+    pub doc_number_key: Option<String>,
+    /// 发文机关.
+    pub issuer: String,
+    /// 主题分类 label.
+    pub topic: String,
+    /// 主题分类 code.
+    pub topic_code: String,
+    /// 公文种类 code.
+    pub kind: &'static str,
+    /// 成文日期.
+    pub written_date: Date,
+    /// Formed or changed.
+    pub formed_date: Date,
+    /// 有效性 code.
+    pub validity: &'static str,
+    /// 公开时限 code.
+    pub disclosure_term: &'static str,
+    /// Sanitized HTML.
+    pub body_html: String,
+}
+
+/// Saves a draft's fields if it is still a draft; returns false otherwise.
+pub async fn update_draft(
+    h: &mut impl Handle,
+    id: i64,
+    f: &DraftFields,
+    now: OffsetDateTime,
+) -> Result<bool> {
+    let now = crate::truncate(now);
+    let done = dispatch!(h, c => sqlx::query(
+        "UPDATE documents SET column_id = $1, title = $2, doc_number = $3, doc_number_key = $4, \
+         issuer = $5, topic = $6, topic_code = $7, kind = $8, written_date = $9, formed_date = $10, \
+         validity = $11, disclosure_term = $12, body_html = $13, updated_at = $14 \
+         WHERE id = $15 AND stage = $16",
+    )
+    .bind(f.column_id)
+    .bind(f.title.as_str())
+    .bind(f.doc_number.as_deref())
+    .bind(f.doc_number_key.as_deref())
+    .bind(f.issuer.as_str())
+    .bind(f.topic.as_str())
+    .bind(f.topic_code.as_str())
+    .bind(f.kind)
+    .bind(f.written_date)
+    .bind(f.formed_date)
+    .bind(f.validity)
+    .bind(f.disclosure_term)
+    .bind(f.body_html.as_str())
+    .bind(now)
+    .bind(id)
+    .bind(Stage::Draft.code())
+    .execute(c)
+    .await?
+    .rows_affected());
+    Ok(done == 1)
+}
+
+/// Replaces the body of a record still at `stage` (a redaction); returns false otherwise.
+pub async fn set_body(
+    h: &mut impl Handle,
+    id: i64,
+    body_html: &str,
+    stage: Stage,
+    now: OffsetDateTime,
+) -> Result<bool> {
+    let done = dispatch!(h, c => sqlx::query(
+        "UPDATE documents SET body_html = $1, updated_at = $2 WHERE id = $3 AND stage = $4",
+    )
+    .bind(body_html)
+    .bind(crate::truncate(now))
+    .bind(id)
+    .bind(stage.code())
+    .execute(c)
+    .await?
+    .rows_affected());
+    Ok(done == 1)
+}
+
+/// Records in flight (not published, not withdrawn) of these organizations at one of
+/// `stages`, most recently changed first.
+pub async fn in_flight(
+    h: &mut impl Handle,
+    org_ids: &[i64],
+    stages: &[Stage],
+    limit: i64,
+) -> Result<Vec<Document>> {
+    if org_ids.is_empty() || stages.is_empty() {
+        return Ok(Vec::new());
+    }
+    let orgs: Vec<String> = (1..=org_ids.len()).map(ph).collect();
+    let stage_list: Vec<String> = stages.iter().map(|s| format!("'{}'", s.code())).collect();
+    let sql = format!(
+        "{SELECT} WHERE d.org_id IN ({}) AND d.stage IN ({}) \
+         AND d.stage NOT IN ('{}', '{}') ORDER BY d.updated_at DESC, d.id DESC LIMIT {}",
+        orgs.join(", "),
+        stage_list.join(", "),
+        Stage::Published.code(),
+        Stage::Withdrawn.code(),
+        ph(org_ids.len() + 1)
+    );
+    Ok(dispatch!(h, c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+        for id in org_ids {
+            q = q.bind(*id);
+        }
+        q.bind(limit).fetch_all(c).await?
+    }))
+}
+
+/// Scheduled records whose time has come, oldest first.
+pub async fn due_for_publication(
+    h: &mut impl Handle,
+    now: OffsetDateTime,
+    limit: i64,
+) -> Result<Vec<i64>> {
+    let rows: Vec<(i64,)> = dispatch!(h, c => sqlx::query_as(
+        "SELECT id FROM documents WHERE stage = $1 AND scheduled_at <= $2 \
+         ORDER BY scheduled_at, id LIMIT $3",
+    )
+    .bind(Stage::Scheduled.code())
+    .bind(crate::truncate(now))
+    .bind(limit)
+    .fetch_all(c)
+    .await?);
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
 /// The record with `id`, whatever its status.
 pub async fn by_id(h: &mut impl Handle, id: i64) -> Result<Option<Document>> {
     let sql = by_id_sql();
@@ -281,8 +521,9 @@ pub async fn publish(
 ) -> Result<bool> {
     let now = crate::truncate(now);
     let done = dispatch!(h, c => sqlx::query(sqlx::AssertSqlSafe(format!(
-        "UPDATE documents SET status = '{published}', index_number = $1, published_date = $2, \
-         published_year = $3, updated_at = $4 WHERE id = $5 AND status = '{draft}'",
+        "UPDATE documents SET status = '{published}', stage = '{published}', index_number = $1, \
+         published_date = $2, published_year = $3, updated_at = $4, scheduled_at = NULL \
+         WHERE id = $5 AND status = '{draft}'",
         published = DocStatus::Published.code(),
         draft = DocStatus::Draft.code(),
     )))
@@ -312,8 +553,8 @@ pub async fn withdraw(
     let now = crate::truncate(now);
     crate::counts::adjust(h, id, -1).await?;
     let done = dispatch!(h, c => sqlx::query(sqlx::AssertSqlSafe(format!(
-        "UPDATE documents SET status = '{withdrawn}', withdrawn_reason = $1, updated_at = $2 \
-         WHERE id = $3 AND status = '{published}'",
+        "UPDATE documents SET status = '{withdrawn}', stage = '{withdrawn}', withdrawn_reason = $1, \
+         updated_at = $2 WHERE id = $3 AND status = '{published}'",
         withdrawn = DocStatus::Withdrawn.code(),
         published = DocStatus::Published.code(),
     )))

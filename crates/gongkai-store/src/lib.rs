@@ -20,6 +20,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
 
 pub mod attachments;
+pub mod audit;
 pub mod calendar;
 pub mod codes;
 pub mod columns;
@@ -30,6 +31,7 @@ pub mod generation;
 pub mod orgs;
 pub mod report_figures;
 pub mod requests;
+pub mod scan_keeps;
 pub mod search_changes;
 pub mod settings;
 pub mod users;

@@ -84,6 +84,7 @@ impl IntoResponse for WebError {
             E::Locked { .. } => ErrorPage::new(StatusCode::TOO_MANY_REQUESTS, "账号已锁定", &msg),
             E::Invalid(_) => ErrorPage::bad_request(&msg),
             E::Conflict(_) => ErrorPage::new(StatusCode::CONFLICT, "操作冲突", &msg),
+            E::Refused(r) => ErrorPage::new(refusal_status(r), "无法执行此操作", &msg),
             E::Unavailable(detail) => {
                 tracing::error!(error = %detail, "database unavailable");
                 ErrorPage::new(
@@ -102,6 +103,18 @@ impl IntoResponse for WebError {
             }
         };
         page.into_response()
+    }
+}
+
+/// The status of a workflow refusal: 409 for the wrong stage, 403 for who acts, 400 for a
+/// missing reason, 422 for unresolved scan findings.
+pub fn refusal_status(r: &gongkai_domain::workflow::Refusal) -> StatusCode {
+    use gongkai_domain::workflow::Refusal as R;
+    match r {
+        R::WrongStage { .. } | R::NotDue => StatusCode::CONFLICT,
+        R::MissingRole { .. } | R::SameSigner { .. } | R::SystemOnly => StatusCode::FORBIDDEN,
+        R::ReasonRequired { .. } => StatusCode::BAD_REQUEST,
+        R::UnresolvedFindings { .. } => StatusCode::UNPROCESSABLE_ENTITY,
     }
 }
 

@@ -7,3 +7,4 @@ mod portal;
 mod publish;
 mod requests;
 mod search;
+mod workflow;

@@ -46,6 +46,7 @@ fn row(org_id: i64, column_id: i64, n: usize) -> NewDocument {
         validity: if n % 5 == 0 { "repealed" } else { "valid" },
         disclosure_term: "long_term",
         body_html: format!("<p>正文 {n} &amp; 附件</p>"),
+        created_by: None,
     }
 }
 

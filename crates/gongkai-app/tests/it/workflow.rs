@@ -1,0 +1,423 @@
+//! The publication workflow on the app layer: who may do what to whose record, separation
+//! of duties, the scan before sign-off, and the audit chain with its tampering detected.
+use gongkai_app::auth::{Staff, create_user};
+use gongkai_app::documents::{Actor, create_draft};
+use gongkai_app::workflow::act;
+use gongkai_app::{App, Error, audit, review};
+use gongkai_domain::audit::Break;
+use gongkai_domain::workflow::{Action, Refusal, Stage};
+use gongkai_domain::{Role, validate_line};
+use gongkai_testkit::builders::{DocLine, org_tree};
+use gongkai_testkit::{TestDb, app, db_test};
+
+const PASSWORD: &str = "workflow-test-2026";
+
+async fn user(a: &App, name: &str, grants: &[(&str, Role)]) -> Staff {
+    create_user(a, name, name, PASSWORD, grants).await.unwrap()
+}
+
+async fn draft(a: &App, clerk: &Staff, body: &str) -> i64 {
+    let line = DocLine::new().set("body_text", body).to_line();
+    let valid = validate_line(&line).unwrap().0;
+    create_draft(a, Actor::Staff(clerk), &valid).await.unwrap()
+}
+
+async fn stage(a: &App, id: i64) -> Stage {
+    let mut c = a.db().conn().await.unwrap();
+    gongkai_store::documents::by_id(&mut c, id)
+        .await
+        .unwrap()
+        .unwrap()
+        .stage
+}
+
+fn ret() -> Action {
+    Action::Return {
+        reason: "请补充依据".into(),
+    }
+}
+
+/// The signers of the own organization (鼓楼区政府办) who move records along.
+struct Signers {
+    clerk: Staff,
+    reviewer: Staff,
+    approver: Staff,
+}
+
+async fn signers(a: &App) -> Signers {
+    Signers {
+        clerk: user(a, "clerk1", &[("GL00101", Role::Clerk)]).await,
+        reviewer: user(a, "reviewer1", &[("GL00101", Role::Reviewer)]).await,
+        approver: user(a, "approver1", &[("GL00101", Role::Approver)]).await,
+    }
+}
+
+/// A record of GL00101 brought to `target` by the three signers.
+async fn at_stage(a: &App, s: &Signers, target: Stage) -> i64 {
+    let id = draft(a, &s.clerk, "正文。").await;
+    let steps: &[(Stage, &Staff, Action)] = &[
+        (Stage::Submitted, &s.clerk, Action::Submit),
+        (Stage::Reviewed, &s.reviewer, Action::Review),
+        (Stage::Approved, &s.approver, Action::Approve),
+        (Stage::Published, &s.clerk, Action::Publish { at: None }),
+    ];
+    for (reached, who, action) in steps {
+        if stage(a, id).await == target {
+            break;
+        }
+        act(a, Actor::Staff(who), id, action).await.unwrap();
+        assert_eq!(stage(a, id).await, *reached);
+    }
+    assert_eq!(stage(a, id).await, target);
+    id
+}
+
+db_test!(
+    every_action_by_every_role_of_own_and_foreign_organizations,
+    async |t: &TestDb| {
+        let a = app(t);
+        org_tree(&a).await;
+        let s = signers(&a).await;
+        // Everyone who might try, none of whom signed anything yet.
+        let mut people = Vec::new();
+        for (unit, label) in [
+            ("GL00101", "own"),
+            ("LH00201", "foreign"),
+            ("GL01007", "child"),
+        ] {
+            for role in [Role::Clerk, Role::Reviewer, Role::Approver, Role::Office] {
+                let name = format!("{label}-{}", role.code());
+                people.push((name.clone(), user(&a, &name, &[(unit, role)]).await));
+            }
+        }
+        people.push((
+            "parent-office".into(),
+            user(&a, "parent-office", &[("FZ00101", Role::Office)]).await,
+        ));
+        people.push((
+            "admin".into(),
+            user(&a, "admin", &[("FZ00101", Role::Admin)]).await,
+        ));
+        let cases: Vec<(Stage, Action, &str)> = vec![
+            (Stage::Draft, Action::Submit, "own-clerk"),
+            (Stage::Submitted, Action::Review, "own-reviewer"),
+            (Stage::Submitted, ret(), "own-reviewer"),
+            (Stage::Reviewed, Action::Approve, "own-approver"),
+            (Stage::Reviewed, ret(), "own-approver"),
+            (Stage::Approved, Action::Publish { at: None }, "own-clerk"),
+            (Stage::Approved, ret(), "own-approver"),
+            (
+                Stage::Published,
+                Action::Withdraw {
+                    reason: "内容有误".into(),
+                },
+                "own-approver",
+            ),
+        ];
+        for (from, action, allowed) in &cases {
+            for (name, who) in &people {
+                let id = at_stage(&a, &s, *from).await;
+                let got = act(&a, Actor::Staff(who), id, action).await;
+                if name == allowed {
+                    assert!(got.is_ok(), "{name} {} at {from:?}: {got:?}", action.code());
+                    assert_ne!(stage(&a, id).await, *from);
+                } else {
+                    assert!(
+                        matches!(
+                            got,
+                            Err(Error::Refused(Refusal::MissingRole { .. }) | Error::NotFound(_))
+                        ),
+                        "{name} {} at {from:?}: {got:?}",
+                        action.code()
+                    );
+                    assert_eq!(stage(&a, id).await, *from, "{name} changed nothing");
+                }
+                // Who cannot see the unit's records gets "not found", not "forbidden".
+                if name.starts_with("foreign") || name.starts_with("child") {
+                    assert!(matches!(got, Err(Error::NotFound(_))), "{name}: {got:?}");
+                }
+            }
+        }
+        // Actions that do not apply to a stage are refused for everyone, the right role too.
+        let id = at_stage(&a, &s, Stage::Draft).await;
+        for action in [Action::Review, Action::Approve, Action::Publish { at: None }] {
+            assert!(matches!(
+                act(&a, Actor::Staff(&s.approver), id, &action).await,
+                Err(Error::Refused(_))
+            ));
+        }
+        // The platform itself signs nothing.
+        assert!(matches!(
+            act(&a, Actor::System, id, &Action::Submit).await,
+            Err(Error::Refused(Refusal::MissingRole { .. }))
+        ));
+    }
+);
+
+db_test!(
+    one_person_never_signs_two_steps_of_a_record,
+    async |t: &TestDb| {
+        let a = app(t);
+        org_tree(&a).await;
+        let all = [
+            ("GL00101", Role::Clerk),
+            ("GL00101", Role::Reviewer),
+            ("GL00101", Role::Approver),
+        ];
+        let one = user(&a, "one", &all).await;
+        let two = user(&a, "two", &all).await;
+        let id = draft(&a, &one, "正文。").await;
+        act(&a, Actor::Staff(&one), id, &Action::Submit)
+            .await
+            .unwrap();
+        assert!(matches!(
+            act(&a, Actor::Staff(&one), id, &Action::Review).await,
+            Err(Error::Refused(Refusal::SameSigner { .. }))
+        ));
+        act(&a, Actor::Staff(&two), id, &Action::Review)
+            .await
+            .unwrap();
+        for who in [&one, &two] {
+            assert!(matches!(
+                act(&a, Actor::Staff(who), id, &Action::Approve).await,
+                Err(Error::Refused(Refusal::SameSigner { .. }))
+            ));
+        }
+        // A return starts a new round: the reviewer may now be the one who submits.
+        act(&a, Actor::Staff(&two), id, &ret()).await.unwrap();
+        let three = user(&a, "three", &all).await;
+        act(&a, Actor::Staff(&two), id, &Action::Submit)
+            .await
+            .unwrap();
+        act(&a, Actor::Staff(&one), id, &Action::Review)
+            .await
+            .unwrap();
+        act(&a, Actor::Staff(&three), id, &Action::Approve)
+            .await
+            .unwrap();
+        let done = act(&a, Actor::Staff(&one), id, &Action::Publish { at: None })
+            .await
+            .unwrap();
+        assert_eq!(done.stage, Stage::Published);
+        assert!(done.index_number.unwrap().starts_with("GL00101"));
+    }
+);
+
+db_test!(
+    an_id_number_blocks_review_until_redacted_and_the_redaction_is_verified,
+    async |t: &TestDb| {
+        let a = app(t);
+        org_tree(&a).await;
+        let s = signers(&a).await;
+        let id = draft(
+            &a,
+            &s.clerk,
+            "申请人张某，身份证号 350102199003071234，电话 13905912345。",
+        )
+        .await;
+        act(&a, Actor::Staff(&s.clerk), id, &Action::Submit)
+            .await
+            .unwrap();
+        let got = act(&a, Actor::Staff(&s.reviewer), id, &Action::Review).await;
+        assert!(
+            matches!(
+                got,
+                Err(Error::Refused(Refusal::UnresolvedFindings { count: 2, .. }))
+            ),
+            "{got:?}"
+        );
+        let mut c = a.db().conn().await.unwrap();
+        let doc = gongkai_store::documents::by_id(&mut c, id)
+            .await
+            .unwrap()
+            .unwrap();
+        let r = review::review_of(&mut c, &a, &doc).await.unwrap();
+        drop(c);
+        let masked: Vec<&str> = r.findings.iter().map(|f| f.masked.as_str()).collect();
+        assert_eq!(masked, ["350102********1234", "139****2345"]);
+        // The mobile is the office's hotline: kept with a reason; the ID is redacted.
+        let mobile = &r.findings[1];
+        review::keep(
+            &a,
+            Actor::Staff(&s.reviewer),
+            id,
+            &mobile.source,
+            &mobile.value_hash,
+            "  ",
+        )
+        .await
+        .unwrap_err();
+        review::keep(
+            &a,
+            Actor::Staff(&s.reviewer),
+            id,
+            &mobile.source,
+            &mobile.value_hash,
+            "单位公开的办事电话",
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            review::redact_body(&a, Actor::Staff(&s.reviewer), id, None)
+                .await
+                .unwrap(),
+            1
+        );
+        act(&a, Actor::Staff(&s.reviewer), id, &Action::Review)
+            .await
+            .unwrap();
+        let mut c = a.db().conn().await.unwrap();
+        let doc = gongkai_store::documents::by_id(&mut c, id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(doc.body_html.contains("350102********1234"));
+        assert!(!doc.body_html.contains("350102199003071234"));
+        // Someone outside the unit cannot touch the findings.
+        let outsider = user(&a, "outsider", &[("LH00201", Role::Reviewer)]).await;
+        assert!(matches!(
+            review::redact_body(&a, Actor::Staff(&outsider), id, None).await,
+            Err(Error::Forbidden)
+        ));
+    }
+);
+
+db_test!(
+    two_people_acting_at_once_cannot_both_succeed,
+    async |t: &TestDb| {
+        let a = app(t);
+        org_tree(&a).await;
+        let s = signers(&a).await;
+        let other = user(&a, "approver2", &[("GL00101", Role::Approver)]).await;
+        let id = at_stage(&a, &s, Stage::Reviewed).await;
+        let (x, y) = tokio::join!(
+            act(&a, Actor::Staff(&s.approver), id, &Action::Approve),
+            act(&a, Actor::Staff(&other), id, &Action::Approve),
+        );
+        // The second reads the new stage (SQLite: one writer) or fails its compare-and-set.
+        for r in [&x, &y] {
+            assert!(
+                matches!(
+                    r,
+                    Ok(_) | Err(Error::Conflict(_) | Error::Refused(Refusal::WrongStage { .. }))
+                ),
+                "{r:?}"
+            );
+        }
+        assert!(
+            x.is_ok() != y.is_ok(),
+            "exactly one succeeds: {x:?} / {y:?}"
+        );
+    }
+);
+
+db_test!(
+    scheduled_publication_waits_for_its_time,
+    async |t: &TestDb| {
+        let a = app(t);
+        org_tree(&a).await;
+        let s = signers(&a).await;
+        let id = at_stage(&a, &s, Stage::Approved).await;
+        let later = a.now() + time::Duration::hours(2);
+        let done = act(
+            &a,
+            Actor::Staff(&s.clerk),
+            id,
+            &Action::Publish { at: Some(later) },
+        )
+        .await
+        .unwrap();
+        assert_eq!(done.stage, Stage::Scheduled);
+        assert_eq!(gongkai_app::workflow::publish_due(&a).await.unwrap(), 0);
+        assert!(matches!(
+            act(&a, Actor::Staff(&s.clerk), id, &Action::PublishDue).await,
+            Err(Error::Refused(Refusal::SystemOnly))
+        ));
+        // Due now: the time is moved back in the database, as if two hours had passed.
+        t.execute_raw(&format!(
+            "UPDATE documents SET scheduled_at = created_at WHERE id = {id}"
+        ))
+        .await;
+        assert_eq!(gongkai_app::workflow::publish_due(&a).await.unwrap(), 1);
+        assert_eq!(stage(&a, id).await, Stage::Published);
+    }
+);
+
+/// A chain of a few entries: a draft created, submitted, reviewed, approved, published.
+async fn chain(a: &App) {
+    org_tree(a).await;
+    let s = signers(a).await;
+    at_stage(a, &s, Stage::Published).await;
+    let v = audit::verify(a, |_, _| {}).await.unwrap().unwrap();
+    assert_eq!(v.entries, 5);
+}
+
+db_test!(audit_verify_names_an_altered_entry, async |t: &TestDb| {
+    let a = app(t);
+    chain(&a).await;
+    t.execute_raw("UPDATE audit_log SET detail = '{}' WHERE seq = 3")
+        .await;
+    assert_eq!(
+        audit::verify(&a, |_, _| {}).await.unwrap(),
+        Err(Break::Altered { seq: 3 })
+    );
+});
+
+db_test!(audit_verify_names_a_removed_entry, async |t: &TestDb| {
+    let a = app(t);
+    chain(&a).await;
+    t.execute_raw("DELETE FROM audit_log WHERE seq = 2").await;
+    assert_eq!(
+        audit::verify(&a, |_, _| {}).await.unwrap(),
+        Err(Break::Removed { seq: 2 })
+    );
+});
+
+db_test!(
+    audit_verify_names_the_last_entry_removed,
+    async |t: &TestDb| {
+        let a = app(t);
+        chain(&a).await;
+        t.execute_raw("DELETE FROM audit_log WHERE seq = 5").await;
+        assert_eq!(
+            audit::verify(&a, |_, _| {}).await.unwrap(),
+            Err(Break::Removed { seq: 5 })
+        );
+    }
+);
+
+db_test!(
+    audit_verify_names_a_removal_hidden_by_renumbering,
+    async |t: &TestDb| {
+        let a = app(t);
+        chain(&a).await;
+        t.execute_raw("DELETE FROM audit_log WHERE seq = 2").await;
+        for seq in 3..=5 {
+            t.execute_raw(&format!(
+                "UPDATE audit_log SET seq = {} WHERE seq = {seq}",
+                seq - 1
+            ))
+            .await;
+        }
+        t.execute_raw("UPDATE audit_head SET seq = 4").await;
+        assert_eq!(
+            audit::verify(&a, |_, _| {}).await.unwrap(),
+            Err(Break::Relinked { seq: 2 })
+        );
+    }
+);
+
+db_test!(audit_verify_names_a_reordered_entry, async |t: &TestDb| {
+    let a = app(t);
+    chain(&a).await;
+    t.execute_raw("UPDATE audit_log SET seq = -1 WHERE seq = 2")
+        .await;
+    t.execute_raw("UPDATE audit_log SET seq = 2 WHERE seq = 3")
+        .await;
+    t.execute_raw("UPDATE audit_log SET seq = 3 WHERE seq = -1")
+        .await;
+    assert_eq!(
+        audit::verify(&a, |_, _| {}).await.unwrap(),
+        Err(Break::Reordered { seq: 2, follows: 3 })
+    );
+});
