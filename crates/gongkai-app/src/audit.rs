@@ -28,6 +28,25 @@ pub async fn record(
         Actor::System => (None, "system"),
         Actor::Staff(s) => (Some(s.id), s.username.as_str()),
     };
+    record_as(
+        h, app, actor_id, actor_name, action, kind, object_id, org_id, detail,
+    )
+    .await
+}
+
+/// [`record`] for an account that is not logged in yet (a login, a lock-out).
+#[allow(clippy::too_many_arguments)]
+pub async fn record_as(
+    h: &mut impl Handle,
+    app: &App,
+    actor_id: Option<i64>,
+    actor_name: &str,
+    action: &str,
+    kind: &str,
+    object_id: Option<i64>,
+    org_id: Option<i64>,
+    detail: serde_json::Value,
+) -> Result<i64> {
     let detail = detail.to_string();
     Ok(audit::append(
         h,

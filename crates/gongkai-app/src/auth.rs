@@ -153,6 +153,18 @@ async fn wrong_password(
     let mut tx = app.db().begin().await?;
     users::set_login_state(&mut tx, user_id, 0, Some(until)).await?;
     users::delete_sessions_of(&mut tx, user_id).await?;
+    crate::audit::record_as(
+        &mut tx,
+        app,
+        Some(user_id),
+        "system",
+        "login.locked",
+        "user",
+        Some(user_id),
+        None,
+        serde_json::json!({"failures": attempt}),
+    )
+    .await?;
     tx.commit().await?;
     tracing::info!(user.id = user_id, "account locked after wrong passwords");
     Ok(Error::Locked {
@@ -197,6 +209,18 @@ pub async fn login(app: &App, username: &str, password: &str) -> Result<(Session
     users::purge_sessions(&mut tx, now).await?;
     users::insert_session(&mut tx, &token_hash(&token), user.id, now, expires_at).await?;
     let staff = staff_of(&mut tx, &user).await?;
+    crate::audit::record_as(
+        &mut tx,
+        app,
+        Some(user.id),
+        &user.username,
+        "login",
+        "user",
+        Some(user.id),
+        None,
+        serde_json::json!({}),
+    )
+    .await?;
     tx.commit().await?;
     tracing::info!(user.id = user.id, "login");
     Ok((SessionToken { token, expires_at }, staff))
@@ -247,6 +271,21 @@ pub async fn create_user(
         users::grant(&mut tx, user.id, org.id, role.code()).await?;
     }
     let staff = staff_of(&mut tx, &user).await?;
+    let roles: Vec<String> = grants
+        .iter()
+        .map(|(code, role)| format!("{code}:{}", role.code()))
+        .collect();
+    crate::audit::record(
+        &mut tx,
+        app,
+        crate::documents::Actor::System,
+        "user.create",
+        "user",
+        Some(user.id),
+        None,
+        serde_json::json!({"username": username, "roles": roles}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(staff)
 }
@@ -262,6 +301,17 @@ pub async fn grant(app: &App, username: &str, org_code: &str, role: Role) -> Res
         .ok_or_else(|| Error::Invalid(format!("机构 {org_code} 不存在")))?;
     users::grant(&mut tx, user.id, org.id, role.code()).await?;
     let staff = staff_of(&mut tx, &user).await?;
+    crate::audit::record(
+        &mut tx,
+        app,
+        crate::documents::Actor::System,
+        "user.grant",
+        "user",
+        Some(user.id),
+        Some(org.id),
+        serde_json::json!({"role": role.code()}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(staff)
 }
@@ -298,6 +348,17 @@ pub async fn change_password(app: &App, staff: &Staff, old: &str, new: &str) -> 
     users::clear_attempts(&mut tx, user.id, now).await?;
     users::set_password_hash(&mut tx, user.id, &hash).await?;
     users::delete_sessions_of(&mut tx, user.id).await?;
+    crate::audit::record(
+        &mut tx,
+        app,
+        crate::documents::Actor::Staff(staff),
+        "user.password",
+        "user",
+        Some(user.id),
+        None,
+        serde_json::json!({}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

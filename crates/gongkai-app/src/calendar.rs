@@ -91,6 +91,17 @@ pub async fn load(app: &App, json: &str) -> Result<LoadReport> {
             });
         }
     }
+    crate::audit::record(
+        &mut tx,
+        app,
+        crate::documents::Actor::System,
+        "calendar.load",
+        "calendar",
+        Some(i64::from(year)),
+        None,
+        serde_json::json!({"year": year, "version": version, "due_dates_changed": changes.len()}),
+    )
+    .await?;
     tx.commit().await?;
     app.set_calendar(after);
     tracing::info!(

@@ -390,7 +390,19 @@ impl Importer<'_> {
     async fn commit(&mut self) -> Result<()> {
         self.tx_bytes = 0;
         self.tx_batches.clear();
-        if let Some(tx) = self.tx.take() {
+        if let Some(mut tx) = self.tx.take() {
+            let records = self.report.imported - self.tx_start.0;
+            crate::audit::record(
+                &mut tx,
+                self.app,
+                crate::documents::Actor::System,
+                "import.documents",
+                "import",
+                None,
+                None,
+                serde_json::json!({"records": records, "through_line": self.report.lines}),
+            )
+            .await?;
             tx.commit().await?;
         }
         Ok(())

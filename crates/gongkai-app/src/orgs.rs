@@ -30,6 +30,17 @@ pub struct OrgInput {
 pub async fn create(app: &App, input: &OrgInput) -> Result<Org> {
     let mut tx = app.db().begin().await?;
     let org = create_in(&mut tx, input, app.now()).await?;
+    crate::audit::record(
+        &mut tx,
+        app,
+        crate::documents::Actor::System,
+        "org.create",
+        "org",
+        Some(org.id),
+        Some(org.id),
+        serde_json::json!({"code": org.code, "name": org.name, "parent": org.parent_id}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(org)
 }

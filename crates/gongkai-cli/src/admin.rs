@@ -169,3 +169,25 @@ mod tests {
         }
     }
 }
+
+/// `gongkai audit verify`: walks the chain with a progress bar; exit status 1 names the
+/// first break.
+pub async fn verify_audit(app: &App) -> anyhow::Result<std::process::ExitCode> {
+    let bar = crate::progress::counter("核验审计日志");
+    let result = gongkai_app::audit::verify(app, |done, total| {
+        bar.set_length(u64::try_from(total).unwrap_or(0));
+        bar.set_position(u64::try_from(done).unwrap_or(0));
+    })
+    .await?;
+    bar.finish_and_clear();
+    match result {
+        Ok(v) => {
+            println!("审计日志完整：共 {} 条，末条哈希 {}", v.entries, v.head_hash);
+            Ok(std::process::ExitCode::SUCCESS)
+        }
+        Err(b) => {
+            eprintln!("审计日志已被篡改：{b}");
+            Ok(std::process::ExitCode::FAILURE)
+        }
+    }
+}

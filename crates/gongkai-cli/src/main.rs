@@ -162,6 +162,9 @@ enum Command {
     },
     /// Rebuild the search index from the database
     Reindex,
+    /// The audit log
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Benchmark data: the organizations of the fictional 示范市 and N document import lines
     Generate {
         /// Document records to write (import lines)
@@ -359,6 +362,13 @@ enum ExportCommand {
         #[arg(long)]
         include_applicant: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Walk the hash chain of the audit log; name the first entry altered, removed or
+    /// reordered (exit status 1), or print the number of entries and the last hash
+    Verify,
 }
 
 #[derive(Debug, Subcommand)]
@@ -576,6 +586,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Reindex => {
             let app = open(&config).await?;
             search::rebuild(&app).await?;
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            let app = open(&config).await?;
+            return admin::verify_audit(&app).await;
         }
         Command::Generate {
             records,
