@@ -93,10 +93,8 @@ pub async fn verify(
         }
         progress(v.checked(), head_seq);
     }
-    Ok(v.finish(head_seq, &head_hash).map(|entries| Verified {
-        entries,
-        head_hash,
-    }))
+    Ok(v.finish(head_seq, &head_hash)
+        .map(|entries| Verified { entries, head_hash }))
 }
 
 /// The entries about one record, oldest first.

@@ -235,7 +235,9 @@ pub async fn withdraw(app: &App, actor: Actor<'_>, id: i64, reason: &str) -> Res
         let action = gongkai_domain::workflow::Action::Withdraw {
             reason: reason.to_owned(),
         };
-        return crate::workflow::act(app, actor, id, &action).await.map(|_| ());
+        return crate::workflow::act(app, actor, id, &action)
+            .await
+            .map(|_| ());
     }
     let reason = reason.trim();
     if reason.is_empty() {
@@ -316,6 +318,70 @@ pub async fn set_validity(
         Some(id),
         Some(doc.org_id),
         serde_json::json!({"from": doc.validity.code(), "to": validity.code(), "successor": successor}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Saves the fields of a draft from the editor. Only a draft can change, only by a 经办人
+/// of its organization, and it stays in that organization.
+pub async fn update_draft(
+    app: &App,
+    actor: Actor<'_>,
+    id: i64,
+    valid: &ValidDocument,
+) -> Result<()> {
+    let mut tx = app.db().begin().await?;
+    let doc = documents::by_id(&mut tx, id)
+        .await?
+        .ok_or(Error::NotFound("文件"))?;
+    actor.require(doc.org_id, Role::Clerk)?;
+    if doc.stage != gongkai_domain::workflow::Stage::Draft {
+        return Err(Error::Invalid(format!(
+            "文件状态为“{}”，只有草稿可以修改；如需修改，请审核人或签发人先退回",
+            doc.stage.label()
+        )));
+    }
+    if doc.org_code != valid.org.as_str() {
+        return Err(Error::Invalid(
+            "发布机构：草稿不能改为其他机构的文件".into(),
+        ));
+    }
+    let org = gongkai_store::orgs::by_id(&mut tx, doc.org_id)
+        .await?
+        .ok_or_else(|| Error::internal("document without organization"))?;
+    let column = crate::import::ensure_column(&mut tx, org.id, &valid.column).await?;
+    let row = new_row(valid, &org, column, DocStatus::Draft, None);
+    let fields = documents::DraftFields {
+        column_id: row.column_id,
+        title: row.title,
+        doc_number: row.doc_number,
+        doc_number_key: row.doc_number_key,
+        issuer: row.issuer,
+        topic: row.topic,
+        topic_code: row.topic_code,
+        kind: row.kind,
+        written_date: row.written_date,
+        formed_date: row.formed_date,
+        validity: row.validity,
+        disclosure_term: row.disclosure_term,
+        body_html: row.body_html,
+    };
+    if !documents::update_draft(&mut tx, id, &fields, app.now()).await? {
+        return Err(Error::Conflict(
+            "此文件刚被他人提交或修改，请刷新页面后再试".into(),
+        ));
+    }
+    crate::audit::record(
+        &mut tx,
+        app,
+        actor,
+        "document.edit",
+        "document",
+        Some(id),
+        Some(doc.org_id),
+        serde_json::json!({"title": valid.title}),
     )
     .await?;
     tx.commit().await?;

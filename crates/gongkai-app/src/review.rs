@@ -10,7 +10,6 @@ use gongkai_store::scan_keeps::{self, Keep};
 use gongkai_store::{Handle, attachments, documents};
 use sha2::{Digest, Sha256};
 
-
 use crate::documents::Actor;
 use crate::{App, Error, Result, body};
 
@@ -68,7 +67,9 @@ impl Review {
 
 /// Names a finding without holding its value.
 pub fn value_hash(kind: FindingKind, value: &str) -> String {
-    hex::encode(Sha256::digest(format!("{}\u{1f}{value}", kind.code()).as_bytes()))
+    hex::encode(Sha256::digest(
+        format!("{}\u{1f}{value}", kind.code()).as_bytes(),
+    ))
 }
 
 fn config(app: &App) -> ScanConfig {
@@ -289,7 +290,9 @@ pub async fn check_attachment(
         .filter(|a| a.document_id == id)
         .ok_or(Error::NotFound("附件"))?;
     if !attachments::mark_checked(&mut tx, att.id, user, note).await? {
-        return Err(Error::Invalid("此附件的文字已完整读取，无需人工核对".into()));
+        return Err(Error::Invalid(
+            "此附件的文字已完整读取，无需人工核对".into(),
+        ));
     }
     crate::audit::record(
         &mut tx,
@@ -311,3 +314,8 @@ pub async fn unresolved(h: &mut impl Handle, app: &App, doc: &Document) -> Resul
     Ok(review_of(h, app, doc).await?.unresolved())
 }
 
+/// The review of a record the caller has already been allowed to see.
+pub async fn for_document(app: &App, doc: &Document) -> Result<Review> {
+    let mut c = app.db().conn().await?;
+    review_of(&mut c, app, doc).await
+}

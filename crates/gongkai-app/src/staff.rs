@@ -119,3 +119,97 @@ pub async fn attachment(
     let bytes = crate::files::read(app, &att).await?;
     Ok((att, bytes))
 }
+
+/// What waits for a person, by their roles in each organization ("我的工作").
+#[derive(Clone, Debug, Default)]
+pub struct MyWork {
+    /// Drafts of the units where they are 经办人, not returned.
+    pub drafts: Vec<gongkai_store::documents::Document>,
+    /// Drafts sent back with a reason, in the units where they are 经办人.
+    pub returned: Vec<gongkai_store::documents::Document>,
+    /// Submitted records waiting for their 审核 (not ones they signed themselves).
+    pub to_review: Vec<gongkai_store::documents::Document>,
+    /// Reviewed records waiting for their 签发 (not ones they signed).
+    pub to_approve: Vec<gongkai_store::documents::Document>,
+    /// Signed-off records for the 经办人 to publish.
+    pub to_publish: Vec<gongkai_store::documents::Document>,
+    /// Records scheduled for publication in their units.
+    pub scheduled: Vec<gongkai_store::documents::Document>,
+}
+
+impl MyWork {
+    /// Everything in it.
+    pub fn total(&self) -> usize {
+        self.drafts.len()
+            + self.returned.len()
+            + self.to_review.len()
+            + self.to_approve.len()
+            + self.to_publish.len()
+            + self.scheduled.len()
+    }
+}
+
+/// The work queues of `staff`: signatures need the role in the record's own organization.
+pub async fn my_work(app: &App, staff: &Staff) -> Result<MyWork> {
+    use gongkai_domain::workflow::Stage;
+    let orgs_with = |role: Role| -> Vec<i64> {
+        staff
+            .grants
+            .iter()
+            .filter(|g| g.role == role)
+            .map(|g| g.org_id)
+            .collect()
+    };
+    let (clerk, reviewer, approver) = (
+        orgs_with(Role::Clerk),
+        orgs_with(Role::Reviewer),
+        orgs_with(Role::Approver),
+    );
+    let mut any: Vec<i64> = clerk
+        .iter()
+        .chain(&reviewer)
+        .chain(&approver)
+        .copied()
+        .collect();
+    any.sort_unstable();
+    any.dedup();
+    const LIMIT: i64 = 200;
+    let mut c = app.db().conn().await?;
+    let me = Some(staff.id);
+    let mut w = MyWork::default();
+    for d in documents::in_flight(&mut c, &clerk, &[Stage::Draft], LIMIT).await? {
+        if d.returned_reason.is_some() {
+            w.returned.push(d);
+        } else {
+            w.drafts.push(d);
+        }
+    }
+    w.to_review = documents::in_flight(&mut c, &reviewer, &[Stage::Submitted], LIMIT)
+        .await?
+        .into_iter()
+        .filter(|d| d.handled_by != me)
+        .collect();
+    w.to_approve = documents::in_flight(&mut c, &approver, &[Stage::Reviewed], LIMIT)
+        .await?
+        .into_iter()
+        .filter(|d| d.handled_by != me && d.reviewed_by != me)
+        .collect();
+    w.to_publish = documents::in_flight(&mut c, &clerk, &[Stage::Approved], LIMIT).await?;
+    w.scheduled = documents::in_flight(&mut c, &any, &[Stage::Scheduled], LIMIT).await?;
+    Ok(w)
+}
+
+/// Display names of accounts by id, for signatures and history (unknown ids are skipped).
+pub async fn display_names(app: &App, ids: &[i64]) -> Result<Vec<(i64, String)>> {
+    let mut c = app.db().conn().await?;
+    let mut out = Vec::new();
+    for id in ids {
+        if out.iter().any(|(i, _)| i == id) {
+            continue;
+        }
+        if let Some(u) = gongkai_store::users::by_id(&mut c, *id).await? {
+            out.push((*id, u.display_name));
+        }
+    }
+    Ok(out)
+}

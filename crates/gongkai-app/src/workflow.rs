@@ -102,10 +102,9 @@ pub async fn act(app: &App, actor: Actor<'_>, id: i64, action: &Action) -> Resul
         }
         index_number = Some(assign_index_number(&mut tx, &doc, day).await?);
     }
-    let published_on = t
-        .at
-        .filter(|_| t.to == Stage::Published)
-        .map(|at| at.to_offset(crate::china_offset()).date());
+    let published_on =
+        t.at.filter(|_| t.to == Stage::Published)
+            .map(|at| at.to_offset(crate::china_offset()).date());
     let change = StageChange {
         from: doc.stage,
         to: t.to,
@@ -139,7 +138,12 @@ pub async fn act(app: &App, actor: Actor<'_>, id: i64, action: &Action) -> Resul
     )
     .await?;
     tx.commit().await?;
-    tracing::info!(document.id = id, action = action.code(), to = t.to.code(), "workflow");
+    tracing::info!(
+        document.id = id,
+        action = action.code(),
+        to = t.to.code(),
+        "workflow"
+    );
     Ok(Acted {
         stage: t.to,
         index_number,

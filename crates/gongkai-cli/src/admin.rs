@@ -156,20 +156,6 @@ fn read_password(from_stdin: bool) -> anyhow::Result<String> {
     Ok(password)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn grants_are_role_at_org() {
-        let (role, org) = parse_grant("approver@GL00101").unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!((role, org.as_str()), (Role::Approver, "GL00101"));
-        for bad in ["approver", "boss@GL00101", "clerk@", "@GL00101"] {
-            assert!(parse_grant(bad).is_err(), "{bad}");
-        }
-    }
-}
-
 /// `gongkai audit verify`: walks the chain with a progress bar; exit status 1 names the
 /// first break.
 pub async fn verify_audit(app: &App) -> anyhow::Result<std::process::ExitCode> {
@@ -182,12 +168,29 @@ pub async fn verify_audit(app: &App) -> anyhow::Result<std::process::ExitCode> {
     bar.finish_and_clear();
     match result {
         Ok(v) => {
-            println!("审计日志完整：共 {} 条，末条哈希 {}", v.entries, v.head_hash);
+            println!(
+                "审计日志完整：共 {} 条，末条哈希 {}",
+                v.entries, v.head_hash
+            );
             Ok(std::process::ExitCode::SUCCESS)
         }
         Err(b) => {
             eprintln!("审计日志已被篡改：{b}");
             Ok(std::process::ExitCode::FAILURE)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grants_are_role_at_org() {
+        let (role, org) = parse_grant("approver@GL00101").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((role, org.as_str()), (Role::Approver, "GL00101"));
+        for bad in ["approver", "boss@GL00101", "clerk@", "@GL00101"] {
+            assert!(parse_grant(bad).is_err(), "{bad}");
         }
     }
 }

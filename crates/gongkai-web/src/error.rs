@@ -16,8 +16,8 @@ pub struct ErrorPage {
     pub title: Box<str>,
     /// Explanation.
     pub message: Box<str>,
-    /// Frame.
-    pub layout: Layout,
+    /// Frame (boxed: error pages travel in `Result`s).
+    pub layout: Box<Layout>,
 }
 
 impl ErrorPage {
@@ -27,7 +27,7 @@ impl ErrorPage {
             status,
             title: title.into(),
             message: message.into(),
-            layout: crate::layout::current_frame(),
+            layout: Box::new(crate::layout::current_frame()),
         }
     }
 

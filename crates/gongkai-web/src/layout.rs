@@ -43,6 +43,8 @@ pub struct Layout {
     pub staff_name: Option<String>,
     /// What the header's search box shows (the query on the search page).
     pub search: String,
+    /// The form token of the staff session (empty without one): every staff form sends it.
+    pub csrf: String,
 }
 
 impl Layout {
@@ -98,11 +100,16 @@ impl<S: Send + Sync> FromRequestParts<S> for Layout {
             .uri
             .path_and_query()
             .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned());
+        let csrf = cookie(parts, crate::staff::SESSION_COOKIE)
+            .filter(|t| !t.is_empty())
+            .map(crate::security::form_token)
+            .unwrap_or_default();
         Ok(Layout {
             elder,
             current,
             staff_name: None,
             search: String::new(),
+            csrf,
         })
     }
 }

@@ -15,6 +15,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 mod assets;
 pub mod cache;
+mod desk;
 pub mod error;
 mod layout;
 mod limits;
@@ -105,13 +106,24 @@ fn router_with_state(state: AppState) -> Router {
             get(staff::password_form).post(staff::change_password),
         )
         .route("/staff/docs", get(staff::records))
+        .route("/staff/work", get(desk::work))
+        .route("/staff/doc/new", get(desk::new_form).post(desk::create))
         .route("/staff/doc/{id}", get(staff::document))
+        .route(
+            "/staff/doc/{id}/edit",
+            get(desk::edit_form).post(desk::update),
+        )
+        .route("/staff/doc/{id}/act", post(desk::act))
+        .route("/staff/doc/{id}/keep", post(desk::keep))
+        .route("/staff/doc/{id}/redact", post(desk::redact))
+        .route("/staff/doc/{id}/check/{attachment}", post(desk::check))
         .route("/staff/doc/{id}/files/{file}", get(staff::attachment))
         .route("/robots.txt", get(public::robots))
         .route("/favicon.svg", get(public::favicon))
         .route("/favicon.ico", get(public::favicon))
         .fallback(public::not_found)
         .method_not_allowed_fallback(limits::method_not_allowed)
+        .layer(axum::middleware::from_fn(security::staff_form_token))
         .layer(axum::middleware::from_fn(security::same_origin_writes))
         .layer(axum::middleware::from_fn(layout::remember_frame))
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -176,9 +188,33 @@ pub async fn serve_until(
             tracing::warn!(error = %e, "search index not ready");
         }
     });
+    // Scheduled publications: each node looks once a minute; the compare-and-set on the
+    // stage lets only one of them publish a record.
+    let scheduler_app = app.clone();
+    let scheduler = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            match gongkai_app::workflow::publish_due(&scheduler_app).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(published = n, "scheduled publication"),
+                Err(e) => tracing::warn!(error = %e, "scheduled publication failed"),
+            }
+        }
+    });
     let state = state(app, config);
     let router = router_with_state(state.clone());
+    let _stop_scheduler = AbortOnDrop(scheduler);
     server::run(listener, router, state, shutdown).await
+}
+
+/// Stops a background task when the server stops.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 async fn shutdown_signal() {

@@ -1,5 +1,7 @@
 //! Cross-site request forgery defence for form posts: a write must come from this site.
-//! Browsers send `Sec-Fetch-Site` and `Origin`; cookies are `SameSite=Lax` as well.
+//! Browsers send `Sec-Fetch-Site` and `Origin`; cookies are `SameSite=Lax` as well; and every
+//! staff form carries a token derived from the session, for the office PCs whose browsers
+//! send neither header.
 
 use axum::extract::Request;
 use axum::http::{Method, StatusCode, header};
@@ -36,4 +38,77 @@ pub async fn same_origin_writes(req: Request, next: Next) -> Response {
         .into_response();
     }
     next.run(req).await
+}
+
+/// The form token of a session: a hash of the session secret, so it needs no storage and
+/// ends with the session.
+pub fn form_token(session: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("gongkai-form\u{1f}{session}").as_bytes());
+    hex::encode(&digest[..16])
+}
+
+/// Where a staff write names its form token: the query (`?_csrf=`, for file uploads) or the
+/// form body.
+fn token_in(query: Option<&str>, body: &[u8]) -> Option<String> {
+    let find = |bytes: &[u8]| {
+        serde_urlencoded::from_bytes::<Vec<(String, String)>>(bytes)
+            .ok()?
+            .into_iter()
+            .find(|(k, _)| k == "_csrf")
+            .map(|(_, v)| v)
+    };
+    query
+        .and_then(|q| find(q.as_bytes()))
+        .or_else(|| find(body))
+}
+
+/// Refuses a staff write (a POST under `/staff/` other than the login) whose form token does
+/// not match its session.
+pub async fn staff_form_token(req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        || !path.starts_with("/staff/")
+        || path == "/staff/login"
+    {
+        return next.run(req).await;
+    }
+    let expected = crate::layout::cookie_value(req.headers(), crate::staff::SESSION_COOKIE)
+        .filter(|t| !t.is_empty())
+        .map(form_token);
+    let Some(expected) = expected else {
+        // No session: the handler sends the person to the login page.
+        return next.run(req).await;
+    };
+    let form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    let query = req.uri().query().map(str::to_owned);
+    let (parts, body) = req.into_parts();
+    let (bytes, body) = if form {
+        match axum::body::to_bytes(body, 1024 * 1024).await {
+            Ok(b) => (b.clone(), axum::body::Body::from(b)),
+            Err(_) => {
+                return ErrorPage::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "内容过大",
+                    "提交的内容过大。",
+                )
+                .into_response();
+            }
+        }
+    } else {
+        (axum::body::Bytes::new(), body)
+    };
+    if token_in(query.as_deref(), &bytes).as_deref() != Some(expected.as_str()) {
+        return ErrorPage::new(
+            StatusCode::FORBIDDEN,
+            "表单已失效",
+            "表单校验未通过（可能已过期或来自其他网站）。请返回上一页，刷新后重新提交。",
+        )
+        .into_response();
+    }
+    next.run(Request::from_parts(parts, body)).await
 }

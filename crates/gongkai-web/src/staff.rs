@@ -10,7 +10,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use gongkai_app::auth::{self, Staff};
 use gongkai_app::orgs::OrgTree;
-use gongkai_domain::DocStatus;
+use gongkai_domain::workflow::Stage;
+use gongkai_domain::{DocStatus, Role};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -422,33 +423,146 @@ pub async fn records(
     .into_response()
 }
 
+/// A finding as the review panel shows it.
+pub struct FindingRow {
+    source: String,
+    source_label: String,
+    kind: &'static str,
+    masked: String,
+    line: u32,
+    hash: String,
+    kept: Option<String>,
+    in_body: bool,
+}
+
+/// An entry of the record's history.
+pub struct HistoryRow {
+    at: String,
+    who: String,
+    what: String,
+    note: String,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "staff/document.html")]
 pub struct StaffDocumentPage {
     layout: Layout,
     doc: crate::public::DocView,
-    status: &'static str,
+    id: i64,
+    stage: &'static str,
     public: bool,
     withdrawn_reason: String,
+    returned_reason: String,
+    scheduled: String,
+    signatures: Vec<(&'static str, String)>,
+    actions: Vec<(&'static str, &'static str)>,
+    can_edit: bool,
+    can_review: bool,
+    findings: Vec<FindingRow>,
+    unread: Vec<gongkai_app::review::UnreadAttachment>,
+    unresolved: usize,
+    history: Vec<HistoryRow>,
+    done: Option<&'static str>,
 }
 
-/// `GET /staff/doc/{id}`: any record of the person's organizations, as it will look.
+impl StaffDocumentPage {
+    fn has_action(&self, code: &str) -> bool {
+        self.actions.iter().any(|(c, _)| *c == code)
+    }
+}
+
+/// What a history entry's action code means.
+fn history_label(action: &str) -> String {
+    match action.strip_prefix("document.") {
+        Some("create") => "起草".into(),
+        Some("edit") => "修改草稿".into(),
+        Some("submit") => "提交审核（经办）".into(),
+        Some("review") => "审核通过".into(),
+        Some("approve") => "签发".into(),
+        Some("publish") => "发布".into(),
+        Some("publish_due") => "定时发布".into(),
+        Some("publish_direct") => "发布（平台导入）".into(),
+        Some("return") => "退回".into(),
+        Some("withdraw") => "撤回".into(),
+        Some("validity") => "变更有效性".into(),
+        Some("redact") => "正文脱敏".into(),
+        Some("scan_keep") => "保留扫描结果".into(),
+        Some("attachment_checked") => "人工核对附件".into(),
+        _ => action.to_owned(),
+    }
+}
+
+fn history_note(detail: &str) -> String {
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(detail) else {
+        return String::new();
+    };
+    let mut parts = Vec::new();
+    if let Some(r) = v.get("reason").and_then(|r| r.as_str()) {
+        parts.push(format!("原因：{r}"));
+    }
+    if let Some(n) = v.get("index_number").and_then(|r| r.as_str()) {
+        parts.push(format!("索引号 {n}"));
+    }
+    if let Some(m) = v.get("masked").and_then(|r| r.as_str()) {
+        parts.push(m.to_owned());
+    }
+    if let Some(n) = v.get("note").and_then(|r| r.as_str()) {
+        parts.push(n.to_owned());
+    }
+    parts.join("；")
+}
+
+#[derive(Deserialize, Default)]
+pub struct DocQuery {
+    done: Option<String>,
+}
+
+fn done_message(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "saved" => "草稿已保存。",
+        "submit" => "已提交审核。",
+        "review" => "已审核通过，等待签发。",
+        "approve" => "已签发，等待经办人发布。",
+        "publish" => "已发布（或已按设定时间排期发布）。",
+        "return" => "已退回经办人。",
+        "withdraw" => "已撤回，公众页面显示撤回说明。",
+        "kept" => "已记录保留理由。",
+        "redacted" => "已脱敏，复查未发现残留。",
+        "checked" => "已记录人工核对。",
+        _ => return None,
+    })
+}
+
+/// `GET /staff/doc/{id}`: any record of the person's organizations, as it will look, with
+/// its place in the workflow, the scan findings and its history.
 pub async fn document(
     State(s): State<AppState>,
     mut layout: Layout,
     LoggedIn(staff): LoggedIn,
     crate::public::PathOr404(id): crate::public::PathOr404<String>,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
 ) -> Response {
     let Some(id) = id.parse::<i64>().ok().filter(|i| *i > 0) else {
         return crate::error::ErrorPage::not_found().into_response();
     };
+    let q: DocQuery =
+        serde_urlencoded::from_str(raw.as_deref().unwrap_or_default()).unwrap_or_default();
     let app = s.app();
     let found = async {
         let tree = OrgTree::load(app).await?;
-        gongkai_app::staff::document(app, &staff, &tree, id).await
+        let found = gongkai_app::staff::document(app, &staff, &tree, id).await?;
+        let review = gongkai_app::review::for_document(app, &found.doc).await?;
+        let history = gongkai_app::audit::of_document(app, id).await?;
+        let d = &found.doc;
+        let ids: Vec<i64> = [d.handled_by, d.reviewed_by, d.approved_by]
+            .into_iter()
+            .flatten()
+            .collect();
+        let names = gongkai_app::staff::display_names(app, &ids).await?;
+        Ok::<_, gongkai_app::Error>((found, review, history, names))
     }
     .await;
-    let found = match found {
+    let (found, review, history, names) = match found {
         Ok(f) => f,
         Err(e) => return WebError(e).into_response(),
     };
@@ -464,12 +578,70 @@ pub async fn document(
     for (view, att) in doc.attachments.iter_mut().zip(&found.attachments) {
         view.problem.clone_from(&att.text_problem);
     }
+    let name = |id: Option<i64>| {
+        id.and_then(|i| names.iter().find(|(n, _)| *n == i))
+            .map(|(_, n)| n.clone())
+            .unwrap_or_else(|| "—".into())
+    };
+    let actor = gongkai_app::documents::Actor::Staff(&staff);
+    let actions = gongkai_app::workflow::available(actor, d, app.now())
+        .iter()
+        .map(|a| (a.code(), a.label()))
+        .collect();
+    let roles = gongkai_app::workflow::roles_in(actor, d.org_id);
+    let open = matches!(d.stage, Stage::Draft | Stage::Submitted | Stage::Reviewed);
+    let can_review = open && (roles.contains(&Role::Clerk) || roles.contains(&Role::Reviewer));
     StaffDocumentPage {
         layout,
         doc,
-        status: d.status.label(),
+        id: d.id,
+        stage: d.stage.label(),
         public: d.status.is_public(),
         withdrawn_reason: d.withdrawn_reason.clone().unwrap_or_default(),
+        returned_reason: if d.stage == Stage::Draft {
+            d.returned_reason.clone().unwrap_or_default()
+        } else {
+            String::new()
+        },
+        scheduled: d
+            .scheduled_at
+            .filter(|_| d.stage == Stage::Scheduled)
+            .map(crate::desk::china_time)
+            .unwrap_or_default(),
+        signatures: vec![
+            ("经办", name(d.handled_by)),
+            ("审核", name(d.reviewed_by)),
+            ("签发", name(d.approved_by)),
+        ],
+        actions,
+        can_edit: d.stage == Stage::Draft && roles.contains(&Role::Clerk),
+        can_review,
+        unresolved: review.unresolved(),
+        findings: review
+            .findings
+            .into_iter()
+            .map(|f| FindingRow {
+                in_body: f.source == gongkai_app::review::BODY,
+                source: f.source,
+                source_label: f.source_label,
+                kind: f.kind.label(),
+                masked: f.masked,
+                line: f.line,
+                hash: f.value_hash,
+                kept: f.kept,
+            })
+            .collect(),
+        unread: review.unread,
+        history: history
+            .iter()
+            .map(|e| HistoryRow {
+                at: crate::desk::china_time(e.at),
+                who: e.actor_name.clone(),
+                what: history_label(&e.action),
+                note: history_note(&e.detail),
+            })
+            .collect(),
+        done: q.done.as_deref().and_then(done_message),
     }
     .into_response()
 }

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod cache;
+mod desk;
 mod public;
 mod search;
 mod server;
@@ -179,6 +180,34 @@ impl Site {
             Request::get(uri)
                 .header(header::COOKIE, cookie)
                 .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// The form token of a session, as the desk's forms carry it.
+    pub async fn form_token(&self, cookie: &str) -> String {
+        let desk = self.get_with_cookie("/staff/", cookie).await;
+        desk.attrs("input[name=_csrf]", "value")
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| panic!("no form token on the desk:\n{}", desk.body))
+    }
+
+    /// Posts a form of the desk with the session's form token, as a browser on this site.
+    pub async fn post_form(&self, uri: &str, cookie: &str, body: &str) -> Page {
+        let token = self.form_token(cookie).await;
+        let body = if body.is_empty() {
+            format!("_csrf={token}")
+        } else {
+            format!("{body}&_csrf={token}")
+        };
+        self.request(
+            Request::post(uri)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::COOKIE, cookie)
+                .header("sec-fetch-site", "same-origin")
+                .body(Body::from(body))
                 .unwrap(),
         )
         .await

@@ -62,7 +62,8 @@ async fn logging_in_shows_the_desk_and_logging_out_ends_it() {
         "a clerk sees the drafts of the unit"
     );
 
-    let out = s
+    // Without the form token the logout is refused; with it, it works.
+    let forged = s
         .request(
             Request::post("/staff/logout")
                 .header(header::COOKIE, &pair)
@@ -71,6 +72,8 @@ async fn logging_in_shows_the_desk_and_logging_out_ends_it() {
                 .unwrap(),
         )
         .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let out = s.post_form("/staff/logout", &pair, "").await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
     assert_eq!(
         s.get_with_cookie("/staff/", &pair).await.status,
@@ -132,12 +135,13 @@ async fn a_password_change_needs_the_current_one_and_logs_out() {
         .next()
         .unwrap()
         .to_owned();
+    let token = s.form_token(&pair).await;
     let post = |body: &'static str| {
         Request::post("/staff/password")
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(header::COOKIE, &pair)
             .header("sec-fetch-site", "same-origin")
-            .body(Body::from(body))
+            .body(Body::from(format!("{body}&_csrf={token}")))
             .unwrap()
     };
     let wrong = s
