@@ -18,6 +18,7 @@ pub mod demo;
 pub mod documents;
 pub mod error;
 pub mod export;
+pub mod feeds;
 pub mod files;
 pub mod generate;
 pub mod import;

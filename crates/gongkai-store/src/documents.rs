@@ -875,3 +875,31 @@ pub async fn by_ids(h: &mut impl Handle, ids: &[i64]) -> Result<Vec<Document>> {
         q.fetch_all(c).await?
     }))
 }
+
+/// Published records with ids in `lo..hi` and when each last changed, in id order (one
+/// file of the sitemap).
+pub async fn published_between(
+    h: &mut impl Handle,
+    lo: i64,
+    hi: i64,
+) -> Result<Vec<(i64, OffsetDateTime)>> {
+    Ok(
+        dispatch!(h, c => sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT id, updated_at FROM documents WHERE id >= $1 AND id < $2 AND status = '{}' \
+         ORDER BY id",
+        DocStatus::Published.code()
+    )))
+    .bind(lo)
+    .bind(hi)
+    .fetch_all(c)
+    .await?),
+    )
+}
+
+/// The largest record id (0 when there is none).
+pub async fn max_id(h: &mut impl Handle) -> Result<i64> {
+    let (n,): (Option<i64>,) = dispatch!(h, c => sqlx::query_as("SELECT MAX(id) FROM documents")
+        .fetch_one(c)
+        .await?);
+    Ok(n.unwrap_or(0))
+}

@@ -174,11 +174,16 @@ impl PageCache {
 
 /// Whether `path` is a public page the same for every reader.
 fn cacheable(path: &str) -> bool {
-    if path == "/" || path == "/list" {
+    if matches!(
+        path,
+        "/" | "/list" | "/feed.xml" | "/atom.xml" | "/feed.json" | "/sitemap.xml"
+    ) || path.starts_with("/sitemap/")
+    {
         return true;
     }
     if let Some(rest) = path.strip_prefix("/org/") {
-        return rest.ends_with('/') && !rest[..rest.len() - 1].contains('/');
+        let (code, tail) = rest.split_once('/').unwrap_or((rest, "-"));
+        return !code.is_empty() && matches!(tail, "" | "feed.xml" | "atom.xml" | "feed.json");
     }
     if let Some(rest) = path.strip_prefix("/doc/") {
         let (id, tail) = rest.split_once('/').unwrap_or((rest, ""));

@@ -43,6 +43,8 @@ pub struct Layout {
     pub staff_name: Option<String>,
     /// What the header's search box shows (the query on the search page).
     pub search: String,
+    /// Where the page's feeds are: `/` for the platform's, `/org/CODE/` for an organization's.
+    pub feeds: String,
     /// The form token of the staff session (empty without one): every staff form sends it.
     pub csrf: String,
 }
@@ -51,6 +53,15 @@ impl Layout {
     /// Address of the stylesheet, named by its content so browsers may keep it forever.
     pub fn css_href(&self) -> &'static str {
         crate::assets::css_href()
+    }
+
+    /// Where the page's feeds are (the platform's unless an organization's page set them).
+    pub fn feeds_prefix(&self) -> &str {
+        if self.feeds.is_empty() {
+            "/"
+        } else {
+            &self.feeds
+        }
     }
 
     /// Link that switches the view and returns here.
@@ -109,6 +120,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Layout {
             current,
             staff_name: None,
             search: String::new(),
+            feeds: "/".into(),
             csrf,
         })
     }

@@ -17,6 +17,7 @@ mod assets;
 pub mod cache;
 mod desk;
 pub mod error;
+mod feeds;
 mod layout;
 mod limits;
 pub(crate) mod public;
@@ -88,6 +89,15 @@ fn router_with_state(state: AppState) -> Router {
         .route("/list", get(public::list_all))
         .route("/org/{code}", get(public::org_redirect))
         .route("/org/{code}/", get(public::org_column))
+        .route("/org/{code}/feed.xml", get(feeds::rss_org))
+        .route("/org/{code}/atom.xml", get(feeds::atom_org))
+        .route("/org/{code}/feed.json", get(feeds::json_org))
+        .route("/feed.xml", get(feeds::rss_all))
+        .route("/atom.xml", get(feeds::atom_all))
+        .route("/feed.json", get(feeds::json_all))
+        .route("/sitemap.xml", get(feeds::sitemap_index))
+        .route("/sitemap/pages.xml", get(feeds::sitemap_pages))
+        .route("/sitemap/{file}", get(feeds::sitemap_docs))
         .route("/doc/{id}", get(public::document))
         .route("/doc/{id}/print", get(public::print))
         .route("/doc/{id}/qr.svg", get(public::qr_code))

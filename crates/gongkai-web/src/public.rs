@@ -311,7 +311,7 @@ async fn render_list(
 
 async fn build_list(
     s: &AppState,
-    layout: Layout,
+    mut layout: Layout,
     raw: Option<&str>,
     org_code: Option<&str>,
 ) -> WebResult<Result<ListPage, ErrorPage>> {
@@ -332,8 +332,9 @@ async fn build_list(
         },
         None => None,
     };
-    if org.is_some() {
+    if let Some(o) = org {
         q.org = None;
+        layout.feeds = format!("/org/{}/", o.code);
     } else if let Some(code) = &q.org
         && tree.by_code(code).is_none()
     {

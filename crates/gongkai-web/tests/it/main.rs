@@ -3,6 +3,7 @@
 
 mod cache;
 mod desk;
+mod feeds;
 mod public;
 mod search;
 mod server;
