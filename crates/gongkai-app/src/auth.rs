@@ -403,3 +403,61 @@ fn token_hash(token: &str) -> String {
 
 // Argon2id hash of a random string, verified when the account does not exist.
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Yl6Ku9yjj3GzmY4hQ0gUe5u8GZr3bpnf1cbO7mWtOg8";
+
+/// Makes an API token for an account (SPEC "HTTP API"): returned once, stored hashed; it
+/// acts with the account's roles until revoked.
+pub async fn issue_token(app: &App, username: &str) -> Result<String> {
+    let mut tx = app.db().begin().await?;
+    let user = users::by_username(&mut tx, username.trim())
+        .await?
+        .ok_or_else(|| Error::Invalid(format!("用户 {username} 不存在")))?;
+    let token = format!("gk_{}", new_token());
+    users::insert_token(&mut tx, &token_hash(&token), user.id, app.now()).await?;
+    crate::audit::record(
+        &mut tx,
+        app,
+        crate::documents::Actor::System,
+        "user.token",
+        "user",
+        Some(user.id),
+        None,
+        serde_json::json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
+/// Revokes every API token of an account; returns how many were active.
+pub async fn revoke_tokens(app: &App, username: &str) -> Result<u64> {
+    let mut tx = app.db().begin().await?;
+    let user = users::by_username(&mut tx, username.trim())
+        .await?
+        .ok_or_else(|| Error::Invalid(format!("用户 {username} 不存在")))?;
+    let n = users::revoke_tokens(&mut tx, user.id, app.now()).await?;
+    crate::audit::record(
+        &mut tx,
+        app,
+        crate::documents::Actor::System,
+        "user.token_revoke",
+        "user",
+        Some(user.id),
+        None,
+        serde_json::json!({"revoked": n}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(n)
+}
+
+/// The staff member of an API token, if it is valid.
+pub async fn token_staff(app: &App, token: &str) -> Result<Option<Staff>> {
+    if token.is_empty() || token.len() > 128 {
+        return Ok(None);
+    }
+    let mut c = app.db().conn().await?;
+    match users::token_user(&mut c, &token_hash(token)).await? {
+        Some(user) => Ok(Some(staff_of(&mut c, &user).await?)),
+        None => Ok(None),
+    }
+}

@@ -306,6 +306,15 @@ enum UserCommand {
     },
     /// List the accounts and their roles
     List,
+    /// Make an API token for an account (printed once; it acts with the account's roles),
+    /// or with --revoke end every token of the account
+    Token {
+        /// Login name
+        username: String,
+        /// Revoke the account's tokens instead
+        #[arg(long)]
+        revoke: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -579,6 +588,19 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             admin::grant(&open(&config).await?, &username, &role).await?;
         }
         Command::User(UserCommand::List) => admin::list_users(&open(&config).await?).await?,
+        Command::User(UserCommand::Token { username, revoke }) => {
+            let app = open(&config).await?;
+            if revoke {
+                let n = gongkai_app::auth::revoke_tokens(&app, &username).await?;
+                println!("已撤销 {username} 的 {n} 个令牌");
+            } else {
+                // The token alone on stdout, for scripts; the advice on stderr.
+                println!("{}", gongkai_app::auth::issue_token(&app, &username).await?);
+                eprintln!(
+                    "令牌只显示这一次，请妥善保存；调用接口时使用 Authorization: Bearer <令牌>"
+                );
+            }
+        }
         Command::Search { query, org, limit } => {
             let app = open(&config).await?;
             search::run(&app, &query, org, usize::from(limit)).await?;

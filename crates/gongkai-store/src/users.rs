@@ -256,3 +256,45 @@ pub async fn purge_sessions(h: &mut impl Handle, now: OffsetDateTime) -> Result<
         .rows_affected());
     Ok(done)
 }
+
+/// Stores an API token under its hash.
+pub async fn insert_token(
+    h: &mut impl Handle,
+    token_hash: &str,
+    user_id: i64,
+    now: OffsetDateTime,
+) -> Result<()> {
+    dispatch!(h, c => sqlx::query(
+        "INSERT INTO api_tokens (token_hash, user_id, created_at) VALUES ($1, $2, $3)",
+    )
+    .bind(token_hash)
+    .bind(user_id)
+    .bind(crate::truncate(now))
+    .execute(c)
+    .await
+    .map(|_| ())?);
+    Ok(())
+}
+
+/// The active account of an API token that is not revoked.
+pub async fn token_user(h: &mut impl Handle, token_hash: &str) -> Result<Option<User>> {
+    let sql = "SELECT u.id, u.username, u.display_name, u.password_hash, u.failed_logins, u.locked_until, u.active \
+         FROM api_tokens t JOIN users u ON u.id = t.user_id \
+         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active";
+    Ok(dispatch!(h, c => sqlx::query_as(sql)
+        .bind(token_hash)
+        .fetch_optional(c)
+        .await?))
+}
+
+/// Revokes every API token of an account; returns how many were active.
+pub async fn revoke_tokens(h: &mut impl Handle, user_id: i64, now: OffsetDateTime) -> Result<u64> {
+    Ok(dispatch!(h, c => sqlx::query(
+        "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+    )
+    .bind(crate::truncate(now))
+    .bind(user_id)
+    .execute(c)
+    .await?
+    .rows_affected()))
+}

@@ -432,7 +432,8 @@ struct ApiAnswer<'a> {
 
 #[derive(Serialize)]
 struct ApiError {
-    error: String,
+    error: &'static str,
+    message: String,
 }
 
 /// `GET /api/v1/search?q=…&org=…&topic=…&kind=…&year=…&validity=…&page=…`.
@@ -440,7 +441,10 @@ pub async fn api(State(s): State<AppState>, RawQuery(raw): RawQuery) -> Response
     let bad = |m: String| {
         (
             axum::http::StatusCode::BAD_REQUEST,
-            Json(ApiError { error: m }),
+            Json(ApiError {
+                error: "bad_request",
+                message: m,
+            }),
         )
             .into_response()
     };

@@ -144,5 +144,6 @@ async fn the_api_answers_json_with_hits_and_facets() {
     let bad = s.get("/api/v1/search").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     let v: serde_json::Value = serde_json::from_str(&bad.body).unwrap();
-    assert!(v["error"].as_str().unwrap().contains("检索词"));
+    assert_eq!(v["error"], "bad_request");
+    assert!(v["message"].as_str().unwrap().contains("检索词"));
 }

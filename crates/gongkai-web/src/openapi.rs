@@ -1,0 +1,164 @@
+//! The OpenAPI 3 document of `/api/v1/` (SPEC "HTTP API"), written by hand beside the
+//! handlers; a test calls every operation listed here against the router.
+
+use serde_json::{Value, json};
+
+fn error_response(description: &str) -> Value {
+    json!({
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    })
+}
+
+fn record_response(description: &str) -> Value {
+    json!({
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Document"}}}
+    })
+}
+
+fn id_param() -> Value {
+    json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}})
+}
+
+/// The document, with `base_url` as its server.
+pub fn document(base_url: &str) -> Value {
+    let secured = json!([{"bearer": []}]);
+    let std_errors = |extra: &[(&str, &str)]| {
+        let mut m = serde_json::Map::new();
+        m.insert("400".into(), error_response("输入有误，message 指明字段"));
+        m.insert("401".into(), error_response("缺少令牌或令牌无效"));
+        m.insert("403".into(), error_response("角色不符或同一人签署两个环节"));
+        m.insert(
+            "404".into(),
+            error_response("文件不存在（含其他单位的文件）"),
+        );
+        for (code, d) in extra {
+            m.insert((*code).into(), error_response(d));
+        }
+        m
+    };
+    let mut act_responses = std_errors(&[
+        ("409", "当前状态不能执行此操作，或他人刚处理过"),
+        ("422", "还有未处理的敏感信息扫描结果"),
+    ]);
+    act_responses.insert("200".into(), record_response("操作后的文件"));
+    let mut get_responses = std_errors(&[]);
+    get_responses.insert("200".into(), record_response("文件"));
+    let mut create_responses = std_errors(&[]);
+    create_responses.insert(
+        "201".into(),
+        json!({"description": "已创建草稿", "content": {"application/json": {"schema": {
+            "type": "object", "required": ["id", "status"],
+            "properties": {"id": {"type": "integer"}, "status": {"type": "string", "enum": ["draft"]}}
+        }}}}),
+    );
+    let mut finding_responses = std_errors(&[("409", "签发后不能再处理扫描结果")]);
+    finding_responses.insert("200".into(), record_response("处理后的文件"));
+    json!({
+        "openapi": "3.0.3",
+        "info": {
+            "title": "政府信息公开平台 API",
+            "version": "1",
+            "description": "发布流程（起草、提交、审核、签发、发布、退回、撤回）与检索的机器接口。令牌由 `gongkai user token 用户名` 生成，按该用户在各机构的角色行事。错误为 {\"error\": 代码, \"message\": 中文说明}。"
+        },
+        "servers": [{"url": base_url.trim_end_matches('/')}],
+        "paths": {
+            "/api/v1/documents": {"post": {
+                "summary": "起草：以文件导入格式的一行创建草稿",
+                "operationId": "createDocument",
+                "security": secured,
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DocumentLine"}}}},
+                "responses": create_responses
+            }},
+            "/api/v1/documents/{id}": {"get": {
+                "summary": "文件：状态、索引号、扫描结果及处理、办理记录",
+                "operationId": "getDocument",
+                "security": secured,
+                "parameters": [id_param()],
+                "responses": get_responses
+            }},
+            "/api/v1/documents/{id}/actions/{action}": {"post": {
+                "summary": "流程操作",
+                "operationId": "actOnDocument",
+                "security": secured,
+                "parameters": [id_param(), {"name": "action", "in": "path", "required": true,
+                    "schema": {"type": "string", "enum": ["submit", "review", "approve", "publish", "return", "withdraw"]}}],
+                "requestBody": {"required": false, "content": {"application/json": {"schema": {
+                    "type": "object",
+                    "properties": {
+                        "reason": {"type": "string", "description": "退回、撤回时必填"},
+                        "at": {"type": "string", "format": "date-time", "description": "定时发布时间（publish）"}
+                    }
+                }}}},
+                "responses": act_responses
+            }},
+            "/api/v1/documents/{id}/findings/{n}": {"post": {
+                "summary": "处理一项敏感信息扫描结果：脱敏或说明理由后保留",
+                "operationId": "resolveFinding",
+                "security": secured,
+                "parameters": [id_param(), {"name": "n", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}, "description": "findings 中的序号 n"}],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["resolution"],
+                    "properties": {
+                        "resolution": {"type": "string", "enum": ["redact", "keep"]},
+                        "reason": {"type": "string", "description": "keep 时必填"}
+                    }
+                }}}},
+                "responses": finding_responses
+            }},
+            "/api/v1/search": {"get": {
+                "summary": "检索已发布的政府信息（一网通查）",
+                "operationId": "search",
+                "parameters": [
+                    {"name": "q", "in": "query", "required": true, "schema": {"type": "string"}},
+                    {"name": "org", "in": "query", "schema": {"type": "string"}},
+                    {"name": "topic", "in": "query", "schema": {"type": "string"}},
+                    {"name": "kind", "in": "query", "schema": {"type": "string"}},
+                    {"name": "year", "in": "query", "schema": {"type": "integer"}},
+                    {"name": "validity", "in": "query", "schema": {"type": "string"}},
+                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}}
+                ],
+                "responses": {"200": {"description": "命中、分面与摘要"}, "400": error_response("参数有误")}
+            }},
+            "/api/v1/openapi.json": {"get": {
+                "summary": "本文档",
+                "operationId": "openapi",
+                "responses": {"200": {"description": "OpenAPI 3 文档"}}
+            }}
+        },
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Error": {"type": "object", "required": ["error", "message"], "properties": {
+                    "error": {"type": "string", "enum": ["bad_request", "unauthorized", "forbidden", "same_signer", "not_found", "conflict", "wrong_state", "reason_required", "unresolved_findings", "locked", "unavailable", "internal"]},
+                    "message": {"type": "string"}
+                }},
+                "DocumentLine": {"type": "object", "required": ["org", "title", "topic", "kind", "written_date", "validity", "column"], "properties": {
+                    "org": {"type": "string"}, "title": {"type": "string"}, "doc_number": {"type": "string"},
+                    "issuer": {"type": "string"}, "topic": {"type": "string"}, "kind": {"type": "string"},
+                    "written_date": {"type": "string", "format": "date"}, "formed_date": {"type": "string", "format": "date"},
+                    "validity": {"type": "string", "enum": ["valid", "expired", "repealed"]},
+                    "disclosure_term": {"type": "string", "enum": ["long_term", "periodic", "immediate"]},
+                    "column": {"type": "string"}, "body_html": {"type": "string"}, "body_text": {"type": "string"}
+                }},
+                "Document": {"type": "object", "properties": {
+                    "id": {"type": "integer"}, "org": {"type": "string"},
+                    "status": {"type": "string", "enum": ["draft", "submitted", "reviewed", "approved", "scheduled", "published", "withdrawn"]},
+                    "index_number": {"type": "string", "nullable": true}, "title": {"type": "string"},
+                    "url": {"type": "string", "nullable": true},
+                    "unresolved_findings": {"type": "integer"},
+                    "findings": {"type": "array", "items": {"type": "object", "properties": {
+                        "n": {"type": "integer"}, "source": {"type": "string"}, "kind": {"type": "string"},
+                        "masked": {"type": "string"}, "line": {"type": "integer"},
+                        "resolution": {"type": "string", "nullable": true}, "reason": {"type": "string", "nullable": true}
+                    }}},
+                    "history": {"type": "array", "items": {"type": "object", "properties": {
+                        "at": {"type": "string", "format": "date-time"}, "actor": {"type": "string"},
+                        "action": {"type": "string"}, "detail": {"type": "object"}
+                    }}}
+                }}
+            }
+        }
+    })
+}
