@@ -115,6 +115,8 @@ pub fn new_row_with_body(
             .code(),
         body_html,
         created_by: None,
+        disclosure: valid.disclosure,
+        disclosure_ground: valid.disclosure_ground.map(|g| g.code()),
     }
 }
 
@@ -367,6 +369,8 @@ pub async fn update_draft(
         validity: row.validity,
         disclosure_term: row.disclosure_term,
         body_html: row.body_html,
+        disclosure: valid.disclosure,
+        disclosure_ground: valid.disclosure_ground.map(|g| g.code()),
     };
     if !documents::update_draft(&mut tx, id, &fields, app.now()).await? {
         return Err(Error::Conflict(

@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 use std::io::BufRead;
 
+use gongkai_domain::disclosure::Attribute;
 use gongkai_domain::{ColumnPath, DocStatus, LineProblem, OrgKind, ValidDocument, validate_line};
 use gongkai_store::orgs::Org;
 use gongkai_store::{Handle, Tx, columns, documents, orgs};
@@ -162,6 +163,16 @@ fn check_lines(
                 let checked = match raw {
                     None => Checked::NotUtf8,
                     Some(raw) => match validate_line(&raw) {
+                        // An import brings published records: only 主动公开 ones are.
+                        Ok((doc, _)) if doc.disclosure != Attribute::Proactive => {
+                            Checked::Problems(vec![LineProblem {
+                                field: "disclosure",
+                                message: format!(
+                                    "公开属性为“{}”的信息不在平台发布，不能作为已发布信息导入",
+                                    doc.disclosure.label()
+                                ),
+                            }])
+                        }
                         Ok((doc, warnings)) => {
                             let body = crate::documents::prepared_body(&doc);
                             Checked::Valid(Box::new(doc), body, warnings)

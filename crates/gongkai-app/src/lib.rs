@@ -45,6 +45,8 @@ pub struct Settings {
     pub session_hours: i64,
     /// The statutory clock's numbers; whether a fee notice pauses it is DOMAIN [U].
     pub clock: ClockSettings,
+    /// Months between reviews of a withheld record (条例 Art. 18 动态调整).
+    pub withheld_review_months: u8,
 }
 
 impl Default for Settings {
@@ -54,6 +56,7 @@ impl Default for Settings {
             lockout_minutes: 15,
             session_hours: 8,
             clock: ClockSettings::default(),
+            withheld_review_months: 6,
         }
     }
 }

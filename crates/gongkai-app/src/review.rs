@@ -319,3 +319,69 @@ pub async fn for_document(app: &App, doc: &Document) -> Result<Review> {
     let mut c = app.db().conn().await?;
     review_of(&mut c, app, doc).await
 }
+
+/// What a periodic review of a withheld record decides (条例 Art. 18).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WithheldDecision {
+    /// Still not to be disclosed; reviewed again after the interval.
+    Keep,
+    /// 因情势变化可以公开: becomes 主动公开 and goes back to the clerk as a draft.
+    Disclose,
+}
+
+/// Records the periodic review of a withheld record by a 审核人 of its organization.
+pub async fn review_withheld(
+    app: &App,
+    actor: Actor<'_>,
+    id: i64,
+    decision: WithheldDecision,
+    note: &str,
+) -> Result<()> {
+    let note = note.trim();
+    if note.is_empty() {
+        return Err(Error::Invalid("复查意见：必须填写".into()));
+    }
+    let mut tx = app.db().begin().await?;
+    let doc = documents::by_id(&mut tx, id)
+        .await?
+        .ok_or(Error::NotFound("文件"))?;
+    actor.require(doc.org_id, gongkai_domain::Role::Reviewer)?;
+    if doc.disclosure != gongkai_domain::disclosure::Attribute::Withheld {
+        return Err(Error::Invalid("只有不予公开的信息需要定期复查".into()));
+    }
+    let done = match decision {
+        WithheldDecision::Keep => {
+            documents::mark_disclosure_reviewed(&mut tx, id, app.today()).await?
+        }
+        WithheldDecision::Disclose => {
+            documents::reopen_for_disclosure(
+                &mut tx,
+                id,
+                &format!("复查后可以公开：{note}"),
+                app.now(),
+            )
+            .await?
+        }
+    };
+    if !done {
+        return Err(Error::Conflict(
+            "此文件刚被他人处理，请刷新页面后再试".into(),
+        ));
+    }
+    crate::audit::record(
+        &mut tx,
+        app,
+        actor,
+        match decision {
+            WithheldDecision::Keep => "document.withheld_kept",
+            WithheldDecision::Disclose => "document.withheld_disclosed",
+        },
+        "document",
+        Some(id),
+        Some(doc.org_id),
+        serde_json::json!({"note": note, "ground": doc.disclosure_ground}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -135,6 +135,8 @@ pub struct MyWork {
     pub to_publish: Vec<gongkai_store::documents::Document>,
     /// Records scheduled for publication in their units.
     pub scheduled: Vec<gongkai_store::documents::Document>,
+    /// Withheld records due for their periodic review (Art. 18), for 审核人.
+    pub withheld_due: Vec<gongkai_store::documents::Document>,
 }
 
 impl MyWork {
@@ -146,6 +148,7 @@ impl MyWork {
             + self.to_approve.len()
             + self.to_publish.len()
             + self.scheduled.len()
+            + self.withheld_due.len()
     }
 }
 
@@ -196,6 +199,28 @@ pub async fn my_work(app: &App, staff: &Staff) -> Result<MyWork> {
         .collect();
     w.to_publish = documents::in_flight(&mut c, &clerk, &[Stage::Approved], LIMIT).await?;
     w.scheduled = documents::in_flight(&mut c, &any, &[Stage::Scheduled], LIMIT).await?;
+    let months = app.settings().withheld_review_months;
+    let today = app.today();
+    // A few days of slack for month ends; the exact rule filters below.
+    let bound = today.saturating_add(time::Duration::days(3));
+    let before = (1..=u32::from(months)).fold(bound, |d, _| {
+        d.replace_day(1)
+            .ok()
+            .and_then(|first| first.previous_day())
+            .map_or(d, |prev_end| {
+                prev_end
+                    .replace_day(d.day().min(prev_end.day()))
+                    .unwrap_or(prev_end)
+            })
+    });
+    w.withheld_due = documents::withheld_due(&mut c, &reviewer, before, LIMIT)
+        .await?
+        .into_iter()
+        .filter(|d| {
+            let last = d.disclosure_reviewed_on.unwrap_or(d.written_date);
+            gongkai_domain::disclosure::review_due(last, months, today)
+        })
+        .collect();
     Ok(w)
 }
 

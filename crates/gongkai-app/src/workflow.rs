@@ -78,6 +78,7 @@ pub async fn act(app: &App, actor: Actor<'_>, id: i64, action: &Action) -> Resul
         reviewed_by: doc.reviewed_by,
         unresolved_findings: unresolved,
         scheduled_at: doc.scheduled_at,
+        attribute: doc.disclosure,
         now,
     };
     let t = workflow::apply(doc.stage, action, &cx)?;
@@ -201,6 +202,7 @@ pub fn available(actor: Actor<'_>, doc: &Document, now: OffsetDateTime) -> Vec<A
         // Findings are shown beside the buttons; the action itself checks them.
         unresolved_findings: 0,
         scheduled_at: doc.scheduled_at,
+        attribute: doc.disclosure,
         now,
     };
     let reason = "-".to_owned();

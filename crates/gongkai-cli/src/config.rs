@@ -6,7 +6,8 @@
 //! `secure_cookies`, `log_format`, `[auth] lockout_failures, lockout_minutes,
 //! session_hours`, `[http] cache_mb, head_timeout_secs, max_connections, poll_ms` and
 //! `[requests] fee_pauses_clock` (whether a fee notice pauses the reply
-//! clock: DOMAIN A6.1 leaves it open, default true); every key can also be set as `GONGKAI_<KEY>` in the environment, a table
+//! clock: DOMAIN A6.1 leaves it open, default true), `[documents] withheld_review_months`
+//! (条例 Art. 18: months between reviews of a withheld record, default 6); every key can also be set as `GONGKAI_<KEY>` in the environment, a table
 //! key with `__` (`GONGKAI_AUTH__LOCKOUT_FAILURES`). Without `--config`, the file is
 //! `<data>/gongkai.toml` when it exists, `<data>` being the data directory named by flag or
 //! environment (or the default). Relative paths are relative to the working directory.
@@ -85,7 +86,14 @@ struct Keys {
     log_format: Option<String>,
     auth: AuthKeys,
     requests: RequestKeys,
+    documents: DocumentKeys,
     http: HttpKeys,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct DocumentKeys {
+    withheld_review_months: Option<u8>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -247,6 +255,19 @@ pub fn load(
                 .or(file_keys.requests.fee_pauses_clock)
                 .unwrap_or(defaults.clock.fee_pauses),
             ..defaults.clock
+        },
+        withheld_review_months: match env_keys
+            .documents
+            .withheld_review_months
+            .or(file_keys.documents.withheld_review_months)
+        {
+            Some(0) => {
+                return Err(user(
+                    "documents.withheld_review_months 须为 1 到 255 之间的月数".to_owned(),
+                ));
+            }
+            Some(m) => m,
+            None => defaults.withheld_review_months,
         },
     };
     check_settings(&settings)?;

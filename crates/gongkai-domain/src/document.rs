@@ -178,6 +178,12 @@ pub struct DocumentLine {
     /// 公开时限 (`long_term`, `periodic`, `immediate` or the label); 长期公开 when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disclosure_term: Option<String>,
+    /// 公开属性 code; absent means 主动公开.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disclosure: Option<String>,
+    /// Legal ground code of a record not published proactively.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disclosure_ground: Option<String>,
 }
 
 /// A record's body.
@@ -220,6 +226,10 @@ pub struct ValidDocument {
     pub formed_date: Option<Date>,
     /// 公开时限; `None` means 长期公开.
     pub disclosure_term: Option<DisclosureTerm>,
+    /// 公开属性; 主动公开 unless the line says otherwise.
+    pub disclosure: crate::disclosure::Attribute,
+    /// The legal ground of a record not published proactively.
+    pub disclosure_ground: Option<crate::disclosure::Ground>,
 }
 
 /// A problem with one field of an import line: an error, or a warning when it comes with a
@@ -279,6 +289,8 @@ pub fn validate_line(json: &str) -> Result<(ValidDocument, Vec<LineProblem>), Ve
     let body_text = check.json_string(&map, "body_text", false);
     let formed_date = check.json_string(&map, "formed_date", false);
     let disclosure_term = check.json_string(&map, "disclosure_term", false);
+    let disclosure = check.json_string(&map, "disclosure", false);
+    let disclosure_ground = check.json_string(&map, "disclosure_ground", false);
     let doc_number = match map.get("doc_number") {
         // A number is kept as its text: the contract never rejects a line for its 发文字号.
         Some(Value::Number(n)) => Some(n.to_string()),
@@ -299,6 +311,8 @@ pub fn validate_line(json: &str) -> Result<(ValidDocument, Vec<LineProblem>), Ve
         body_text: body_text.as_deref(),
         formed_date: formed_date.as_deref(),
         disclosure_term: disclosure_term.as_deref(),
+        disclosure: disclosure.as_deref(),
+        disclosure_ground: disclosure_ground.as_deref(),
     })
 }
 
@@ -320,6 +334,8 @@ impl DocumentLine {
             body_text: self.body_text.as_deref(),
             formed_date: self.formed_date.as_deref(),
             disclosure_term: self.disclosure_term.as_deref(),
+            disclosure: self.disclosure.as_deref(),
+            disclosure_ground: self.disclosure_ground.as_deref(),
         })
     }
 }
@@ -346,6 +362,9 @@ impl From<&ValidDocument> for DocumentLine {
             body_text,
             formed_date: d.formed_date.map(crate::text::format_date_iso),
             disclosure_term: d.disclosure_term.map(|t| t.code().to_owned()),
+            disclosure: (d.disclosure != crate::disclosure::Attribute::Proactive)
+                .then(|| d.disclosure.code().to_owned()),
+            disclosure_ground: d.disclosure_ground.map(|g| g.code().to_owned()),
         }
     }
 }
@@ -367,6 +386,8 @@ struct RawFields<'a> {
     body_text: Option<&'a str>,
     formed_date: Option<&'a str>,
     disclosure_term: Option<&'a str>,
+    disclosure: Option<&'a str>,
+    disclosure_ground: Option<&'a str>,
 }
 
 /// Collects the errors and warnings of one line.
@@ -468,6 +489,24 @@ impl Checker {
                 .map_err(|e| self.error("disclosure_term", e.to_string()))
                 .ok()
         });
+        use crate::disclosure::{Attribute, Ground};
+        let disclosure = match raw.disclosure {
+            None => Some(Attribute::Proactive),
+            Some(a) => Attribute::parse(a)
+                .map_err(|e| self.error("disclosure", e.to_string()))
+                .ok(),
+        };
+        let disclosure_ground = raw.disclosure_ground.and_then(|g| {
+            Ground::parse(g)
+                .map_err(|e| self.error("disclosure_ground", e.to_string()))
+                .ok()
+        });
+        if let Some(a) = disclosure
+            && (raw.disclosure_ground.is_none() || disclosure_ground.is_some())
+            && let Err(e) = crate::disclosure::check(a, disclosure_ground)
+        {
+            self.error("disclosure_ground", e.to_string());
+        }
         let validity = raw.validity.and_then(|validity| {
             Validity::parse(validity)
                 .map_err(|e| self.error("validity", e.to_string()))
@@ -500,6 +539,7 @@ impl Checker {
             validity,
             column,
             body,
+            disclosure,
         ) {
             (
                 Some(org),
@@ -511,6 +551,7 @@ impl Checker {
                 Some(validity),
                 Some(column),
                 Some(body),
+                Some(disclosure),
             ) if self.errors.is_empty() => Ok((
                 ValidDocument {
                     org,
@@ -527,6 +568,8 @@ impl Checker {
                     body,
                     formed_date,
                     disclosure_term,
+                    disclosure,
+                    disclosure_ground,
                 },
                 self.warnings,
             )),

@@ -13,6 +13,8 @@
 //! - [`column`]: the unified 政府信息公开专栏 structure (国办公开办函〔2019〕61号).
 //! - [`document`]: 公文种类, 有效性, 公开方式, publication status, and the validation of one
 //!   line of the document import format (SPEC "Import formats").
+//! - [`disclosure`]: 公开属性 (主动公开, 依申请公开, 不予公开), its legal ground (Art. 14–16)
+//!   and the periodic review of withheld records (Art. 18).
 //! - [`org`]: organization codes, roles (经办、审核、签发) and organization kinds.
 //! - [`request`]: information requests: applicant types, the 21 outcomes and their articles,
 //!   行政复议 and 行政诉讼, and the validation of one line of the request import format.
@@ -35,6 +37,7 @@ pub mod audit;
 pub mod calendar;
 pub mod column;
 pub mod deadline;
+pub mod disclosure;
 pub mod docno;
 pub mod document;
 pub mod fee;

@@ -11,6 +11,7 @@
 
 use time::OffsetDateTime;
 
+use crate::disclosure::Attribute;
 use crate::document::DocStatus;
 use crate::error::vocabulary;
 use crate::org::Role;
@@ -142,6 +143,8 @@ pub struct Context<'a> {
     pub unresolved_findings: usize,
     /// When a scheduled record is to be published.
     pub scheduled_at: Option<OffsetDateTime>,
+    /// The record's 公开属性: only 主动公开 records are published; the others end signed off.
+    pub attribute: Attribute,
     /// Now.
     pub now: OffsetDateTime,
 }
@@ -206,6 +209,12 @@ pub enum Refusal {
     /// Only the platform publishes a scheduled record when its time comes (HTTP 403).
     #[error("定时发布由平台在预定时间自动完成")]
     SystemOnly,
+    /// A record that is not 主动公开 is not published on the platform (HTTP 409).
+    #[error("此信息的公开属性为“{}”，不在平台主动发布；签发后存档，依申请时按申请办理", attribute.label())]
+    NotProactive {
+        /// The record's attribute.
+        attribute: Attribute,
+    },
 }
 
 /// The role an action needs in the record's organization; `None` for the platform's own.
@@ -316,6 +325,11 @@ pub fn apply(stage: Stage, action: &Action, cx: &Context<'_>) -> Result<Transiti
             Ok(Transition {
                 signs: Some(signature),
                 ..to(stage)
+            })
+        }
+        Action::Publish { .. } | Action::PublishDue if cx.attribute != Attribute::Proactive => {
+            Err(Refusal::NotProactive {
+                attribute: cx.attribute,
             })
         }
         Action::Publish { at } => match at {

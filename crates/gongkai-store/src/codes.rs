@@ -4,6 +4,7 @@
 //! [`UnknownValue`], which [`crate::StoreError`] reports as `Corrupt`: the store never hands a
 //! row with an unknown status to the layers above.
 
+use gongkai_domain::disclosure::Attribute;
 use gongkai_domain::workflow::Stage;
 use gongkai_domain::{DocKind, DocStatus, UnknownValue, Validity};
 use sqlx::error::BoxDynError;
@@ -50,4 +51,4 @@ macro_rules! decoded {
     };
 }
 
-decoded!(DocStatus, DocKind, Validity, Stage);
+decoded!(DocStatus, DocKind, Validity, Stage, Attribute);

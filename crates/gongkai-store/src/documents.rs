@@ -1,5 +1,6 @@
 //! Disclosure records (政府信息, C2): metadata, body, status and publication.
 
+use gongkai_domain::disclosure::Attribute;
 use gongkai_domain::workflow::Stage;
 use gongkai_domain::{DocKind, DocStatus, Validity};
 use time::{Date, OffsetDateTime};
@@ -71,6 +72,13 @@ pub struct Document {
     pub scheduled_at: Option<OffsetDateTime>,
     /// Why it was last returned to 草稿.
     pub returned_reason: Option<String>,
+    /// 公开属性.
+    #[sqlx(try_from = "crate::codes::Code<Attribute>")]
+    pub disclosure: Attribute,
+    /// The legal ground code of a record not published proactively.
+    pub disclosure_ground: Option<String>,
+    /// When a withheld record was last reviewed (Art. 18).
+    pub disclosure_reviewed_on: Option<Date>,
     /// Created.
     pub created_at: OffsetDateTime,
     /// Last changed.
@@ -150,6 +158,10 @@ pub struct NewDocument {
     pub body_html: String,
     /// Who created it (none for imports).
     pub created_by: Option<i64>,
+    /// 公开属性.
+    pub disclosure: Attribute,
+    /// Its legal ground code.
+    pub disclosure_ground: Option<&'static str>,
 }
 
 /// Filters of a record list. `None` means no restriction.
@@ -177,7 +189,8 @@ const SELECT: &str = "SELECT d.id, d.org_id, o.code AS org_code, o.name AS org_n
     c.path AS column_path, d.status, d.index_number, d.title, d.doc_number, d.issuer, d.topic, d.topic_code, \
     d.kind, d.written_date, d.formed_date, d.published_date, d.validity, d.successor_id, d.disclosure_term, \
     d.body_html, d.withdrawn_reason, d.stage, d.created_by, d.handled_by, d.reviewed_by, d.approved_by, \
-    d.scheduled_at, d.returned_reason, d.created_at, d.updated_at \
+    d.scheduled_at, d.returned_reason, d.disclosure, d.disclosure_ground, d.disclosure_reviewed_on, \
+    d.created_at, d.updated_at \
     FROM documents d JOIN orgs o ON o.id = d.org_id JOIN columns c ON c.id = d.column_id";
 
 const SUMMARY: &str = "SELECT d.id, o.code AS org_code, o.name AS org_name, d.index_number, d.title, \
@@ -186,8 +199,8 @@ const SUMMARY: &str = "SELECT d.id, o.code AS org_code, o.name AS org_name, d.in
 
 const INSERT_COLUMNS: &str = "(org_id, column_id, status, index_number, title, doc_number, doc_number_key, \
     issuer, topic, topic_code, kind, written_date, formed_date, published_date, published_year, validity, \
-    disclosure_term, body_html, created_at, updated_at, stage, created_by)";
-const INSERT_ARITY: usize = 22;
+    disclosure_term, body_html, created_at, updated_at, stage, created_by, disclosure, disclosure_ground)";
+const INSERT_ARITY: usize = 24;
 
 /// Rows per multi-row `INSERT`: well under SQLite's 32,766 and PostgreSQL's 65,535 parameters.
 pub const BATCH: usize = 200;
@@ -241,7 +254,9 @@ pub async fn insert_many(
                     .bind(now)
                     .bind(now)
                     .bind(initial_stage(r.status).code())
-                    .bind(r.created_by);
+                    .bind(r.created_by)
+                    .bind(r.disclosure.code())
+                    .bind(r.disclosure_ground);
             }
             q.fetch_all(c).await?
         });
@@ -389,6 +404,10 @@ pub struct DraftFields {
     pub disclosure_term: &'static str,
     /// Sanitized HTML.
     pub body_html: String,
+    /// 公开属性.
+    pub disclosure: Attribute,
+    /// Its legal ground code.
+    pub disclosure_ground: Option<&'static str>,
 }
 
 /// Saves a draft's fields if it is still a draft; returns false otherwise.
@@ -402,8 +421,8 @@ pub async fn update_draft(
     let done = dispatch!(h, c => sqlx::query(
         "UPDATE documents SET column_id = $1, title = $2, doc_number = $3, doc_number_key = $4, \
          issuer = $5, topic = $6, topic_code = $7, kind = $8, written_date = $9, formed_date = $10, \
-         validity = $11, disclosure_term = $12, body_html = $13, updated_at = $14 \
-         WHERE id = $15 AND stage = $16",
+         validity = $11, disclosure_term = $12, body_html = $13, updated_at = $14, \
+         disclosure = $17, disclosure_ground = $18 WHERE id = $15 AND stage = $16",
     )
     .bind(f.column_id)
     .bind(f.title.as_str())
@@ -421,6 +440,8 @@ pub async fn update_draft(
     .bind(now)
     .bind(id)
     .bind(Stage::Draft.code())
+    .bind(f.disclosure.code())
+    .bind(f.disclosure_ground)
     .execute(c)
     .await?
     .rows_affected());
@@ -902,4 +923,76 @@ pub async fn max_id(h: &mut impl Handle) -> Result<i64> {
         .fetch_one(c)
         .await?);
     Ok(n.unwrap_or(0))
+}
+
+/// Records a review of a withheld record (Art. 18) on `day`.
+pub async fn mark_disclosure_reviewed(h: &mut impl Handle, id: i64, day: Date) -> Result<bool> {
+    let done = dispatch!(h, c => sqlx::query(
+        "UPDATE documents SET disclosure_reviewed_on = $1 WHERE id = $2 AND disclosure = $3",
+    )
+    .bind(day)
+    .bind(id)
+    .bind(Attribute::Withheld.code())
+    .execute(c)
+    .await?
+    .rows_affected());
+    Ok(done == 1)
+}
+
+/// Withheld records of these organizations last reviewed (or, never reviewed, last changed)
+/// on or before `before`, oldest first.
+pub async fn withheld_due(
+    h: &mut impl Handle,
+    org_ids: &[i64],
+    before: Date,
+    limit: i64,
+) -> Result<Vec<Document>> {
+    if org_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let orgs: Vec<String> = (1..=org_ids.len()).map(|i| ph(i + 2)).collect();
+    let sql = format!(
+        "{SELECT} WHERE d.disclosure = $1 AND COALESCE(d.disclosure_reviewed_on, d.written_date) <= $2 \
+         AND d.org_id IN ({}) ORDER BY COALESCE(d.disclosure_reviewed_on, d.written_date), d.id LIMIT {}",
+        orgs.join(", "),
+        ph(org_ids.len() + 3)
+    );
+    Ok(dispatch!(h, c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(Attribute::Withheld.code())
+            .bind(before);
+        for id in org_ids {
+            q = q.bind(*id);
+        }
+        q.bind(limit).fetch_all(c).await?
+    }))
+}
+
+/// A withheld record found disclosable on review (Art. 18): 主动公开 from now on, back to
+/// 草稿 with the reason, its signatures cleared, so it goes through the workflow again.
+pub async fn reopen_for_disclosure(
+    h: &mut impl Handle,
+    id: i64,
+    reason: &str,
+    now: OffsetDateTime,
+) -> Result<bool> {
+    let done = dispatch!(h, c => sqlx::query(
+        "UPDATE documents SET disclosure = $1, disclosure_ground = NULL, stage = $2, status = $3, \
+         handled_by = NULL, reviewed_by = NULL, approved_by = NULL, scheduled_at = NULL, \
+         returned_reason = $4, updated_at = $5 \
+         WHERE id = $6 AND disclosure = $7 AND stage NOT IN ($8, $9)",
+    )
+    .bind(Attribute::Proactive.code())
+    .bind(Stage::Draft.code())
+    .bind(DocStatus::Draft.code())
+    .bind(reason)
+    .bind(crate::truncate(now))
+    .bind(id)
+    .bind(Attribute::Withheld.code())
+    .bind(Stage::Published.code())
+    .bind(Stage::Withdrawn.code())
+    .execute(c)
+    .await?
+    .rows_affected());
+    Ok(done == 1)
 }

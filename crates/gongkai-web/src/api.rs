@@ -46,7 +46,7 @@ impl From<gongkai_app::Error> for ApiError {
             E::Refused(r) => {
                 use gongkai_domain::workflow::Refusal as R;
                 let code = match r {
-                    R::WrongStage { .. } | R::NotDue => "wrong_state",
+                    R::WrongStage { .. } | R::NotDue | R::NotProactive { .. } => "wrong_state",
                     R::MissingRole { .. } | R::SystemOnly => "forbidden",
                     R::SameSigner { .. } => "same_signer",
                     R::ReasonRequired { .. } => "reason_required",

@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use gongkai_app::auth::Staff;
 use gongkai_app::documents::Actor;
 use gongkai_app::model::Document;
+use gongkai_domain::disclosure::{Attribute, Ground};
 use gongkai_domain::workflow::{Action, Stage};
 use gongkai_domain::{DisclosureTerm, DocKind, Role, Validity, validate_line};
 use serde::Deserialize;
@@ -171,6 +172,10 @@ pub struct EditForm {
     #[serde(default)]
     disclosure_term: String,
     #[serde(default)]
+    disclosure: String,
+    #[serde(default)]
+    disclosure_ground: String,
+    #[serde(default)]
     body_format: String,
     #[serde(default)]
     body: String,
@@ -184,6 +189,7 @@ impl EditForm {
             kind: DocKind::Circular.label().into(),
             validity: Validity::Valid.code().into(),
             disclosure_term: DisclosureTerm::LongTerm.code().into(),
+            disclosure: Attribute::Proactive.code().into(),
             body_format: "text".into(),
             ..EditForm::default()
         }
@@ -202,6 +208,8 @@ impl EditForm {
             formed_date: gongkai_domain::format_date_iso(d.formed_date),
             validity: d.validity.code().into(),
             disclosure_term: d.disclosure_term.clone(),
+            disclosure: d.disclosure.code().into(),
+            disclosure_ground: d.disclosure_ground.clone().unwrap_or_default(),
             body_format: "html".into(),
             body: d.body_html.clone(),
         }
@@ -229,6 +237,8 @@ impl EditForm {
         put("formed_date", &self.formed_date);
         put("validity", &self.validity);
         put("disclosure_term", &self.disclosure_term);
+        put("disclosure", &self.disclosure);
+        put("disclosure_ground", &self.disclosure_ground);
         let key = if self.body_format == "html" {
             "body_html"
         } else {
@@ -279,6 +289,8 @@ pub struct EditPage {
     kinds: Vec<Choice>,
     validities: Vec<Choice>,
     terms: Vec<Choice>,
+    attributes: Vec<Choice>,
+    grounds: Vec<Choice>,
     columns: Vec<String>,
 }
 
@@ -353,6 +365,19 @@ impl EditPage {
             DisclosureTerm::all().iter().map(|t| (t.code(), t.label())),
             &form.disclosure_term,
         );
+        let attributes = choices(
+            Attribute::all().iter().map(|a| (a.code(), a.label())),
+            &form.disclosure,
+        );
+        let mut grounds = vec![Choice {
+            value: String::new(),
+            label: "（主动公开无需依据）".into(),
+            selected: form.disclosure_ground.is_empty(),
+        }];
+        grounds.extend(choices(
+            Ground::all().iter().map(|g| (g.code(), g.label())),
+            &form.disclosure_ground,
+        ));
         let mut columns = Vec::new();
         for first in gongkai_domain::UNIFIED_COLUMNS {
             columns.push(first.to_owned());
@@ -374,6 +399,8 @@ impl EditPage {
             kinds,
             validities,
             terms,
+            attributes,
+            grounds,
             columns,
         }
     }
@@ -392,6 +419,8 @@ const FIELDS: &[&str] = &[
     "formed_date",
     "validity",
     "disclosure_term",
+    "disclosure",
+    "disclosure_ground",
 ];
 
 fn field_label(field: &str) -> &'static str {
@@ -407,6 +436,8 @@ fn field_label(field: &str) -> &'static str {
         "formed_date" => "形成或变更日期",
         "validity" => "有效性",
         "disclosure_term" => "公开时限",
+        "disclosure" => "公开属性",
+        "disclosure_ground" => "不公开依据",
         _ => "正文",
     }
 }
@@ -710,6 +741,35 @@ pub async fn check(
         .await
     {
         Ok(()) => Redirect::to(&format!("/staff/doc/{id}?done=checked#review")).into_response(),
+        Err(e) => WebError(e).into_response(),
+    }
+}
+
+/// `POST /staff/doc/{id}/withheld`: the periodic review of a withheld record.
+pub async fn withheld(
+    State(s): State<AppState>,
+    LoggedIn(staff): LoggedIn,
+    PathOr404(id): PathOr404<String>,
+    form: Result<Form<ActForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let (Some(id), Ok(Form(f))) = (parse_id(&id), form) else {
+        return ErrorPage::bad_request("表单内容不完整，请重新填写。").into_response();
+    };
+    let decision = match f.action.as_str() {
+        "keep" => gongkai_app::review::WithheldDecision::Keep,
+        "disclose" => gongkai_app::review::WithheldDecision::Disclose,
+        _ => return ErrorPage::bad_request("未知的复查结论。").into_response(),
+    };
+    match gongkai_app::review::review_withheld(
+        s.app(),
+        Actor::Staff(&staff),
+        id,
+        decision,
+        &f.reason,
+    )
+    .await
+    {
+        Ok(()) => Redirect::to(&format!("/staff/doc/{id}?done=withheld")).into_response(),
         Err(e) => WebError(e).into_response(),
     }
 }

@@ -111,7 +111,7 @@ impl IntoResponse for WebError {
 pub fn refusal_status(r: &gongkai_domain::workflow::Refusal) -> StatusCode {
     use gongkai_domain::workflow::Refusal as R;
     match r {
-        R::WrongStage { .. } | R::NotDue => StatusCode::CONFLICT,
+        R::WrongStage { .. } | R::NotDue | R::NotProactive { .. } => StatusCode::CONFLICT,
         R::MissingRole { .. } | R::SameSigner { .. } | R::SystemOnly => StatusCode::FORBIDDEN,
         R::ReasonRequired { .. } => StatusCode::BAD_REQUEST,
         R::UnresolvedFindings { .. } => StatusCode::UNPROCESSABLE_ENTITY,

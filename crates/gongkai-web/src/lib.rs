@@ -138,6 +138,7 @@ fn router_with_state(state: AppState) -> Router {
         )
         .route("/staff/doc/{id}/act", post(desk::act))
         .route("/staff/doc/{id}/keep", post(desk::keep))
+        .route("/staff/doc/{id}/withheld", post(desk::withheld))
         .route("/staff/doc/{id}/redact", post(desk::redact))
         .route("/staff/doc/{id}/check/{attachment}", post(desk::check))
         .route("/staff/doc/{id}/files/{file}", get(staff::attachment))

@@ -463,6 +463,9 @@ pub struct StaffDocumentPage {
     unresolved: usize,
     history: Vec<HistoryRow>,
     done: Option<&'static str>,
+    disclosure: &'static str,
+    disclosure_ground: String,
+    withheld_review: bool,
 }
 
 impl StaffDocumentPage {
@@ -488,6 +491,8 @@ fn history_label(action: &str) -> String {
         Some("redact") => "正文脱敏".into(),
         Some("scan_keep") => "保留扫描结果".into(),
         Some("attachment_checked") => "人工核对附件".into(),
+        Some("withheld_kept") => "复查：维持不予公开".into(),
+        Some("withheld_disclosed") => "复查：可以公开".into(),
         _ => action.to_owned(),
     }
 }
@@ -529,6 +534,7 @@ fn done_message(code: &str) -> Option<&'static str> {
         "kept" => "已记录保留理由。",
         "redacted" => "已脱敏，复查未发现残留。",
         "checked" => "已记录人工核对。",
+        "withheld" => "已记录复查结论。",
         _ => return None,
     })
 }
@@ -642,6 +648,16 @@ pub async fn document(
             })
             .collect(),
         done: q.done.as_deref().and_then(done_message),
+        disclosure: d.disclosure.label(),
+        disclosure_ground: d
+            .disclosure_ground
+            .as_deref()
+            .and_then(|g| gongkai_domain::disclosure::Ground::from_code(g).ok())
+            .map(|g| g.label().to_owned())
+            .unwrap_or_default(),
+        withheld_review: d.disclosure == gongkai_domain::disclosure::Attribute::Withheld
+            && roles.contains(&Role::Reviewer)
+            && !matches!(d.stage, Stage::Published | Stage::Withdrawn),
     }
     .into_response()
 }

@@ -430,3 +430,97 @@ db_test!(audit_verify_names_a_reordered_entry, async |t: &TestDb| {
         Err(Break::Reordered { seq: 2, follows: 3 })
     );
 });
+
+db_test!(
+    a_withheld_record_is_signed_but_never_published_and_comes_back_for_review,
+    async |t: &TestDb| {
+        let a = app(t);
+        org_tree(&a).await;
+        let s = signers(&a).await;
+        let no_ground = DocLine::new().set("disclosure", "withheld").to_line();
+        let problems = validate_line(&no_ground).unwrap_err();
+        assert_eq!(problems[0].field, "disclosure_ground");
+        let line = DocLine::new()
+            .title("内部人事调整方案")
+            .set("disclosure", "不予公开")
+            .set("disclosure_ground", "internal_affairs")
+            .to_line();
+        let id = create_draft(&a, Actor::Staff(&s.clerk), &validate_line(&line).unwrap().0)
+            .await
+            .unwrap();
+        act(&a, Actor::Staff(&s.clerk), id, &Action::Submit)
+            .await
+            .unwrap();
+        act(&a, Actor::Staff(&s.reviewer), id, &Action::Review)
+            .await
+            .unwrap();
+        act(&a, Actor::Staff(&s.approver), id, &Action::Approve)
+            .await
+            .unwrap();
+        assert!(matches!(
+            act(
+                &a,
+                Actor::Staff(&s.clerk),
+                id,
+                &Action::Publish { at: None }
+            )
+            .await,
+            Err(Error::Refused(Refusal::NotProactive { .. }))
+        ));
+        // Written in 2021: its review is long due.
+        let work = gongkai_app::staff::my_work(&a, &s.reviewer).await.unwrap();
+        assert_eq!(
+            work.withheld_due.iter().map(|d| d.id).collect::<Vec<_>>(),
+            [id]
+        );
+        review::review_withheld(
+            &a,
+            Actor::Staff(&s.reviewer),
+            id,
+            review::WithheldDecision::Keep,
+            "仍属内部事务",
+        )
+        .await
+        .unwrap();
+        let work = gongkai_app::staff::my_work(&a, &s.reviewer).await.unwrap();
+        assert!(
+            work.withheld_due.is_empty(),
+            "reviewed today: due in six months"
+        );
+        // Someone else's reviewer cannot decide, nor can a clerk.
+        assert!(matches!(
+            review::review_withheld(
+                &a,
+                Actor::Staff(&s.clerk),
+                id,
+                review::WithheldDecision::Disclose,
+                "x"
+            )
+            .await,
+            Err(Error::Forbidden)
+        ));
+        review::review_withheld(
+            &a,
+            Actor::Staff(&s.reviewer),
+            id,
+            review::WithheldDecision::Disclose,
+            "方案已执行完毕",
+        )
+        .await
+        .unwrap();
+        let work = gongkai_app::staff::my_work(&a, &s.clerk).await.unwrap();
+        assert_eq!(work.returned.iter().map(|d| d.id).collect::<Vec<_>>(), [id]);
+        let doc = &work.returned[0];
+        assert_eq!(
+            doc.disclosure,
+            gongkai_domain::disclosure::Attribute::Proactive
+        );
+        assert_eq!(doc.handled_by, None);
+        assert!(
+            doc.returned_reason
+                .as_deref()
+                .unwrap()
+                .contains("方案已执行完毕")
+        );
+    }
+);

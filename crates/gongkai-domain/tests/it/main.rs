@@ -4,6 +4,7 @@
 mod calendar;
 mod column;
 mod deadline;
+mod disclosure;
 mod docno;
 mod document;
 mod fee;

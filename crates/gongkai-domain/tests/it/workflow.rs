@@ -2,6 +2,7 @@
 //! scan findings, reasons and scheduled publication.
 
 use gongkai_domain::DocStatus;
+use gongkai_domain::disclosure::Attribute;
 use gongkai_domain::org::Role;
 use gongkai_domain::workflow::{
     Action, Actor, Context, Refusal, Signature, Stage, Transition, apply, required_role,
@@ -19,6 +20,7 @@ fn cx(actor: Actor<'_>) -> Context<'_> {
         reviewed_by: None,
         unresolved_findings: 0,
         scheduled_at: None,
+        attribute: Attribute::Proactive,
         now: NOW,
     }
 }
@@ -391,4 +393,21 @@ fn stages_and_actions_have_codes_and_chinese_names() {
         .to_string(),
         "审核通过需要本单位的“审核人”角色"
     );
+}
+
+#[test]
+fn only_proactive_records_are_published() {
+    let clerk = [Role::Clerk];
+    for attribute in [Attribute::OnRequest, Attribute::Withheld] {
+        let c = Context {
+            attribute,
+            ..cx(person(1, &clerk))
+        };
+        assert_eq!(
+            apply(Stage::Approved, &Action::Publish { at: None }, &c),
+            Err(Refusal::NotProactive { attribute })
+        );
+        // Submitting and signing go on as for any record.
+        assert!(apply(Stage::Draft, &Action::Submit, &c).is_ok());
+    }
 }

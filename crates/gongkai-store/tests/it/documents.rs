@@ -47,6 +47,8 @@ fn row(org_id: i64, column_id: i64, n: usize) -> NewDocument {
         disclosure_term: "long_term",
         body_html: format!("<p>正文 {n} &amp; 附件</p>"),
         created_by: None,
+        disclosure: gongkai_domain::disclosure::Attribute::Proactive,
+        disclosure_ground: None,
     }
 }
 
