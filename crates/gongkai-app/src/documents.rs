@@ -278,12 +278,34 @@ pub async fn set_validity(
     validity: gongkai_domain::Validity,
     successor: Option<i64>,
 ) -> Result<()> {
+    set_validity_on(app, actor, id, validity, successor, app.today()).await
+}
+
+/// [`set_validity`] with the day the change took effect (a repeal decided last week is
+/// entered today): not before the record was written, not after today.
+pub async fn set_validity_on(
+    app: &App,
+    actor: Actor<'_>,
+    id: i64,
+    validity: gongkai_domain::Validity,
+    successor: Option<i64>,
+    on: Date,
+) -> Result<()> {
     use gongkai_domain::Validity;
     let mut tx = app.db().begin().await?;
     let doc = documents::by_id(&mut tx, id)
         .await?
         .ok_or(Error::NotFound("文件"))?;
     actor.require(doc.org_id, Role::Approver)?;
+    if doc.status != DocStatus::Published {
+        return Err(Error::Invalid("只有已发布的文件可以标注有效性变化".into()));
+    }
+    if on < doc.written_date {
+        return Err(Error::Invalid("变更日期：不能早于文件的成文日期".into()));
+    }
+    if on > app.today() {
+        return Err(Error::Invalid("变更日期：不能晚于今天".into()));
+    }
     match (validity, successor) {
         (Validity::Amended, None) => {
             return Err(Error::Invalid("已修订的文件须指明修订后的现行文件".into()));
@@ -302,15 +324,7 @@ pub async fn set_validity(
         (_, Some(_)) => return Err(Error::Invalid("只有“已修订”需要指明修订后的文件".into())),
         (_, None) => {}
     }
-    documents::set_validity(
-        &mut tx,
-        id,
-        validity.code(),
-        successor,
-        app.today(),
-        app.now(),
-    )
-    .await?;
+    documents::set_validity(&mut tx, id, validity.code(), successor, on, app.now()).await?;
     crate::audit::record(
         &mut tx,
         app,
@@ -319,7 +333,7 @@ pub async fn set_validity(
         "document",
         Some(id),
         Some(doc.org_id),
-        serde_json::json!({"from": doc.validity.code(), "to": validity.code(), "successor": successor}),
+        serde_json::json!({"from": doc.validity.code(), "to": validity.code(), "successor": successor, "on": on.to_string()}),
     )
     .await?;
     tx.commit().await?;
@@ -390,4 +404,37 @@ pub async fn update_draft(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Finds the published record an amendment names: its id, its 索引号 or its 发文字号 (which
+/// must name exactly one published record).
+pub async fn find_published(app: &App, key: &str) -> Result<i64> {
+    let key = key.trim();
+    let mut c = app.db().conn().await?;
+    if let Some(id) = key
+        .trim_start_matches("/doc/")
+        .parse::<i64>()
+        .ok()
+        .filter(|i| *i > 0)
+    {
+        return match documents::by_id(&mut c, id).await? {
+            Some(d) if d.status == DocStatus::Published => Ok(d.id),
+            _ => Err(Error::Invalid(format!(
+                "修订后的文件：找不到已发布的文件 {id}"
+            ))),
+        };
+    }
+    if let Some(id) = documents::id_by_index_number(&mut c, key).await? {
+        return Ok(id);
+    }
+    let found = documents::by_doc_number_key(&mut c, &doc_number_key(key)).await?;
+    match found.as_slice() {
+        [one] => Ok(one.id),
+        [] => Err(Error::Invalid(format!(
+            "修订后的文件：找不到发文字号或索引号为“{key}”的已发布文件"
+        ))),
+        _ => Err(Error::Invalid(format!(
+            "修订后的文件：发文字号“{key}”对应多份文件，请填写索引号"
+        ))),
+    }
 }

@@ -275,3 +275,24 @@ pub async fn org_counts(app: &App) -> Result<std::collections::HashMap<i64, i64>
         .into_iter()
         .collect())
 }
+
+/// One page of the 立改废 list: published records amended, expired or repealed, newest
+/// change first, of one organization or of all.
+pub async fn validity_changes(
+    app: &App,
+    scope: Scope<'_>,
+    page: i64,
+) -> Result<(Vec<gongkai_store::documents::ValidityChange>, i64)> {
+    let mut c = app.db().conn().await?;
+    let ids = match scope {
+        Scope::Org(o) => Some(vec![o.id]),
+        Scope::All => None,
+    };
+    Ok(documents::validity_changes(
+        &mut c,
+        ids.as_deref(),
+        (page.max(1) - 1) * PAGE_SIZE,
+        PAGE_SIZE,
+    )
+    .await?)
+}

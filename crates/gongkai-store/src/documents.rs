@@ -996,3 +996,88 @@ pub async fn reopen_for_disclosure(
     .rows_affected());
     Ok(done == 1)
 }
+
+/// A record amended, expired or repealed, for the public 立改废 list.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct ValidityChange {
+    /// Row id.
+    pub id: i64,
+    /// 标题.
+    pub title: String,
+    /// 发文字号.
+    pub doc_number: Option<String>,
+    /// Organization name.
+    pub org_name: String,
+    /// 有效性.
+    #[sqlx(try_from = "crate::codes::Code<Validity>")]
+    pub validity: Validity,
+    /// When it changed (unknown for some migrated records).
+    pub validity_changed_on: Option<Date>,
+    /// The record that amended it, when published.
+    pub successor_id: Option<i64>,
+    /// Its title.
+    pub successor_title: Option<String>,
+}
+
+/// One page of the published records of these organizations (all when `None`) that are no
+/// longer valid, newest change first, and their total.
+pub async fn validity_changes(
+    h: &mut impl Handle,
+    org_ids: Option<&[i64]>,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<ValidityChange>, i64)> {
+    let ids = org_ids.unwrap_or_default();
+    let scope = match org_ids {
+        Some([]) => " AND 1 = 0".to_owned(),
+        Some(ids) => format!(
+            " AND d.org_id IN ({})",
+            (1..=ids.len()).map(ph).collect::<Vec<_>>().join(", ")
+        ),
+        None => String::new(),
+    };
+    let published = DocStatus::Published.code();
+    let valid = Validity::Valid.code();
+    let n = ids.len();
+    let sql = format!(
+        "SELECT d.id, d.title, d.doc_number, o.name AS org_name, d.validity, d.validity_changed_on, \
+         CASE WHEN s.status = '{published}' THEN s.id END AS successor_id, \
+         CASE WHEN s.status = '{published}' THEN s.title END AS successor_title \
+         FROM documents d JOIN orgs o ON o.id = d.org_id \
+         LEFT JOIN documents s ON s.id = d.successor_id \
+         WHERE d.validity <> '{valid}' AND d.status = '{published}'{scope} \
+         ORDER BY d.validity_changed_on DESC NULLS LAST, d.id DESC LIMIT {} OFFSET {}",
+        ph(n + 1),
+        ph(n + 2)
+    );
+    let count = format!(
+        "SELECT COUNT(*) FROM documents d WHERE d.validity <> '{valid}' AND d.status = '{published}'{scope}"
+    );
+    let rows = dispatch!(h, c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+        for id in ids {
+            q = q.bind(*id);
+        }
+        q.bind(limit).bind(offset).fetch_all(c).await?
+    });
+    let (total,): (i64,) = dispatch!(h, c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(count));
+        for id in ids {
+            q = q.bind(*id);
+        }
+        q.fetch_one(c).await?
+    });
+    Ok((rows, total))
+}
+
+/// The published record with this 索引号.
+pub async fn id_by_index_number(h: &mut impl Handle, index_number: &str) -> Result<Option<i64>> {
+    let row: Option<(i64,)> = dispatch!(h, c => sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT id FROM documents WHERE index_number = $1 AND status = '{}'",
+        DocStatus::Published.code()
+    )))
+    .bind(index_number)
+    .fetch_optional(c)
+    .await?);
+    Ok(row.map(|r| r.0))
+}

@@ -176,7 +176,7 @@ impl PageCache {
 fn cacheable(path: &str) -> bool {
     if matches!(
         path,
-        "/" | "/list" | "/feed.xml" | "/atom.xml" | "/feed.json" | "/sitemap.xml"
+        "/" | "/list" | "/changes" | "/feed.xml" | "/atom.xml" | "/feed.json" | "/sitemap.xml"
     ) || path.starts_with("/sitemap/")
     {
         return true;

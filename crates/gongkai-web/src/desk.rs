@@ -773,3 +773,59 @@ pub async fn withheld(
         Err(e) => WebError(e).into_response(),
     }
 }
+
+/// A change of 有效性 as the form sends it.
+#[derive(Deserialize, Default)]
+pub struct ValidityForm {
+    #[serde(default)]
+    validity: String,
+    #[serde(default)]
+    on: String,
+    #[serde(default)]
+    successor: String,
+}
+
+/// `POST /staff/doc/{id}/validity`: 失效, 废止 with the date, 已修订 with the successor.
+pub async fn validity(
+    State(s): State<AppState>,
+    LoggedIn(staff): LoggedIn,
+    PathOr404(id): PathOr404<String>,
+    form: Result<Form<ValidityForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let (Some(id), Ok(Form(f))) = (parse_id(&id), form) else {
+        return ErrorPage::bad_request("表单内容不完整，请重新填写。").into_response();
+    };
+    let Ok(validity) = Validity::from_code(&f.validity) else {
+        return ErrorPage::bad_request("有效性：请选择有效、失效、废止或已修订。").into_response();
+    };
+    let on = match f.on.trim() {
+        "" => s.app().today(),
+        d => match gongkai_domain::parse_date(d) {
+            Ok(d) => d,
+            Err(e) => {
+                return ErrorPage::bad_request(&format!("变更日期：{e}")).into_response();
+            }
+        },
+    };
+    let app = s.app();
+    let successor = match f.successor.trim() {
+        "" => None,
+        key => match gongkai_app::documents::find_published(app, key).await {
+            Ok(id) => Some(id),
+            Err(e) => return WebError(e).into_response(),
+        },
+    };
+    match gongkai_app::documents::set_validity_on(
+        app,
+        Actor::Staff(&staff),
+        id,
+        validity,
+        successor,
+        on,
+    )
+    .await
+    {
+        Ok(()) => Redirect::to(&format!("/staff/doc/{id}?done=validity")).into_response(),
+        Err(e) => WebError(e).into_response(),
+    }
+}

@@ -836,3 +836,137 @@ pub async fn healthz(State(s): State<AppState>) -> Response {
 pub async fn not_found() -> ErrorPage {
     ErrorPage::not_found()
 }
+
+/// A row of the 立改废 list.
+pub struct ChangeRow {
+    id: i64,
+    title: String,
+    doc_number: String,
+    org_name: String,
+    validity: &'static str,
+    class: &'static str,
+    date: String,
+    successor: Option<(i64, String)>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "public/changes.html")]
+pub struct ChangesPage {
+    layout: Layout,
+    heading: String,
+    breadcrumb: Vec<(String, String)>,
+    rows: Vec<ChangeRow>,
+    pager: Pager,
+}
+
+#[derive(serde::Deserialize, Default)]
+struct PageOnly {
+    page: Option<String>,
+}
+
+async fn changes_page(
+    s: &AppState,
+    mut layout: Layout,
+    raw: Option<&str>,
+    org: Option<&str>,
+) -> Response {
+    let q: PageOnly = serde_urlencoded::from_str(raw.unwrap_or_default()).unwrap_or_default();
+    let page = match q.page.as_deref().filter(|p| !p.is_empty()) {
+        None => 1,
+        Some(p) => match p.parse::<i64>() {
+            Ok(n) if (1..=100_000).contains(&n) => n,
+            _ => {
+                return ErrorPage::bad_request(&format!("页码“{p}”无效，页码须为正整数。"))
+                    .into_response();
+            }
+        },
+    };
+    let app = s.app();
+    let tree = match OrgTree::current(app).await {
+        Ok(t) => t,
+        Err(e) => return crate::error::WebError(e).into_response(),
+    };
+    let (scope, heading, base, mut breadcrumb) = match org {
+        None => (
+            Scope::All,
+            "文件立改废情况".to_owned(),
+            "/changes".to_owned(),
+            vec![("首页".to_owned(), "/".to_owned())],
+        ),
+        Some(code) => match tree.by_code(code) {
+            Some(o) => {
+                layout.feeds = format!("/org/{}/", o.code);
+                (
+                    Scope::Org(o),
+                    format!("{} 文件立改废情况", o.name),
+                    format!("/org/{}/changes", o.code),
+                    vec![
+                        ("首页".to_owned(), "/".to_owned()),
+                        (o.name.clone(), format!("/org/{}/", o.code)),
+                    ],
+                )
+            }
+            None => return ErrorPage::not_found().into_response(),
+        },
+    };
+    breadcrumb.push(("立改废情况".to_owned(), String::new()));
+    let (items, total) = match portal::validity_changes(app, scope, page).await {
+        Ok(r) => r,
+        Err(e) => return crate::error::WebError(e).into_response(),
+    };
+    let per_page = portal::PAGE_SIZE;
+    let pages = ((total + per_page - 1) / per_page).max(1);
+    let rows = items
+        .into_iter()
+        .map(|c| ChangeRow {
+            id: c.id,
+            title: c.title,
+            doc_number: c.doc_number.unwrap_or_default(),
+            org_name: c.org_name,
+            validity: c.validity.label(),
+            class: if c.validity == Validity::Amended {
+                "amended"
+            } else {
+                "invalid"
+            },
+            date: c
+                .validity_changed_on
+                .map(gongkai_domain::format_date_iso)
+                .unwrap_or_else(|| "—".into()),
+            successor: c.successor_id.zip(c.successor_title),
+        })
+        .collect();
+    ChangesPage {
+        layout,
+        heading,
+        breadcrumb,
+        rows,
+        pager: Pager::new(page, pages, total, |n| {
+            if n > 1 {
+                format!("{base}?page={n}")
+            } else {
+                base.clone()
+            }
+        }),
+    }
+    .into_response()
+}
+
+/// `GET /changes`: every organization's 立改废.
+pub async fn changes_all(
+    State(s): State<AppState>,
+    layout: Layout,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    changes_page(&s, layout, raw.as_deref(), None).await
+}
+
+/// `GET /org/{code}/changes`.
+pub async fn changes_org(
+    State(s): State<AppState>,
+    layout: Layout,
+    PathOr404(code): PathOr404<String>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    changes_page(&s, layout, raw.as_deref(), Some(&code)).await
+}

@@ -466,6 +466,9 @@ pub struct StaffDocumentPage {
     disclosure: &'static str,
     disclosure_ground: String,
     withheld_review: bool,
+    can_mark_validity: bool,
+    validity: &'static str,
+    today: String,
 }
 
 impl StaffDocumentPage {
@@ -535,6 +538,7 @@ fn done_message(code: &str) -> Option<&'static str> {
         "redacted" => "已脱敏，复查未发现残留。",
         "checked" => "已记录人工核对。",
         "withheld" => "已记录复查结论。",
+        "validity" => "已变更有效性，公众页面和立改废列表已更新。",
         _ => return None,
     })
 }
@@ -655,6 +659,9 @@ pub async fn document(
             .and_then(|g| gongkai_domain::disclosure::Ground::from_code(g).ok())
             .map(|g| g.label().to_owned())
             .unwrap_or_default(),
+        can_mark_validity: d.stage == Stage::Published && roles.contains(&Role::Approver),
+        validity: d.validity.label(),
+        today: gongkai_domain::format_date_iso(app.today()),
         withheld_review: d.disclosure == gongkai_domain::disclosure::Attribute::Withheld
             && roles.contains(&Role::Reviewer)
             && !matches!(d.stage, Stage::Published | Stage::Withdrawn),

@@ -190,10 +190,11 @@ db_test!(
             .await
             .unwrap();
         assert_counts_match(&a, "after withdraw").await;
-        // Validity of a withdrawn record changes no public count.
-        set_validity(&a, Actor::System, draft, Validity::Valid, None)
-            .await
-            .unwrap();
+        // A withdrawn record has no validity to mark, and no count moves.
+        assert!(matches!(
+            set_validity(&a, Actor::System, draft, Validity::Valid, None).await,
+            Err(gongkai_app::Error::Invalid(_))
+        ));
         assert_counts_match(&a, "validity of a withdrawn record").await;
     }
 );

@@ -201,3 +201,61 @@ async fn the_work_page_shows_each_person_what_waits_for_them() {
         .await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn an_approver_marks_validity_and_the_public_change_list_shows_it() {
+    let s = site().await;
+    let approver = person(&s, "approver1", Role::Approver).await;
+    // The site's 鼓楼区 records: one repealed already; the newest is amended by the next.
+    let list = s.get("/org/GL00101/changes").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert_eq!(list.texts(".doc-title > a"), ["鼓楼区已废止的管理办法"]);
+    let first = s.get("/org/GL00101/").await;
+    let hrefs = first.attrs(".doc-title > a", "href");
+    let target: i64 = hrefs[0].trim_start_matches("/doc/").parse().unwrap();
+    let successor: i64 = hrefs[1].trim_start_matches("/doc/").parse().unwrap();
+    let successor_page = s.get(&format!("/doc/{successor}")).await;
+    let number = successor_page.text(".doc-number-line");
+    // 已修订 needs the successor; a date after today is refused.
+    let refused = s
+        .post_form(
+            &format!("/staff/doc/{target}/validity"),
+            &approver,
+            "validity=amended",
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    let future = s
+        .post_form(
+            &format!("/staff/doc/{target}/validity"),
+            &approver,
+            "validity=expired&on=2999-01-01",
+        )
+        .await;
+    assert_eq!(future.status, StatusCode::BAD_REQUEST);
+    let done = s
+        .post_form(
+            &format!("/staff/doc/{target}/validity"),
+            &approver,
+            &format!("validity=amended&on=2026-11-30&successor={}", enc(&number)),
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let list = s.get("/changes").await;
+    let titles = list.texts(".doc-title > a");
+    assert_eq!(titles.len(), 2);
+    assert_eq!(list.texts(".col-date")[1], "2026-11-30");
+    assert_eq!(
+        list.attrs("tbody td:nth-child(4) a", "href"),
+        [format!("/doc/{successor}")]
+    );
+    // A draft has no validity to mark.
+    let draft = s
+        .post_form(
+            &format!("/staff/doc/{}/validity", s.draft),
+            &approver,
+            "validity=expired",
+        )
+        .await;
+    assert_eq!(draft.status, StatusCode::BAD_REQUEST);
+}
