@@ -93,119 +93,96 @@ async fn verify_password(password: &str, hash: &str) -> Result<bool> {
     .map_err(|e| Error::internal(e.to_string()))?
 }
 
-/// Whether a failure count locks the account, and until when. Pure: `now` is an argument.
-pub fn lock_after(
-    failed: i64,
-    now: OffsetDateTime,
-    max_failures: u32,
-    lock_minutes: i64,
-) -> Option<OffsetDateTime> {
-    (failed >= i64::from(max_failures)).then(|| now + Duration::minutes(lock_minutes))
-}
+/// Where a login comes from: the client's address, or a name for attempts that have none
+/// (a password change inside a session, the command line).
+pub type Source<'a> = &'a str;
 
-/// The outcome of starting a password check.
-enum Attempt {
-    /// Check the password; this is attempt number `n` since the last success.
-    Check(i64),
-    /// Refuse without checking.
-    Refuse(Error),
-}
+/// Failures from one address, on any accounts, before it is slowed down.
+const PER_SOURCE_FREE: u32 = 20;
+/// Failures on one account from everywhere before everyone is slowed down, a little: a
+/// flood from many addresses then costs the owner at most a minute, never the account.
+const PER_ACCOUNT_FREE: u32 = 50;
+const PER_ACCOUNT_MAX_WAIT: Duration = Duration::minutes(1);
 
-/// Counts an attempt before its password is checked. Beyond the limit the account is locked
-/// (its sessions ended) and the attempt refused unchecked, so a burst of parallel guesses
-/// gets at most `lockout_failures` checks.
-async fn begin_attempt(app: &App, user_id: i64, now: OffsetDateTime) -> Result<Attempt> {
+/// The limits an attempt on `username` from `source` counts under; the first one is the
+/// account at this address, cleared by a success.
+fn limits(app: &App, username: &str, source: Source<'_>) -> Vec<(String, crate::throttle::Rule)> {
+    use crate::throttle::{Rule, account_key};
     let s = app.settings();
-    let mut tx = app.db().begin().await?;
-    let Some(n) = users::begin_attempt(&mut tx, user_id, now).await? else {
-        let until = users::by_id(&mut tx, user_id)
-            .await?
-            .and_then(|u| u.locked_until);
-        return Ok(Attempt::Refuse(Error::Locked {
-            minutes: until.map_or(1, |u| minutes_left(u, now)),
-        }));
-    };
-    if n > i64::from(s.lockout_failures) {
-        let until = now + Duration::minutes(s.lockout_minutes);
-        users::set_login_state(&mut tx, user_id, 0, Some(until)).await?;
-        users::delete_sessions_of(&mut tx, user_id).await?;
-        tx.commit().await?;
-        return Ok(Attempt::Refuse(Error::Locked {
-            minutes: minutes_left(until, now),
-        }));
-    }
-    tx.commit().await?;
-    Ok(Attempt::Check(n))
+    let max_wait = Duration::minutes(s.lockout_minutes.max(1));
+    vec![
+        (
+            format!("{}@{source}", account_key(username)),
+            Rule {
+                free: s.lockout_failures,
+                max_wait,
+            },
+        ),
+        (
+            format!("src:{source}"),
+            Rule {
+                free: PER_SOURCE_FREE,
+                max_wait,
+            },
+        ),
+        (
+            account_key(username),
+            Rule {
+                free: PER_ACCOUNT_FREE,
+                max_wait: PER_ACCOUNT_MAX_WAIT,
+            },
+        ),
+    ]
 }
 
-/// After a wrong password: locks the account when this was the last allowed attempt.
-async fn wrong_password(
+fn throttled(wait: Duration) -> Error {
+    Error::Throttled {
+        seconds: wait.whole_seconds().max(1),
+    }
+}
+
+/// Checks a password with at most a few hashes at a time: a flood of logins queues here
+/// instead of taking every core and gigabytes of memory (Argon2id uses 19 MiB each).
+async fn check_password(app: &App, password: &str, hash: &str) -> Result<bool> {
+    let permit = tokio::time::timeout(std::time::Duration::from_secs(10), app.hashing().acquire())
+        .await
+        .map_err(|_| Error::Unavailable("too many logins at once".into()))?
+        .map_err(|_| Error::internal("hashing semaphore closed"))?;
+    let ok = verify_password(password, hash).await;
+    drop(permit);
+    ok
+}
+
+/// Logs in from `source` (the client's address): counts the attempt against the limits,
+/// checks the password (of a real account, or a stand-in hash for an unknown name, so both
+/// take the same path and time), opens a session.
+pub async fn login_from(
     app: &App,
-    user_id: i64,
-    attempt: i64,
-    now: OffsetDateTime,
-) -> Result<Error> {
-    let s = app.settings();
-    let Some(until) = lock_after(attempt, now, s.lockout_failures, s.lockout_minutes) else {
-        tracing::info!(user.id = user_id, "wrong password");
-        return Ok(Error::BadCredentials);
-    };
-    let mut tx = app.db().begin().await?;
-    users::set_login_state(&mut tx, user_id, 0, Some(until)).await?;
-    users::delete_sessions_of(&mut tx, user_id).await?;
-    crate::audit::record_as(
-        &mut tx,
-        app,
-        Some(user_id),
-        "system",
-        "login.locked",
-        "user",
-        Some(user_id),
-        None,
-        serde_json::json!({"failures": attempt}),
-    )
-    .await?;
-    tx.commit().await?;
-    tracing::info!(user.id = user_id, "account locked after wrong passwords");
-    Ok(Error::Locked {
-        minutes: minutes_left(until, now),
-    })
-}
-
-fn minutes_left(until: OffsetDateTime, now: OffsetDateTime) -> i64 {
-    let secs = (until - now).whole_seconds();
-    (secs + 59) / 60
-}
-
-/// Logs in: checks the lock, the password, records the outcome and opens a session.
-pub async fn login(app: &App, username: &str, password: &str) -> Result<(SessionToken, Staff)> {
+    username: &str,
+    password: &str,
+    source: Source<'_>,
+) -> Result<(SessionToken, Staff)> {
     let now = app.now();
+    let reservation = app
+        .throttle()
+        .attempt(&limits(app, username, source), now)
+        .map_err(throttled)?;
     let mut c = app.db().conn().await?;
-    let Some(user) = users::by_username(&mut c, username.trim()).await? else {
-        // Spend the same time as a real check, so timing does not reveal account names.
-        let _ = verify_password(password, DUMMY_HASH).await;
-        return Err(Error::BadCredentials);
-    };
-    if !user.active {
-        return Err(Error::BadCredentials);
-    }
+    let user = users::by_username(&mut c, username.trim()).await?;
     drop(c);
-    let attempt = match begin_attempt(app, user.id, now).await? {
-        Attempt::Check(n) => n,
-        Attempt::Refuse(e) => return Err(e),
+    let hash = user
+        .as_ref()
+        .filter(|u| u.active)
+        .map_or(DUMMY_HASH, |u| u.password_hash.as_str());
+    let ok = check_password(app, password, hash).await?;
+    let Some(user) = user.filter(|u| ok && u.active) else {
+        tracing::info!(source = source, "failed login");
+        return Err(Error::BadCredentials);
     };
-    if !verify_password(password, &user.password_hash).await? {
-        return Err(wrong_password(app, user.id, attempt, now).await?);
-    }
+    app.throttle().succeeded(reservation);
     let token = new_token();
     let expires_at = now + Duration::hours(app.settings().session_hours);
     let mut tx = app.db().begin().await?;
-    if !users::clear_attempts(&mut tx, user.id, now).await? {
-        // A parallel attempt locked the account while this password was checked.
-        return Err(Error::Locked {
-            minutes: app.settings().lockout_minutes,
-        });
-    }
     users::purge_sessions(&mut tx, now).await?;
     users::insert_session(&mut tx, &token_hash(&token), user.id, now, expires_at).await?;
     let staff = staff_of(&mut tx, &user).await?;
@@ -224,6 +201,16 @@ pub async fn login(app: &App, username: &str, password: &str) -> Result<(Session
     tx.commit().await?;
     tracing::info!(user.id = user.id, "login");
     Ok((SessionToken { token, expires_at }, staff))
+}
+
+/// [`login_from`] with no address (the command line, tests).
+pub async fn login(app: &App, username: &str, password: &str) -> Result<(SessionToken, Staff)> {
+    login_from(app, username, password, "-").await
+}
+
+/// Clears the limits of an account on this node (an administrator's unlock).
+pub fn unlock(app: &App, username: &str) {
+    app.throttle().clear_account(username);
 }
 
 /// The staff member of a session cookie, if the session is valid.
@@ -253,7 +240,7 @@ pub async fn create_user(
     password: &str,
     grants: &[(&str, Role)],
 ) -> Result<Staff> {
-    check_password_strength(password)?;
+    check_password_strength(password, &[username, display_name])?;
     let username = username.trim();
     if username.is_empty() || username.chars().count() > 64 {
         return Err(Error::Invalid("用户名不能为空，且不超过 64 个字符".into()));
@@ -328,24 +315,26 @@ pub async fn list_users(app: &App) -> Result<Vec<Staff>> {
 
 /// Changes a password after checking the old one; ends every session of the account.
 pub async fn change_password(app: &App, staff: &Staff, old: &str, new: &str) -> Result<()> {
-    check_password_strength(new)?;
+    check_password_strength(new, &[&staff.username, &staff.display_name])?;
+    if old == new {
+        return Err(Error::Invalid("新密码不能与当前密码相同".into()));
+    }
     let mut c = app.db().conn().await?;
     let user = users::by_id(&mut c, staff.id)
         .await?
         .ok_or(Error::Unauthenticated)?;
     drop(c);
-    // Current-password checks count like logins: a stolen session cannot guess.
-    let now = app.now();
-    let attempt = match begin_attempt(app, user.id, now).await? {
-        Attempt::Check(n) => n,
-        Attempt::Refuse(e) => return Err(e),
-    };
-    if !verify_password(old, &user.password_hash).await? {
-        return Err(wrong_password(app, user.id, attempt, now).await?);
+    // Current-password checks count like logins: a stolen session cannot guess freely.
+    let reservation = app
+        .throttle()
+        .attempt(&limits(app, &user.username, "session"), app.now())
+        .map_err(throttled)?;
+    if !check_password(app, old, &user.password_hash).await? {
+        return Err(Error::BadCredentials);
     }
+    app.throttle().succeeded(reservation);
     let hash = hash_password(new).await?;
     let mut tx = app.db().begin().await?;
-    users::clear_attempts(&mut tx, user.id, now).await?;
     users::set_password_hash(&mut tx, user.id, &hash).await?;
     users::delete_sessions_of(&mut tx, user.id).await?;
     crate::audit::record(
@@ -364,9 +353,20 @@ pub async fn change_password(app: &App, staff: &Staff, old: &str, new: &str) -> 
 }
 
 /// Passwords of at least 8 characters.
-pub fn check_password_strength(password: &str) -> Result<()> {
-    if password.chars().count() < 8 {
-        return Err(Error::Invalid("密码至少需要 8 个字符".into()));
+pub fn check_password_strength(password: &str, personal: &[&str]) -> Result<()> {
+    if password.chars().count() < 10 {
+        return Err(Error::Invalid("密码至少需要 10 个字符".into()));
+    }
+    if password.trim().is_empty() {
+        return Err(Error::Invalid("密码不能只由空格组成".into()));
+    }
+    // zxcvbn estimates the guesses an attacker needs, knowing common passwords, keyboard
+    // patterns, dates and the account's own names; score 3 is about 10^10 guesses.
+    let estimate = zxcvbn::zxcvbn(password, personal);
+    if (estimate.score() as u8) < 3 {
+        return Err(Error::Invalid(
+            "密码太容易被猜中（如常见密码、键盘顺序、日期或用户名），请使用更长、更少规律的密码，例如几个不相关的词加数字".into(),
+        ));
     }
     Ok(())
 }
@@ -390,6 +390,11 @@ async fn staff_of(h: &mut impl gongkai_store::Handle, user: &User) -> Result<Sta
         display_name: user.display_name.clone(),
         grants,
     })
+}
+
+/// A random token (256 bits, hex), for secrets such as the login form's token.
+pub fn random_token() -> String {
+    new_token()
 }
 
 fn new_token() -> String {

@@ -17,11 +17,11 @@ pub enum Error {
     /// Wrong user name or password.
     #[error("用户名或密码错误")]
     BadCredentials,
-    /// Account locked after repeated failures.
-    #[error("登录失败次数过多，账号已锁定，请于 {minutes} 分钟后再试")]
-    Locked {
-        /// Minutes left.
-        minutes: i64,
+    /// Too many failed attempts from this address or on this account: wait before the next.
+    #[error("尝试次数过多，请于 {}后再试", wait_text(*seconds))]
+    Throttled {
+        /// Seconds to wait.
+        seconds: i64,
     },
     /// Input that breaks a rule; the message says which field and why (Chinese).
     #[error("{0}")]
@@ -38,6 +38,14 @@ pub enum Error {
     /// A failure the user cannot fix; logged with context, shown as a plain 500.
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+fn wait_text(seconds: i64) -> String {
+    if seconds < 60 {
+        format!("{seconds} 秒")
+    } else {
+        format!("{} 分钟", (seconds + 59) / 60)
+    }
 }
 
 impl Error {

@@ -30,6 +30,7 @@ pub mod review;
 pub mod scan;
 pub mod search;
 pub mod staff;
+pub mod throttle;
 pub mod workflow;
 
 pub use error::{Error, Result};
@@ -37,9 +38,9 @@ pub use error::{Error, Result};
 /// Rules an administrator may change. Defaults follow the issue and DOMAIN.md.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Settings {
-    /// Failed logins in a row before the account is locked.
+    /// Failed logins in a row on one account from one address before it is slowed down.
     pub lockout_failures: u32,
-    /// How long a lock lasts, in minutes.
+    /// The longest wait between attempts once slowed down, in minutes.
     pub lockout_minutes: i64,
     /// Session lifetime in hours.
     pub session_hours: i64,
@@ -79,6 +80,10 @@ pub struct App {
     search_writing: Arc<tokio::sync::Mutex<()>>,
     /// The public generation the search index last caught up with (-1: not yet).
     search_seen: Arc<std::sync::atomic::AtomicI64>,
+    /// Password guesses counted per account and address.
+    throttle: Arc<throttle::Throttle>,
+    /// Password hashes computed at once.
+    hashing: Arc<tokio::sync::Semaphore>,
 }
 
 impl App {
@@ -93,6 +98,10 @@ impl App {
             search: Arc::new(tokio::sync::Mutex::new(None)),
             search_writing: Arc::new(tokio::sync::Mutex::new(())),
             search_seen: Arc::new(std::sync::atomic::AtomicI64::new(-1)),
+            throttle: Arc::new(throttle::Throttle::default()),
+            hashing: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get().max(2)),
+            )),
         }
     }
 
@@ -138,6 +147,16 @@ impl App {
             gongkai_store::Backend::Sqlite => sqlite.len(),
             gongkai_store::Backend::Postgres => postgres.len(),
         }
+    }
+
+    /// The limits on password guesses.
+    pub fn throttle(&self) -> &throttle::Throttle {
+        &self.throttle
+    }
+
+    /// The permits for password hashing.
+    pub fn hashing(&self) -> &tokio::sync::Semaphore {
+        &self.hashing
     }
 
     /// The settings.

@@ -96,61 +96,6 @@ pub async fn all(h: &mut impl Handle) -> Result<Vec<User>> {
     Ok(dispatch!(h, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(c).await?))
 }
 
-/// Records the outcome of a login attempt: the failure count and lock.
-pub async fn set_login_state(
-    h: &mut impl Handle,
-    id: i64,
-    failed_logins: i64,
-    locked_until: Option<OffsetDateTime>,
-) -> Result<()> {
-    let locked_until = locked_until.map(crate::truncate);
-    dispatch!(h, c => sqlx::query("UPDATE users SET failed_logins = $1, locked_until = $2 WHERE id = $3")
-        .bind(failed_logins)
-        .bind(locked_until)
-        .bind(id)
-        .execute(c)
-        .await?
-        .rows_affected());
-    Ok(())
-}
-
-/// Counts a password attempt before the password is checked, in one statement, unless the
-/// account is locked at `now`; returns the attempt's number since the last success, or
-/// `None` when locked. Checking first and counting after would let parallel guesses all
-/// pass the lock check.
-pub async fn begin_attempt(
-    h: &mut impl Handle,
-    id: i64,
-    now: OffsetDateTime,
-) -> Result<Option<i64>> {
-    let now = crate::truncate(now);
-    let row: Option<(i64,)> = dispatch!(h, c => sqlx::query_as(
-        "UPDATE users SET failed_logins = failed_logins + 1 \
-         WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $2) RETURNING failed_logins",
-    )
-    .bind(id)
-    .bind(now)
-    .fetch_optional(c)
-    .await?);
-    Ok(row.map(|r| r.0))
-}
-
-/// Clears the attempt count after a right password, unless a parallel attempt locked the
-/// account meanwhile; returns whether it was cleared.
-pub async fn clear_attempts(h: &mut impl Handle, id: i64, now: OffsetDateTime) -> Result<bool> {
-    let now = crate::truncate(now);
-    let done = dispatch!(h, c => sqlx::query(
-        "UPDATE users SET failed_logins = 0, locked_until = NULL \
-         WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $2)",
-    )
-    .bind(id)
-    .bind(now)
-    .execute(c)
-    .await?
-    .rows_affected());
-    Ok(done == 1)
-}
-
 /// Replaces the password hash.
 pub async fn set_password_hash(h: &mut impl Handle, id: i64, password_hash: &str) -> Result<()> {
     dispatch!(h, c => sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")

@@ -40,7 +40,7 @@ impl From<gongkai_app::Error> for ApiError {
             }
             E::Forbidden => ApiError(StatusCode::FORBIDDEN, "forbidden", msg),
             E::NotFound(_) => ApiError(StatusCode::NOT_FOUND, "not_found", msg),
-            E::Locked { .. } => ApiError(StatusCode::TOO_MANY_REQUESTS, "locked", msg),
+            E::Throttled { .. } => ApiError(StatusCode::TOO_MANY_REQUESTS, "throttled", msg),
             E::Invalid(_) => ApiError(StatusCode::BAD_REQUEST, "bad_request", msg),
             E::Conflict(_) => ApiError(StatusCode::CONFLICT, "conflict", msg),
             E::Refused(r) => {

@@ -81,7 +81,9 @@ impl IntoResponse for WebError {
             ),
             E::NotFound(_) => ErrorPage::not_found(),
             E::BadCredentials => ErrorPage::new(StatusCode::UNAUTHORIZED, "登录失败", &msg),
-            E::Locked { .. } => ErrorPage::new(StatusCode::TOO_MANY_REQUESTS, "账号已锁定", &msg),
+            E::Throttled { .. } => {
+                ErrorPage::new(StatusCode::TOO_MANY_REQUESTS, "请稍后再试", &msg)
+            }
             E::Invalid(_) => ErrorPage::bad_request(&msg),
             E::Conflict(_) => ErrorPage::new(StatusCode::CONFLICT, "操作冲突", &msg),
             E::Refused(r) => ErrorPage::new(refusal_status(r), "无法执行此操作", &msg),

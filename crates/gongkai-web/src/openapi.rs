@@ -131,7 +131,7 @@ pub fn document(base_url: &str) -> Value {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "schemas": {
                 "Error": {"type": "object", "required": ["error", "message"], "properties": {
-                    "error": {"type": "string", "enum": ["bad_request", "unauthorized", "forbidden", "same_signer", "not_found", "conflict", "wrong_state", "reason_required", "unresolved_findings", "locked", "unavailable", "internal"]},
+                    "error": {"type": "string", "enum": ["bad_request", "unauthorized", "forbidden", "same_signer", "not_found", "conflict", "wrong_state", "reason_required", "unresolved_findings", "throttled", "unavailable", "internal"]},
                     "message": {"type": "string"}
                 }},
                 "DocumentLine": {"type": "object", "required": ["org", "title", "topic", "kind", "written_date", "validity", "column"], "properties": {

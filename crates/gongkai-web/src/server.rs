@@ -87,7 +87,7 @@ pub async fn run(
             a = listener.accept() => a,
         };
         let stream = match accepted {
-            Ok((stream, _)) => stream,
+            Ok(accepted) => accepted,
             Err(e) => {
                 // Out of descriptors or a connection reset before accept: wait, go on.
                 tracing::warn!(error = %e, "accept failed");
@@ -95,6 +95,7 @@ pub async fn run(
                 continue;
             }
         };
+        let (stream, peer) = stream;
         let _ = stream.set_nodelay(true);
         let Ok(permit) = Arc::clone(&permits).try_acquire_owned() else {
             tokio::spawn(refuse(stream));
@@ -106,7 +107,10 @@ pub async fn run(
         let mut closing = closing_rx.clone();
         tokio::spawn(async move {
             let service = hyper::service::service_fn(move |req: Request<Incoming>| {
-                let req = req.map(Body::new);
+                let mut req = req.map(Body::new);
+                // The source address, for the login's limits per address.
+                req.extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
                 let router = router.clone();
                 let fast = crate::cache::lookup(&state, &req);
                 async move {

@@ -44,14 +44,55 @@ pub struct LoginPage {
     layout: Layout,
     username: String,
     error: Option<String>,
+    token: String,
+}
+
+/// The cookie that pairs the login form with its browser (a double-submit token: another
+/// site can neither read it nor set it, so it cannot post a login of its own).
+const LOGIN_COOKIE: &str = "gk_login";
+
+/// A login page with a new form token, and the cookie that carries it.
+fn fresh_login(
+    layout: Layout,
+    status: StatusCode,
+    username: String,
+    error: Option<String>,
+) -> Response {
+    let token = gongkai_app::auth::random_token();
+    let cookie = format!("{LOGIN_COOKIE}={token}; Path=/staff/login; HttpOnly; SameSite=Strict");
+    let mut r = (
+        status,
+        LoginPage {
+            layout,
+            username,
+            error,
+            token,
+        },
+    )
+        .into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        r.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    r
 }
 
 /// `GET /staff/login`.
-pub async fn login_form(layout: Layout) -> LoginPage {
-    LoginPage {
-        layout,
-        username: String::new(),
-        error: None,
+pub async fn login_form(layout: Layout) -> Response {
+    fresh_login(layout, StatusCode::OK, String::new(), None)
+}
+
+/// The login cookie's token, if any.
+pub struct LoginCookie(Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for LoginCookie {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(LoginCookie(
+            cookie(parts, LOGIN_COOKIE)
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned),
+        ))
     }
 }
 
@@ -62,37 +103,55 @@ pub struct LoginForm {
     username: String,
     #[serde(default)]
     password: String,
+    #[serde(default, rename = "_csrf")]
+    token: String,
 }
 
 /// `POST /staff/login`.
 pub async fn login(
     State(s): State<AppState>,
     layout: Layout,
+    source: ClientAddress,
+    LoginCookie(expected): LoginCookie,
     form: Result<Form<LoginForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let Ok(Form(form)) = form else {
-        return (
+        return fresh_login(
+            layout,
             StatusCode::BAD_REQUEST,
+            String::new(),
+            Some("表单内容不完整，请重新填写。".into()),
+        );
+    };
+    if expected.as_deref() != Some(form.token.as_str()) {
+        return fresh_login(
+            layout,
+            StatusCode::FORBIDDEN,
+            form.username,
+            Some("登录页面已过期或来自其他网站，请重新输入密码登录。".into()),
+        );
+    }
+    let again = |layout: Layout, status: StatusCode, username: String, error: String| {
+        (
+            status,
             LoginPage {
                 layout,
-                username: String::new(),
-                error: Some("表单内容不完整，请重新填写。".into()),
+                username,
+                error: Some(error),
+                token: form.token.clone(),
             },
         )
-            .into_response();
+            .into_response()
     };
     if form.username.trim().is_empty() || form.password.is_empty() {
-        return (
+        return again(
+            layout,
             StatusCode::BAD_REQUEST,
-            LoginPage {
-                layout,
-                username: form.username,
-                error: Some("请填写用户名和密码。".into()),
-            },
-        )
-            .into_response();
+            form.username.clone(),
+            "请填写用户名和密码。".into(),
+        );
     }
-    match auth::login(s.app(), &form.username, &form.password).await {
+    match auth::login_from(s.app(), &form.username, &form.password, &source.0).await {
         Ok((token, _)) => {
             let max_age = s.app().settings().session_hours * 3600;
             let secure = if s.config().secure_cookies {
@@ -110,21 +169,13 @@ pub async fn login(
             }
             r
         }
-        Err(e @ (gongkai_app::Error::BadCredentials | gongkai_app::Error::Locked { .. })) => {
-            let status = if matches!(e, gongkai_app::Error::Locked { .. }) {
+        Err(e @ (gongkai_app::Error::BadCredentials | gongkai_app::Error::Throttled { .. })) => {
+            let status = if matches!(e, gongkai_app::Error::Throttled { .. }) {
                 StatusCode::TOO_MANY_REQUESTS
             } else {
                 StatusCode::UNAUTHORIZED
             };
-            (
-                status,
-                LoginPage {
-                    layout,
-                    username: form.username,
-                    error: Some(e.to_string()),
-                },
-            )
-                .into_response()
+            again(layout, status, form.username.clone(), e.to_string())
         }
         Err(e) => WebError(e).into_response(),
     }
@@ -143,6 +194,36 @@ pub async fn logout(State(s): State<AppState>, parts: Parts2) -> Response {
         HeaderValue::from_static("gk_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"),
     );
     r
+}
+
+/// The client's address: the peer, or behind a reverse proxy on this machine the address
+/// it names last in `X-Forwarded-For`; `-` when unknown.
+pub struct ClientAddress(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip());
+        let forwarded = || {
+            parts
+                .headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.rsplit(',').next())
+                .and_then(|a| a.trim().parse::<std::net::IpAddr>().ok())
+        };
+        let addr = match peer {
+            Some(ip) if ip.is_loopback() => forwarded().or(Some(ip)),
+            other => other,
+        };
+        Ok(ClientAddress(
+            addr.map_or_else(|| "-".to_owned(), |a| a.to_string()),
+        ))
+    }
 }
 
 /// The session cookie, if any.

@@ -697,7 +697,14 @@ fn a_new_deployment_gets_its_organizations_and_first_administrator_from_the_comm
     assert!(r.stdout.contains("已创建用户 admin"));
     let r = run_with_stdin(&s, &["user", "add", "u2", "--password-stdin"], "short\n");
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("8 个字符"), "{}", r.stderr);
+    assert!(r.stderr.contains("10 个字符"), "{}", r.stderr);
+    let r = run_with_stdin(
+        &s,
+        &["user", "add", "u5", "--password-stdin"],
+        "password123\n",
+    );
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("太容易被猜中"), "{}", r.stderr);
     let r = run_with_stdin(
         &s,
         &[

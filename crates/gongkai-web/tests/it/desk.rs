@@ -10,17 +10,7 @@ async fn person(s: &Site, user: &str, role: Role) -> String {
     create_user(&s.app, user, user, "correct-horse-9", &[("GL00101", role)])
         .await
         .unwrap();
-    let ok = s
-        .request(
-            axum::http::Request::post("/staff/login")
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .header("sec-fetch-site", "same-origin")
-                .body(axum::body::Body::from(format!(
-                    "username={user}&password=correct-horse-9"
-                )))
-                .unwrap(),
-        )
-        .await;
+    let ok = s.login(user, "correct-horse-9").await;
     ok.headers[header::SET_COOKIE]
         .to_str()
         .unwrap()

@@ -187,6 +187,43 @@ impl Site {
         .await
     }
 
+    /// Logs in through the login form as a browser does: its page, its cookie, its token.
+    pub async fn login(&self, user: &str, password: &str) -> Page {
+        self.login_with(user, password, |_| {}).await
+    }
+
+    /// [`Site::login`] with a change to the request before it is sent.
+    pub async fn login_with(
+        &self,
+        user: &str,
+        password: &str,
+        change: impl FnOnce(&mut Request<Body>),
+    ) -> Page {
+        let form = self.get("/staff/login").await;
+        let cookie = form.headers[header::SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
+        let token = form.attrs("input[name=_csrf]", "value").remove(0);
+        let body = serde_urlencoded::to_string([
+            ("username", user),
+            ("password", password),
+            ("_csrf", token.as_str()),
+        ])
+        .unwrap();
+        let mut req = Request::post("/staff/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, cookie)
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::from(body))
+            .unwrap();
+        change(&mut req);
+        self.request(req).await
+    }
+
     /// The form token of a session, as the desk's forms carry it.
     pub async fn form_token(&self, cookie: &str) -> String {
         let desk = self.get_with_cookie("/staff/", cookie).await;

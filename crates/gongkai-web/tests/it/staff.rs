@@ -5,14 +5,6 @@ use gongkai_domain::Role;
 
 use crate::site;
 
-fn login_request(user: &str, password: &str) -> Request<Body> {
-    Request::post("/staff/login")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header("sec-fetch-site", "same-origin")
-        .body(Body::from(format!("username={user}&password={password}")))
-        .unwrap()
-}
-
 #[tokio::test]
 async fn staff_pages_need_a_login_and_public_pages_never_do() {
     let s = site().await;
@@ -37,12 +29,12 @@ async fn logging_in_shows_the_desk_and_logging_out_ends_it() {
     )
     .await
     .unwrap();
-    let bad = s.request(login_request("clerk", "wrong")).await;
+    let bad = s.login("clerk", "wrong").await;
     assert_eq!(bad.status, StatusCode::UNAUTHORIZED);
     assert_eq!(bad.text(".form-error"), "用户名或密码错误");
     assert_eq!(bad.attrs("input#username", "value"), ["clerk"]);
 
-    let ok = s.request(login_request("clerk", "correct-horse")).await;
+    let ok = s.login("clerk", "correct-horse").await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER);
     let cookie = ok.headers[header::SET_COOKIE].to_str().unwrap().to_owned();
     assert!(
@@ -84,15 +76,17 @@ async fn logging_in_shows_the_desk_and_logging_out_ends_it() {
 #[tokio::test]
 async fn a_cross_site_post_is_refused() {
     let s = site().await;
-    let mut req = login_request("clerk", "x");
-    req.headers_mut()
-        .insert("sec-fetch-site", "cross-site".parse().unwrap());
-    let p = s.request(req).await;
+    let p = s
+        .login_with("clerk", "x", |r| {
+            r.headers_mut()
+                .insert("sec-fetch-site", "cross-site".parse().unwrap());
+        })
+        .await;
     assert_eq!(p.status, StatusCode::FORBIDDEN);
 }
 
 #[tokio::test]
-async fn the_fifth_bad_password_locks_the_account() {
+async fn a_login_without_its_form_token_is_refused() {
     let s = site().await;
     create_user(
         &s.app,
@@ -103,15 +97,52 @@ async fn the_fifth_bad_password_locks_the_account() {
     )
     .await
     .unwrap();
-    for _ in 0..4 {
+    // An old office browser sends neither Origin nor Sec-Fetch-Site: the token decides.
+    let forged = s
+        .request(
+            Request::post("/staff/login")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from("username=clerk&password=correct-horse"))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert!(
+        forged
+            .headers
+            .get(header::SET_COOKIE)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("gk_login=")
+    );
+    assert_eq!(
+        s.login("clerk", "correct-horse").await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn repeated_bad_passwords_slow_the_source_down() {
+    let s = site().await;
+    create_user(
+        &s.app,
+        "clerk",
+        "林经办",
+        "correct-horse",
+        &[("GL00101", Role::Clerk)],
+    )
+    .await
+    .unwrap();
+    for _ in 0..6 {
         assert_eq!(
-            s.request(login_request("clerk", "wrong")).await.status,
+            s.login("clerk", "wrong").await.status,
             StatusCode::UNAUTHORIZED
         );
     }
-    let locked = s.request(login_request("clerk", "wrong")).await;
-    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
-    assert!(locked.text(".form-error").contains("锁定"));
+    let slowed = s.login("clerk", "wrong").await;
+    assert_eq!(slowed.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(slowed.text(".form-error").contains("秒后再试"));
     let _ = &s.t;
 }
 
@@ -127,7 +158,7 @@ async fn a_password_change_needs_the_current_one_and_logs_out() {
     )
     .await
     .unwrap();
-    let ok = s.request(login_request("clerk", "correct-horse")).await;
+    let ok = s.login("clerk", "correct-horse").await;
     let pair = ok.headers[header::SET_COOKIE]
         .to_str()
         .unwrap()
@@ -158,7 +189,7 @@ async fn a_password_change_needs_the_current_one_and_logs_out() {
     let short = s
         .request(post("old=correct-horse&new=short&repeat=short"))
         .await;
-    assert!(short.text(".form-error").contains("8 个字符"));
+    assert!(short.text(".form-error").contains("10 个字符"));
     let done = s
         .request(post(
             "old=correct-horse&new=new-password-1&repeat=new-password-1",
@@ -171,9 +202,7 @@ async fn a_password_change_needs_the_current_one_and_logs_out() {
         StatusCode::SEE_OTHER
     );
     assert_eq!(
-        s.request(login_request("clerk", "new-password-1"))
-            .await
-            .status,
+        s.login("clerk", "new-password-1").await.status,
         StatusCode::SEE_OTHER
     );
 }
@@ -182,7 +211,7 @@ async fn logged_in(s: &crate::Site, user: &str, org: &str, role: Role) -> String
     create_user(&s.app, user, user, "correct-horse", &[(org, role)])
         .await
         .unwrap();
-    let ok = s.request(login_request(user, "correct-horse")).await;
+    let ok = s.login(user, "correct-horse").await;
     ok.headers[header::SET_COOKIE]
         .to_str()
         .unwrap()
