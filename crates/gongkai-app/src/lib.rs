@@ -16,6 +16,7 @@ pub mod body;
 pub mod calendar;
 pub mod demo;
 pub mod documents;
+pub mod drafts;
 pub mod error;
 pub mod export;
 pub mod feeds;

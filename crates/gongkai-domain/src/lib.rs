@@ -15,6 +15,7 @@
 //!   line of the document import format (SPEC "Import formats").
 //! - [`disclosure`]: 公开属性 (主动公开, 依申请公开, 不予公开), its legal ground (Art. 14–16)
 //!   and the periodic review of withheld records (Art. 18).
+//! - [`draft`]: the 标题, 发文字号, 成文日期 and 发文机关 proposed from an uploaded document.
 //! - [`org`]: organization codes, roles (经办、审核、签发) and organization kinds.
 //! - [`request`]: information requests: applicant types, the 21 outcomes and their articles,
 //!   行政复议 and 行政诉讼, and the validation of one line of the request import format.
@@ -40,6 +41,7 @@ pub mod deadline;
 pub mod disclosure;
 pub mod docno;
 pub mod document;
+pub mod draft;
 pub mod fee;
 pub mod index_number;
 pub mod org;

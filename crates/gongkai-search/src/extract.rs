@@ -240,6 +240,14 @@ fn plain_text(bytes: &[u8]) -> Result<String, ExtractError> {
 }
 
 fn docx_text(bytes: &[u8]) -> Result<String, ExtractError> {
+    let docx = read_docx(bytes)?;
+    let mut lines = Lines::default();
+    lines.docx(&docx);
+    Ok(lines.finish())
+}
+
+/// Reads a DOCX upload through the checked package (see [`docx_package`]).
+pub(crate) fn read_docx(bytes: &[u8]) -> Result<docx_rs::Docx, ExtractError> {
     check_zip_sizes(bytes)?;
     let package = docx_package::sanitize(bytes, Limits::DOCX)?;
     // The package's parts are sound, but docx-rs still unwraps values in
@@ -257,9 +265,7 @@ fn docx_text(bytes: &[u8]) -> Result<String, ExtractError> {
             });
         }
     };
-    let mut lines = Lines::default();
-    lines.docx(&docx);
-    Ok(lines.finish())
+    Ok(docx)
 }
 
 /// Largest uncompressed size a DOCX part may declare, and the largest total.

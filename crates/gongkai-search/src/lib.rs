@@ -2,6 +2,7 @@
 //! domain's vocabulary) and the text a record holds: extraction from attachments
 //! ([`extract`]) and what kind of file one is ([`FileKind`]).
 
+mod docx_html;
 mod docx_package;
 pub mod extract;
 mod facets;
@@ -9,6 +10,7 @@ pub mod index;
 pub mod pdf;
 pub mod segment;
 
+pub use docx_html::{DocxDraft, docx_draft};
 pub use extract::{ExtractError, Extracted, FileKind, MAX_PDF_PAGES, extract, media_type_for};
 pub use index::{
     Facets, Hit, IndexError, Matched, Opened, Published, Record, SCHEMA_VERSION, SearchIndex,

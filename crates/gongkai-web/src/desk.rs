@@ -284,6 +284,8 @@ pub struct EditPage {
     form: EditForm,
     errors: HashMap<&'static str, String>,
     general: Vec<String>,
+    /// What an upload filled in, for the clerk to check.
+    notice: Option<String>,
     orgs: Vec<Choice>,
     topics: Vec<ChoiceGroup>,
     kinds: Vec<Choice>,
@@ -394,6 +396,7 @@ impl EditPage {
             form,
             errors: HashMap::new(),
             general: Vec::new(),
+            notice: None,
             orgs,
             topics,
             kinds,
@@ -826,6 +829,100 @@ pub async fn validity(
     .await
     {
         Ok(()) => Redirect::to(&format!("/staff/doc/{id}?done=validity")).into_response(),
+        Err(e) => WebError(e).into_response(),
+    }
+}
+
+/// `POST /staff/doc/new/upload?_csrf=…` (multipart: `org`, `file`): the editor filled from a
+/// DOCX or PDF, with the 标题, 发文字号, 成文日期 and 发文机关 it proposes. Nothing is saved
+/// until the clerk saves the form.
+pub async fn upload(
+    mut layout: Layout,
+    LoggedIn(staff): LoggedIn,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    let Some(first) = staff.grants.iter().find(|g| g.role == Role::Clerk) else {
+        return WebError(gongkai_app::Error::Forbidden).into_response();
+    };
+    layout.staff_name = Some(staff.display_name.clone());
+    let mut org = first.org_code.clone();
+    let mut file: Option<(String, Vec<u8>)> = None;
+    let bad = |m: &str| ErrorPage::bad_request(m).into_response();
+    let Ok(mut multipart) = multipart else {
+        return bad("上传内容无法读取，请重新选择文件。");
+    };
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(_) => return bad("上传内容无法读取（可能超过 32 MB），请重新选择文件。"),
+        };
+        match field.name() {
+            Some("org") => {
+                if let Ok(v) = field.text().await
+                    && !v.trim().is_empty()
+                {
+                    org = v.trim().to_owned();
+                }
+            }
+            Some("file") => {
+                let name = field.file_name().unwrap_or("上传文件").to_owned();
+                match field.bytes().await {
+                    Ok(b) => file = Some((name, b.to_vec())),
+                    Err(_) => return bad("文件读取失败（可能超过 32 MB），请重新选择文件。"),
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut form = EditForm::blank(&org);
+    let Some((name, bytes)) = file else {
+        let mut page = EditPage::new(layout, &staff, None, form);
+        page.general
+            .push("请选择要上传的 DOCX 或 PDF 文件。".into());
+        return (StatusCode::BAD_REQUEST, page).into_response();
+    };
+    match gongkai_app::drafts::from_upload(&name, bytes).await {
+        Ok(d) => {
+            let mut found = Vec::new();
+            if let Some(t) = d.title {
+                form.title = t;
+                found.push("标题");
+            }
+            if let Some(n) = d.doc_number {
+                form.doc_number = n;
+                found.push("发文字号");
+            }
+            if let Some(w) = d.written_date {
+                form.written_date = gongkai_domain::format_date_iso(w);
+                found.push("成文日期");
+            }
+            if let Some(i) = d.issuer {
+                form.issuer = i;
+                found.push("发文机关");
+            }
+            form.body = d.body_html;
+            form.body_format = "html".into();
+            let mut page = EditPage::new(layout, &staff, None, form);
+            let mut notice = format!("已从“{name}”读取正文");
+            if !found.is_empty() {
+                notice.push_str(&format!(
+                    "，并按公文格式识别出{}，请逐项核对",
+                    found.join("、")
+                ));
+            }
+            notice.push_str("。保存后才会生成草稿。");
+            if let Some(u) = d.unread {
+                notice.push_str(&u);
+            }
+            page.notice = Some(notice);
+            page.into_response()
+        }
+        Err(e @ gongkai_app::Error::Invalid(_)) => {
+            let mut page = EditPage::new(layout, &staff, None, form);
+            page.general.push(e.to_string());
+            (StatusCode::BAD_REQUEST, page).into_response()
+        }
         Err(e) => WebError(e).into_response(),
     }
 }

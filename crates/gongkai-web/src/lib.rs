@@ -133,6 +133,12 @@ fn router_with_state(state: AppState) -> Router {
         .route("/staff/docs", get(staff::records))
         .route("/staff/work", get(desk::work))
         .route("/staff/doc/new", get(desk::new_form).post(desk::create))
+        .route(
+            "/staff/doc/new/upload",
+            post(desk::upload).layer(axum::extract::DefaultBodyLimit::max(
+                gongkai_app::drafts::MAX_UPLOAD + 64 * 1024,
+            )),
+        )
         .route("/staff/doc/{id}", get(staff::document))
         .route(
             "/staff/doc/{id}/edit",

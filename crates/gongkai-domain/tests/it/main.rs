@@ -7,6 +7,7 @@ mod deadline;
 mod disclosure;
 mod docno;
 mod document;
+mod draft;
 mod fee;
 mod index_number;
 mod org;

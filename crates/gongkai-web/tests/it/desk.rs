@@ -249,3 +249,133 @@ async fn an_approver_marks_validity_and_the_public_change_list_shows_it() {
         .await;
     assert_eq!(draft.status, StatusCode::BAD_REQUEST);
 }
+
+/// A notice in the national layout: 版头, 发文字号, a title over two lines, a numbered
+/// list, a 任务分解表 and an ID number in its body.
+fn notice_docx() -> Vec<u8> {
+    use docx_rs::{Docx, IndentLevel, NumberingId, Paragraph, Run, Table, TableCell, TableRow};
+    let p = |t: &str| Paragraph::new().add_run(Run::new().add_text(t));
+    let cell = |t: &str| TableCell::new().add_paragraph(p(t));
+    let table = Table::new(vec![
+        TableRow::new(vec![cell("任务"), cell("责任单位"), cell("完成时限")]),
+        TableRow::new(vec![
+            cell("更新公开目录"),
+            cell("区政府办"),
+            cell("2026年12月"),
+        ]),
+    ]);
+    let mut out = std::io::Cursor::new(Vec::new());
+    Docx::new()
+        .add_paragraph(p("福州市鼓楼区人民政府办公室文件"))
+        .add_paragraph(p("鼓政办〔2026〕88号"))
+        .add_paragraph(p("福州市鼓楼区人民政府办公室关于印发"))
+        .add_paragraph(p("政务公开重点任务分工的通知"))
+        .add_paragraph(p("各街道办事处："))
+        .add_paragraph(p("联系人张三，身份证号 350102199003071234。"))
+        .add_paragraph(p("一、工作任务").style("Heading1"))
+        .add_paragraph(p("及时更新目录").numbering(NumberingId::new(1), IndentLevel::new(0)))
+        .add_paragraph(p("按时答复申请").numbering(NumberingId::new(1), IndentLevel::new(0)))
+        .add_table(table)
+        .add_paragraph(p("福州市鼓楼区人民政府办公室"))
+        .add_paragraph(p("2026年11月20日"))
+        .build()
+        .pack(&mut out)
+        .unwrap();
+    out.into_inner()
+}
+
+#[tokio::test]
+async fn a_draft_from_a_docx_keeps_its_structure_and_its_id_number_is_caught() {
+    let s = site().await;
+    let clerk = person(&s, "clerk1", Role::Clerk).await;
+    let reviewer = person(&s, "reviewer1", Role::Reviewer).await;
+    let token = s.form_token(&clerk).await;
+    let boundary = "gongkaiboundary";
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"org\"\r\n\r\nGL00101\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"通知.docx\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(&notice_docx());
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let page = s
+        .request(
+            axum::http::Request::post(format!("/staff/doc/new/upload?_csrf={token}"))
+                .header(
+                    header::CONTENT_TYPE,
+                    format!("multipart/form-data; boundary={boundary}"),
+                )
+                .header(header::COOKIE, &clerk)
+                .header("sec-fetch-site", "same-origin")
+                .body(axum::body::Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_eq!(
+        page.attrs("#f-title", "value"),
+        ["福州市鼓楼区人民政府办公室关于印发政务公开重点任务分工的通知"]
+    );
+    assert_eq!(page.attrs("#f-doc_number", "value"), ["鼓政办〔2026〕88号"]);
+    assert_eq!(page.attrs("#f-written_date", "value"), ["2026-11-20"]);
+    assert_eq!(
+        page.attrs("#f-issuer", "value"),
+        ["福州市鼓楼区人民政府办公室"]
+    );
+    let body_html = page.text("#f-body");
+    assert!(body_html.contains("<h2>一、工作任务</h2>"), "{body_html}");
+    assert!(body_html.contains("<ol>") && body_html.contains("<li>按时答复申请</li>"));
+    assert!(
+        body_html.contains("<td>责任单位</td>"),
+        "the table stays a table"
+    );
+    assert!(
+        !body_html.contains("鼓政办〔2026〕88号"),
+        "the head is not in the body"
+    );
+    assert!(
+        page.text(".notice")
+            .contains("标题、发文字号、成文日期、发文机关")
+    );
+
+    // The clerk confirms and saves; the scan flags the ID number at review.
+    let mut fields = draft_form(
+        "福州市鼓楼区人民政府办公室关于印发政务公开重点任务分工的通知",
+        &body_html,
+    );
+    fields = fields.replace("body_format=text", "body_format=html");
+    let made = s.post_form("/staff/doc/new", &clerk, &fields).await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let id = id_from(made.headers[header::LOCATION].to_str().unwrap());
+    s.post_form(&format!("/staff/doc/{id}/act"), &clerk, "action=submit")
+        .await;
+    let stopped = s
+        .post_form(&format!("/staff/doc/{id}/act"), &reviewer, "action=review")
+        .await;
+    assert_eq!(stopped.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let desk = s
+        .get_with_cookie(&format!("/staff/doc/{id}"), &reviewer)
+        .await;
+    assert_eq!(desk.texts("#review td code"), ["350102********1234"]);
+    assert!(desk.body.contains("<table>"), "the preview shows the table");
+
+    // Not a document: a clear message, nothing saved.
+    let bad = s
+        .request(
+            axum::http::Request::post(format!("/staff/doc/new/upload?_csrf={token}"))
+                .header(
+                    header::CONTENT_TYPE,
+                    format!("multipart/form-data; boundary={boundary}"),
+                )
+                .header(header::COOKIE, &clerk)
+                .body(axum::body::Body::from(format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.docx\"\r\n\r\nnot a zip\r\n--{boundary}--\r\n"
+                )))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.text(".form-errors").contains("x.docx"), "{}", bad.body);
+}
