@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 
 use crate::documents::Actor;
 use crate::{App, Error, Result};
+use gongkai_domain::workflow::Stage;
 use gongkai_domain::{DocStatus, Role};
 
 /// Whether PDF attachments can be read here (poppler's `pdftotext` and `poppler-data`);
@@ -40,6 +41,13 @@ pub async fn attach(
         actor.require(doc.org_id, Role::Clerk)?;
         if doc.status == DocStatus::Withdrawn {
             return Err(Error::Invalid("已撤回的文件不能再添加附件".into()));
+        }
+        // A person attaches to a draft: a file added after submission would skip the review.
+        if matches!(actor, Actor::Staff(_)) && doc.stage != Stage::Draft {
+            return Err(Error::Invalid(format!(
+                "文件状态为“{}”，只有草稿可以添加附件；如需补充，请先退回",
+                doc.stage.label()
+            )));
         }
     }
     if bytes.len() > MAX_BYTES {
@@ -101,13 +109,18 @@ pub async fn attach(
         }
     };
     let mut tx = app.db().begin().await?;
-    match documents::by_id(&mut tx, document_id).await? {
+    let org_id = match documents::by_id(&mut tx, document_id).await? {
         None => return Err(Error::NotFound("文件")),
         Some(d) if d.status == DocStatus::Withdrawn => {
             return Err(Error::Invalid("已撤回的文件不能再添加附件".into()));
         }
-        Some(_) => {}
-    }
+        Some(d) if matches!(actor, Actor::Staff(_)) && d.stage != Stage::Draft => {
+            return Err(Error::Conflict(
+                "此文件刚被提交，附件未添加，请先退回".into(),
+            ));
+        }
+        Some(d) => d.org_id,
+    };
     let new = attachments::NewAttachment {
         document_id,
         file_name: &file_name,
@@ -118,6 +131,17 @@ pub async fn attach(
         text_problem: text_problem.as_deref(),
     };
     let row = attachments::insert(&mut tx, &new, app.now()).await?;
+    crate::audit::record(
+        &mut tx,
+        app,
+        actor,
+        "document.attach",
+        "document",
+        Some(document_id),
+        Some(org_id),
+        serde_json::json!({"attachment": row.id, "file_name": file_name, "sha256": sha, "text_problem": text_problem}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(row)
 }

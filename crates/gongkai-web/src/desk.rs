@@ -926,3 +926,49 @@ pub async fn upload(
         Err(e) => WebError(e).into_response(),
     }
 }
+
+/// `POST /staff/doc/{id}/attach?_csrf=…` (multipart `file`, repeatable): attachments of a
+/// draft, their text extracted for search and the scan.
+pub async fn attach(
+    State(s): State<AppState>,
+    LoggedIn(staff): LoggedIn,
+    PathOr404(id): PathOr404<String>,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    let Some(id) = parse_id(&id) else {
+        return ErrorPage::not_found().into_response();
+    };
+    let bad = |m: &str| ErrorPage::bad_request(m).into_response();
+    let Ok(mut multipart) = multipart else {
+        return bad("上传内容无法读取，请重新选择文件。");
+    };
+    let mut added = 0;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(_) => return bad("上传内容无法读取（单个附件不超过 50 MB），请重新选择文件。"),
+        };
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = field.file_name().unwrap_or_default().to_owned();
+        let bytes = match field.bytes().await {
+            Ok(b) => b.to_vec(),
+            Err(_) => return bad("附件读取失败（单个附件不超过 50 MB），请重新选择文件。"),
+        };
+        if name.is_empty() && bytes.is_empty() {
+            continue;
+        }
+        if let Err(e) =
+            gongkai_app::files::attach(s.app(), Actor::Staff(&staff), id, &name, bytes).await
+        {
+            return WebError(e).into_response();
+        }
+        added += 1;
+    }
+    if added == 0 {
+        return bad("请选择要上传的附件。");
+    }
+    Redirect::to(&format!("/staff/doc/{id}?done=attached#review")).into_response()
+}

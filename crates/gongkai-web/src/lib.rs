@@ -145,6 +145,12 @@ fn router_with_state(state: AppState) -> Router {
             get(desk::edit_form).post(desk::update),
         )
         .route("/staff/doc/{id}/act", post(desk::act))
+        .route(
+            "/staff/doc/{id}/attach",
+            post(desk::attach).layer(axum::extract::DefaultBodyLimit::max(
+                gongkai_app::files::MAX_BYTES + 64 * 1024,
+            )),
+        )
         .route("/staff/doc/{id}/keep", post(desk::keep))
         .route("/staff/doc/{id}/withheld", post(desk::withheld))
         .route("/staff/doc/{id}/validity", post(desk::validity))

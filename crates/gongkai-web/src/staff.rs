@@ -620,6 +620,7 @@ fn done_message(code: &str) -> Option<&'static str> {
         "checked" => "已记录人工核对。",
         "withheld" => "已记录复查结论。",
         "validity" => "已变更有效性，公众页面和立改废列表已更新。",
+        "attached" => "附件已上传，文字已读取并纳入敏感信息扫描。",
         _ => return None,
     })
 }

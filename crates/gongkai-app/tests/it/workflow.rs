@@ -524,3 +524,57 @@ db_test!(
         );
     }
 );
+
+db_test!(
+    attachments_join_a_draft_and_their_text_is_scanned,
+    async |t: &TestDb| {
+        let a = app(t);
+        org_tree(&a).await;
+        let s = signers(&a).await;
+        let id = draft(&a, &s.clerk, "正文。").await;
+        gongkai_app::files::attach(
+            &a,
+            Actor::Staff(&s.clerk),
+            id,
+            "名单.txt",
+            "王五 13905912345\n".as_bytes().to_vec(),
+        )
+        .await
+        .unwrap();
+        act(&a, Actor::Staff(&s.clerk), id, &Action::Submit)
+            .await
+            .unwrap();
+        assert!(matches!(
+            act(&a, Actor::Staff(&s.reviewer), id, &Action::Review).await,
+            Err(Error::Refused(Refusal::UnresolvedFindings { count: 1, .. }))
+        ));
+        // After submission nothing can be attached: it would skip the review.
+        assert!(matches!(
+            gongkai_app::files::attach(&a, Actor::Staff(&s.clerk), id, "补充.txt", b"x".to_vec())
+                .await,
+            Err(Error::Invalid(_))
+        ));
+        let mut c = a.db().conn().await.unwrap();
+        let doc = gongkai_store::documents::by_id(&mut c, id)
+            .await
+            .unwrap()
+            .unwrap();
+        let r = review::review_of(&mut c, &a, &doc).await.unwrap();
+        drop(c);
+        assert_eq!(r.findings[0].source_label, "名单.txt");
+        assert_eq!(r.findings[0].masked, "139****2345");
+        review::keep(
+            &a,
+            Actor::Staff(&s.reviewer),
+            id,
+            &r.findings[0].source,
+            &r.findings[0].value_hash,
+            "公示名单依法须公开联系电话",
+        )
+        .await
+        .unwrap();
+        act(&a, Actor::Staff(&s.reviewer), id, &Action::Review)
+            .await
+            .unwrap();
+    }
+);
