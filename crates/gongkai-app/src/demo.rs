@@ -183,9 +183,11 @@ pub async fn seed(app: &App, mut progress: impl FnMut(DemoProgress)) -> Result<D
         total: ACCOUNTS.len() as u64,
     });
     let mut accounts = Vec::new();
+    let mut staff_of = std::collections::HashMap::new();
     for (i, (username, display, role, org)) in ACCOUNTS.iter().enumerate() {
         let password = format!("{username}-demo-2026");
         let staff = auth::create_user(app, username, display, &password, &[(org, *role)]).await?;
+        staff_of.insert(*username, staff.clone());
         accounts.push(DemoAccount {
             username: (*username).to_owned(),
             password,
@@ -210,6 +212,13 @@ pub async fn seed(app: &App, mut progress: impl FnMut(DemoProgress)) -> Result<D
         total: 1,
     });
     workflow_examples(app).await?;
+    if let (Some(clerk), Some(reviewer), Some(approver)) = (
+        staff_of.get("clerk"),
+        staff_of.get("reviewer"),
+        staff_of.get("approver"),
+    ) {
+        queues(app, clerk, reviewer, approver).await?;
+    }
     progress(DemoProgress {
         stage: "草稿、撤回与附件",
         done: 1,
@@ -337,6 +346,90 @@ async fn workflow_examples(app: &App) -> Result<()> {
         )
         .await?;
     }
+    Ok(())
+}
+
+/// Records of 鼓楼区人民政府办公室 at each step of the workflow, so that each demo account
+/// finds work waiting: a submitted notice whose body holds an ID number and a phone number
+/// (the reviewer's scan), one waiting for sign-off, one signed off, one returned, and a
+/// withheld record due for its periodic review.
+async fn queues(
+    app: &App,
+    clerk: &auth::Staff,
+    reviewer: &auth::Staff,
+    approver: &auth::Staff,
+) -> Result<()> {
+    use gongkai_domain::workflow::Action;
+    let line = |title: &str, body: &str| {
+        serde_json::json!({
+            "org": "GL00101",
+            "title": title,
+            "issuer": "福州市鼓楼区人民政府办公室",
+            "topic": "综合政务\\政务公开",
+            "kind": "公告",
+            "written_date": "2026-11-27",
+            "published_date": "2026-11-27",
+            "validity": "valid",
+            "column": "法定主动公开内容/社会保障和民生",
+            "body_text": body,
+        })
+        .to_string()
+    };
+    let make = |l: String| async move {
+        let (valid, _) =
+            validate_line(&l).map_err(|e| Error::internal(format!("demo queue: {e:?}")))?;
+        crate::documents::create_draft(app, Actor::Staff(clerk), &valid).await
+    };
+    let step = |id: i64, who: &'static str, action: Action| async move {
+        let actor = match who {
+            "clerk" => Actor::Staff(clerk),
+            "reviewer" => Actor::Staff(reviewer),
+            _ => Actor::Staff(approver),
+        };
+        crate::workflow::act(app, actor, id, &action)
+            .await
+            .map(|_| ())
+    };
+    let scan = make(line(
+        "鼓楼区2026年第四季度城乡低保审批结果公示",
+        "经街道初审、区民政局审核，以下家庭符合城乡低保条件，现予公示。\n张某某，身份证号 350102199003071234，联系电话 13905912345。\n公示期间如有异议，请拨打 12345 反映。"
+    ))
+    .await?;
+    step(scan, "clerk", Action::Submit).await?;
+    let sign = make(line(
+        "鼓楼区关于做好2027年元旦春节期间困难群众走访慰问工作的通知",
+        "各街道办事处：\n现就做好困难群众走访慰问工作通知如下。",
+    ))
+    .await?;
+    step(sign, "clerk", Action::Submit).await?;
+    step(sign, "reviewer", Action::Review).await?;
+    let publish = make(line(
+        "鼓楼区2026年11月政府信息公开工作情况通报",
+        "11月，全区主动公开政府信息120条。",
+    ))
+    .await?;
+    step(publish, "clerk", Action::Submit).await?;
+    step(publish, "reviewer", Action::Review).await?;
+    step(publish, "approver", Action::Approve).await?;
+    let returned = make(line(
+        "鼓楼区2027年民生实事项目征集公告",
+        "现面向社会征集2027年民生实事项目建议。",
+    ))
+    .await?;
+    step(returned, "clerk", Action::Submit).await?;
+    step(
+        returned,
+        "reviewer",
+        Action::Return {
+            reason: "请补充征集截止日期和反馈渠道".into(),
+        },
+    )
+    .await?;
+    let withheld = r#"{"org":"GL00101","title":"鼓楼区人民政府办公室2026年干部选任工作方案","issuer":"福州市鼓楼区人民政府办公室","topic":"综合政务\\政务公开","kind":"方案","written_date":"2026-03-02","published_date":"2026-03-02","validity":"valid","column":"法定主动公开内容/机构职能","body_text":"干部选任工作的程序、职数和时间安排。","disclosure":"withheld","disclosure_ground":"internal_affairs"}"#;
+    let withheld = make(withheld.to_owned()).await?;
+    step(withheld, "clerk", Action::Submit).await?;
+    step(withheld, "reviewer", Action::Review).await?;
+    step(withheld, "approver", Action::Approve).await?;
     Ok(())
 }
 

@@ -30,7 +30,7 @@ pub enum Error {
     #[error("{0}")]
     Conflict(String),
     /// The workflow refuses the action (wrong stage, missing role, same signer, …).
-    #[error("{0}")]
+    #[error(transparent)]
     Refused(#[from] gongkai_domain::workflow::Refusal),
     /// The database cannot be reached.
     #[error("无法连接数据库：{0}")]

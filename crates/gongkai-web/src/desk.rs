@@ -122,6 +122,12 @@ pub async fn work(
             "没有待审核的文件。",
             &w.to_review,
         ));
+        queues.push(q(
+            "withheld-due",
+            "不予公开信息待复查",
+            "没有到期需复查的不予公开信息（条例第十八条）。",
+            &w.withheld_due,
+        ));
     }
     if has(Role::Approver) {
         queues.push(q(

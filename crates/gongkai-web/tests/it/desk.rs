@@ -379,3 +379,25 @@ async fn a_draft_from_a_docx_keeps_its_structure_and_its_id_number_is_caught() {
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert!(bad.text(".form-errors").contains("x.docx"), "{}", bad.body);
 }
+
+#[tokio::test]
+async fn a_reviewer_sees_withheld_records_due_for_review() {
+    let s = site().await;
+    let clerk = person(&s, "clerk1", Role::Clerk).await;
+    let reviewer = person(&s, "reviewer1", Role::Reviewer).await;
+    let form = draft_form("内部人事调整方案", "正文。")
+        .replace("written_date=2026-12-01", "written_date=2025-01-10")
+        + "&disclosure=withheld&disclosure_ground=internal_affairs";
+    let made = s.post_form("/staff/doc/new", &clerk, &form).await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let work = s.get_with_cookie("/staff/work", &reviewer).await;
+    assert_eq!(
+        work.texts("#withheld-due .doc-title a"),
+        ["内部人事调整方案"]
+    );
+    // Without a ground the editor says so beside the field.
+    let form = draft_form("无依据的不公开", "正文。") + "&disclosure=withheld";
+    let bad = s.post_form("/staff/doc/new", &clerk, &form).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.text("#e-disclosure_ground").contains("须注明依据"));
+}
