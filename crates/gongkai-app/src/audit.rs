@@ -102,3 +102,9 @@ pub async fn of_document(app: &App, id: i64) -> Result<Vec<Entry>> {
     let mut c = app.db().conn().await?;
     Ok(audit::of_object(&mut c, "document", id).await?)
 }
+
+/// Up to `limit` entries after number `after`, in order (for administrators and exports).
+pub async fn entries_after(app: &App, after: i64, limit: i64) -> Result<Vec<Entry>> {
+    let mut c = app.db().conn().await?;
+    Ok(audit::after(&mut c, after, limit).await?)
+}

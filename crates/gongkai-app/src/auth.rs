@@ -213,6 +213,40 @@ pub fn unlock(app: &App, username: &str) {
     app.throttle().clear_account(username);
 }
 
+/// [`unlock`] by a person, audited: only a platform administrator.
+pub async fn unlock_as(
+    app: &App,
+    actor: crate::documents::Actor<'_>,
+    username: &str,
+) -> Result<()> {
+    require_admin(actor)?;
+    let mut tx = app.db().begin().await?;
+    let user = users::by_username(&mut tx, username.trim())
+        .await?
+        .ok_or_else(|| Error::Invalid(format!("用户 {username} 不存在")))?;
+    crate::audit::record(
+        &mut tx,
+        app,
+        actor,
+        "user.unlock",
+        "user",
+        Some(user.id),
+        None,
+        serde_json::json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    unlock(app, username);
+    Ok(())
+}
+
+fn require_admin(actor: crate::documents::Actor<'_>) -> Result<()> {
+    match actor {
+        crate::documents::Actor::Staff(s) if !s.is_admin() => Err(Error::Forbidden),
+        _ => Ok(()),
+    }
+}
+
 /// The staff member of a session cookie, if the session is valid.
 pub async fn session(app: &App, token: &str) -> Result<Option<Staff>> {
     if token.is_empty() || token.len() > 128 {
@@ -240,6 +274,27 @@ pub async fn create_user(
     password: &str,
     grants: &[(&str, Role)],
 ) -> Result<Staff> {
+    create_user_as(
+        app,
+        crate::documents::Actor::System,
+        username,
+        display_name,
+        password,
+        grants,
+    )
+    .await
+}
+
+/// [`create_user`] by a person: only a platform administrator.
+pub async fn create_user_as(
+    app: &App,
+    actor: crate::documents::Actor<'_>,
+    username: &str,
+    display_name: &str,
+    password: &str,
+    grants: &[(&str, Role)],
+) -> Result<Staff> {
+    require_admin(actor)?;
     check_password_strength(password, &[username, display_name])?;
     let username = username.trim();
     if username.is_empty() || username.chars().count() > 64 {
@@ -265,7 +320,7 @@ pub async fn create_user(
     crate::audit::record(
         &mut tx,
         app,
-        crate::documents::Actor::System,
+        actor,
         "user.create",
         "user",
         Some(user.id),
@@ -279,6 +334,25 @@ pub async fn create_user(
 
 /// Grants `role` in organization `org_code` to an existing account (idempotent).
 pub async fn grant(app: &App, username: &str, org_code: &str, role: Role) -> Result<Staff> {
+    grant_as(
+        app,
+        crate::documents::Actor::System,
+        username,
+        org_code,
+        role,
+    )
+    .await
+}
+
+/// [`grant`] by a person: only a platform administrator.
+pub async fn grant_as(
+    app: &App,
+    actor: crate::documents::Actor<'_>,
+    username: &str,
+    org_code: &str,
+    role: Role,
+) -> Result<Staff> {
+    require_admin(actor)?;
     let mut tx = app.db().begin().await?;
     let user = users::by_username(&mut tx, username.trim())
         .await?
@@ -291,7 +365,7 @@ pub async fn grant(app: &App, username: &str, org_code: &str, role: Role) -> Res
     crate::audit::record(
         &mut tx,
         app,
-        crate::documents::Actor::System,
+        actor,
         "user.grant",
         "user",
         Some(user.id),

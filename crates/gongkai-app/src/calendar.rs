@@ -62,6 +62,20 @@ pub async fn reload(app: &App) -> Result<()> {
 /// Loads a year's notice (validated by the domain), stores it as that year's newest version
 /// and recomputes the due date of every open request, in one transaction.
 pub async fn load(app: &App, json: &str) -> Result<LoadReport> {
+    load_as(app, crate::documents::Actor::System, json).await
+}
+
+/// [`load`] by a person: only a platform administrator.
+pub async fn load_as(
+    app: &App,
+    actor: crate::documents::Actor<'_>,
+    json: &str,
+) -> Result<LoadReport> {
+    if let crate::documents::Actor::Staff(s) = actor
+        && !s.is_admin()
+    {
+        return Err(Error::Forbidden);
+    }
     let notice = YearNotice::from_json(json).map_err(|e| Error::Invalid(e.to_string()))?;
     let year = notice.year();
     let days = notice.days().len();
@@ -94,7 +108,7 @@ pub async fn load(app: &App, json: &str) -> Result<LoadReport> {
     crate::audit::record(
         &mut tx,
         app,
-        crate::documents::Actor::System,
+        actor,
         "calendar.load",
         "calendar",
         Some(i64::from(year)),

@@ -28,12 +28,26 @@ pub struct OrgInput {
 
 /// Creates an organization with the unified column structure.
 pub async fn create(app: &App, input: &OrgInput) -> Result<Org> {
+    create_as(app, crate::documents::Actor::System, input).await
+}
+
+/// [`create`] by a person: only a platform administrator.
+pub async fn create_as(
+    app: &App,
+    actor: crate::documents::Actor<'_>,
+    input: &OrgInput,
+) -> Result<Org> {
+    if let crate::documents::Actor::Staff(s) = actor
+        && !s.is_admin()
+    {
+        return Err(Error::Forbidden);
+    }
     let mut tx = app.db().begin().await?;
     let org = create_in(&mut tx, input, app.now()).await?;
     crate::audit::record(
         &mut tx,
         app,
-        crate::documents::Actor::System,
+        actor,
         "org.create",
         "org",
         Some(org.id),

@@ -13,6 +13,7 @@ use axum::routing::{get, post};
 use gongkai_app::App;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+mod admin;
 mod api;
 mod assets;
 pub mod cache;
@@ -132,6 +133,15 @@ fn router_with_state(state: AppState) -> Router {
         )
         .route("/staff/docs", get(staff::records))
         .route("/staff/work", get(desk::work))
+        .route("/staff/admin", get(admin::home))
+        .route("/staff/admin/orgs", post(admin::create_org))
+        .route("/staff/admin/users", post(admin::create_user))
+        .route("/staff/admin/grant", post(admin::grant))
+        .route("/staff/admin/unlock", post(admin::unlock))
+        .route(
+            "/staff/admin/calendar",
+            post(admin::load_calendar).layer(axum::extract::DefaultBodyLimit::max(1024 * 1024)),
+        )
         .route("/staff/doc/new", get(desk::new_form).post(desk::create))
         .route(
             "/staff/doc/new/upload",

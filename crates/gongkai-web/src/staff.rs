@@ -246,6 +246,7 @@ pub async fn redirect_home() -> Redirect {
 #[template(path = "staff/home.html")]
 pub struct HomePage {
     layout: Layout,
+    is_admin: bool,
     name: String,
     grants: Vec<(String, String, String)>,
     counts: Vec<(String, i64)>,
@@ -276,6 +277,7 @@ pub async fn home(
         .collect();
     Ok(HomePage {
         layout,
+        is_admin: staff.is_admin(),
         name: staff.display_name.clone(),
         grants: staff
             .grants

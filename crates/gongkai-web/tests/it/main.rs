@@ -1,6 +1,7 @@
 //! The pages as a browser gets them, checked with CSS selectors.
 #![allow(clippy::unwrap_used)]
 
+mod admin;
 mod api;
 mod cache;
 mod desk;
