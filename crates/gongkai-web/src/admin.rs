@@ -60,12 +60,9 @@ pub struct AdminPage {
     moved: Vec<(String, String, String)>,
 }
 
-fn require_admin(staff: &Staff) -> Result<(), Response> {
-    if staff.is_admin() {
-        Ok(())
-    } else {
-        Err(WebError(gongkai_app::Error::Forbidden).into_response())
-    }
+/// The refusal for anyone but a platform administrator.
+fn refused(staff: &Staff) -> Option<Response> {
+    (!staff.is_admin()).then(|| WebError(gongkai_app::Error::Forbidden).into_response())
 }
 
 async fn page(
@@ -169,7 +166,7 @@ pub async fn home(
     LoggedIn(staff): LoggedIn,
     axum::extract::RawQuery(raw): axum::extract::RawQuery,
 ) -> Response {
-    if let Err(r) = require_admin(&staff) {
+    if let Some(r) = refused(&staff) {
         return r;
     }
     let q: AdminQuery =
@@ -232,7 +229,7 @@ pub async fn create_org(
     LoggedIn(staff): LoggedIn,
     Form(f): Form<OrgForm>,
 ) -> Response {
-    if let Err(r) = require_admin(&staff) {
+    if let Some(r) = refused(&staff) {
         return r;
     }
     let result = async {
@@ -284,7 +281,7 @@ pub async fn create_user(
     LoggedIn(staff): LoggedIn,
     Form(f): Form<UserForm>,
 ) -> Response {
-    if let Err(r) = require_admin(&staff) {
+    if let Some(r) = refused(&staff) {
         return r;
     }
     let result = async {
@@ -316,7 +313,7 @@ pub async fn grant(
     LoggedIn(staff): LoggedIn,
     Form(f): Form<UserForm>,
 ) -> Response {
-    if let Err(r) = require_admin(&staff) {
+    if let Some(r) = refused(&staff) {
         return r;
     }
     let result = async {
@@ -342,7 +339,7 @@ pub async fn unlock(
     LoggedIn(staff): LoggedIn,
     Form(f): Form<UserForm>,
 ) -> Response {
-    if let Err(r) = require_admin(&staff) {
+    if let Some(r) = refused(&staff) {
         return r;
     }
     let result = gongkai_app::auth::unlock_as(s.app(), Actor::Staff(&staff), &f.username)
@@ -365,7 +362,7 @@ pub async fn load_calendar(
     LoggedIn(staff): LoggedIn,
     Form(f): Form<CalendarForm>,
 ) -> Response {
-    if let Err(r) = require_admin(&staff) {
+    if let Some(r) = refused(&staff) {
         return r;
     }
     match gongkai_app::calendar::load_as(s.app(), Actor::Staff(&staff), &f.notice).await {
