@@ -24,6 +24,7 @@ pub mod files;
 pub mod generate;
 pub mod import;
 pub mod orgs;
+pub mod outbox;
 pub mod portal;
 pub mod report;
 pub mod requests;
@@ -49,6 +50,8 @@ pub struct Settings {
     pub clock: ClockSettings,
     /// Months between reviews of a withheld record (条例 Art. 18 动态调整).
     pub withheld_review_months: u8,
+    /// Hours within which a published record should reach every channel (转载时限).
+    pub repost_hours: u32,
 }
 
 impl Default for Settings {
@@ -59,6 +62,7 @@ impl Default for Settings {
             session_hours: 8,
             clock: ClockSettings::default(),
             withheld_review_months: 6,
+            repost_hours: 12,
         }
     }
 }

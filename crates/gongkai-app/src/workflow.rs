@@ -120,6 +120,9 @@ pub async fn act(app: &App, actor: Actor<'_>, id: i64, action: &Action) -> Resul
             "此文件刚被他人处理，状态已改变，请刷新页面后再试".into(),
         ));
     }
+    if t.to == Stage::Published {
+        crate::outbox::enqueue(&mut tx, app, &doc).await?;
+    }
     let audit_seq = crate::audit::record(
         &mut tx,
         app,

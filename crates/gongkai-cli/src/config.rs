@@ -7,7 +7,8 @@
 //! session_hours`, `[http] cache_mb, head_timeout_secs, max_connections, poll_ms` and
 //! `[requests] fee_pauses_clock` (whether a fee notice pauses the reply
 //! clock: DOMAIN A6.1 leaves it open, default true), `[documents] withheld_review_months`
-//! (条例 Art. 18: months between reviews of a withheld record, default 6); every key can also be set as `GONGKAI_<KEY>` in the environment, a table
+//! (条例 Art. 18: months between reviews of a withheld record, default 6) and `repost_hours`
+//! (hours within which a record should reach every channel, default 12); every key can also be set as `GONGKAI_<KEY>` in the environment, a table
 //! key with `__` (`GONGKAI_AUTH__LOCKOUT_FAILURES`). Without `--config`, the file is
 //! `<data>/gongkai.toml` when it exists, `<data>` being the data directory named by flag or
 //! environment (or the default). Relative paths are relative to the working directory.
@@ -94,6 +95,7 @@ struct Keys {
 #[serde(default)]
 struct DocumentKeys {
     withheld_review_months: Option<u8>,
+    repost_hours: Option<u32>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -269,6 +271,11 @@ pub fn load(
             Some(m) => m,
             None => defaults.withheld_review_months,
         },
+        repost_hours: env_keys
+            .documents
+            .repost_hours
+            .or(file_keys.documents.repost_hours)
+            .unwrap_or(defaults.repost_hours),
     };
     check_settings(&settings)?;
     let http = http_settings(&env_keys.http, &file_keys.http)?;

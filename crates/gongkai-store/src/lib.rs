@@ -29,6 +29,7 @@ pub mod counts;
 pub mod documents;
 pub mod generation;
 pub mod orgs;
+pub mod outbox;
 pub mod report_figures;
 pub mod requests;
 pub mod scan_keeps;

@@ -58,6 +58,7 @@ pub struct AdminPage {
     days: Vec<DayRow>,
     settings: Vec<(&'static str, String)>,
     moved: Vec<(String, String, String)>,
+    channels: Vec<(String, String, String)>,
 }
 
 /// The refusal for anyone but a platform administrator.
@@ -117,8 +118,20 @@ async fn page(
         ),
         None => (String::new(), Vec::new()),
     };
+    let channels = gongkai_app::outbox::channels(app)
+        .await?
+        .into_iter()
+        .map(|c| {
+            let scope = c.org_id.and_then(|id| tree.get(id)).map_or_else(
+                || "全部机构".to_owned(),
+                |o| format!("{}及下属单位", o.name),
+            );
+            (c.name, c.url, scope)
+        })
+        .collect();
     let st = app.settings();
     Ok(AdminPage {
+        channels,
         layout,
         message: None,
         error: None,
@@ -144,6 +157,10 @@ async fn page(
             (
                 "不予公开信息复查间隔（月，条例第十八条）",
                 st.withheld_review_months.to_string(),
+            ),
+            (
+                "新发布信息推送各渠道的时限（小时）",
+                st.repost_hours.to_string(),
             ),
             (
                 "收费通知是否暂停答复期限",
@@ -390,4 +407,37 @@ pub async fn load_calendar(
         },
         Err(e) => outcome(&s, layout, &staff, Err(e)).await,
     }
+}
+
+#[derive(Deserialize, Default)]
+pub struct ChannelForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    url: String,
+    #[serde(default)]
+    org: String,
+}
+
+/// `POST /staff/admin/channels`: registers a channel (a webhook).
+pub async fn add_channel(
+    State(s): State<AppState>,
+    layout: Layout,
+    LoggedIn(staff): LoggedIn,
+    Form(f): Form<ChannelForm>,
+) -> Response {
+    if let Some(r) = refused(&staff) {
+        return r;
+    }
+    let org = Some(f.org.trim()).filter(|o| !o.is_empty());
+    let result =
+        gongkai_app::outbox::add_channel(s.app(), Actor::Staff(&staff), org, &f.name, &f.url)
+            .await
+            .map(|_| {
+                format!(
+                    "已添加推送渠道“{}”：此后发布的信息将推送到该渠道。",
+                    f.name.trim()
+                )
+            });
+    outcome(&s, layout, &staff, result).await
 }

@@ -978,3 +978,64 @@ pub async fn attach(
     }
     Redirect::to(&format!("/staff/doc/{id}?done=attached#review")).into_response()
 }
+
+/// A delivery in the log.
+pub struct DeliveryRow {
+    href: String,
+    title: String,
+    channel: String,
+    queued: String,
+    attempts: i32,
+    delivered: Option<String>,
+    error: String,
+    overdue: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff/deliveries.html")]
+pub struct DeliveriesPage {
+    layout: Layout,
+    rows: Vec<DeliveryRow>,
+    overdue: usize,
+    hours: u32,
+}
+
+/// `GET /staff/deliveries`: what reached the channels, what did not, and what is past the
+/// repost limit, for the records of the person's organizations.
+pub async fn deliveries(
+    State(s): State<AppState>,
+    mut layout: Layout,
+    LoggedIn(staff): LoggedIn,
+) -> Response {
+    let app = s.app();
+    let log = async {
+        let tree = gongkai_app::orgs::OrgTree::current(app).await?;
+        gongkai_app::outbox::log(app, &staff, &tree).await
+    }
+    .await;
+    let log = match log {
+        Ok(l) => l,
+        Err(e) => return WebError(e).into_response(),
+    };
+    layout.staff_name = Some(staff.display_name.clone());
+    let overdue = log.iter().filter(|e| e.overdue).count();
+    DeliveriesPage {
+        layout,
+        overdue,
+        hours: app.settings().repost_hours,
+        rows: log
+            .into_iter()
+            .map(|e| DeliveryRow {
+                href: format!("/staff/doc/{}", e.row.document_id),
+                title: e.row.title,
+                channel: e.row.channel,
+                queued: china_time(e.row.created_at),
+                attempts: e.row.attempts,
+                delivered: e.row.delivered_at.map(china_time),
+                error: e.row.last_error.unwrap_or_default(),
+                overdue: e.overdue,
+            })
+            .collect(),
+    }
+    .into_response()
+}

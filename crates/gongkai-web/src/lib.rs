@@ -138,6 +138,8 @@ fn router_with_state(state: AppState) -> Router {
         .route("/staff/admin/users", post(admin::create_user))
         .route("/staff/admin/grant", post(admin::grant))
         .route("/staff/admin/unlock", post(admin::unlock))
+        .route("/staff/admin/channels", post(admin::add_channel))
+        .route("/staff/deliveries", get(desk::deliveries))
         .route(
             "/staff/admin/calendar",
             post(admin::load_calendar).layer(axum::extract::DefaultBodyLimit::max(1024 * 1024)),
@@ -255,9 +257,25 @@ pub async fn serve_until(
             }
         }
     });
+    // The outbox: each node delivers what is due every 30 seconds; a delivery made twice
+    // by two nodes at once is possible and harmless for a notice of publication.
+    let outbox_app = app.clone();
+    let base_url = config.base_url.clone();
+    let courier = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(30));
+        loop {
+            tick.tick().await;
+            match gongkai_app::outbox::deliver_due(&outbox_app, &base_url).await {
+                Ok((0, 0)) => {}
+                Ok((sent, failed)) => tracing::info!(sent, failed, "channel deliveries"),
+                Err(e) => tracing::warn!(error = %e, "channel deliveries failed"),
+            }
+        }
+    });
     let state = state(app, config);
     let router = router_with_state(state.clone());
     let _stop_scheduler = AbortOnDrop(scheduler);
+    let _stop_courier = AbortOnDrop(courier);
     server::run(listener, router, state, shutdown).await
 }
 

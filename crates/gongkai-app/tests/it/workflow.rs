@@ -578,3 +578,130 @@ db_test!(
             .unwrap();
     }
 );
+
+/// A webhook that answers 200 and hands each body it receives to the test.
+async fn webhook() -> (String, tokio::sync::mpsc::UnboundedReceiver<String>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = listener.accept().await {
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 4096];
+                loop {
+                    let n = s.read(&mut chunk).await.unwrap_or(0);
+                    if n == 0 {
+                        break;
+                    }
+                    buf.extend_from_slice(&chunk[..n]);
+                    let text = String::from_utf8_lossy(&buf).into_owned();
+                    if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                        let len = head
+                            .lines()
+                            .find_map(|l| {
+                                l.to_lowercase()
+                                    .strip_prefix("content-length:")
+                                    .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                            })
+                            .unwrap_or(0);
+                        if body.len() >= len {
+                            let _ = tx.send(body.to_owned());
+                            break;
+                        }
+                    }
+                }
+                let _ = s
+                    .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+                    .await;
+            });
+        }
+    });
+    (format!("http://{addr}/hook"), rx)
+}
+
+db_test!(
+    a_published_record_reaches_each_channel_and_failures_are_retried_and_shown,
+    async |t: &TestDb| {
+        let a = app(t);
+        org_tree(&a).await;
+        let s = signers(&a).await;
+        let (url, mut received) = webhook().await;
+        gongkai_app::outbox::add_channel(&a, Actor::System, Some("FZ00101"), "榕城发布", &url)
+            .await
+            .unwrap();
+        // Nothing listens here: every attempt fails.
+        gongkai_app::outbox::add_channel(
+            &a,
+            Actor::System,
+            None,
+            "停用的网站",
+            "http://127.0.0.1:9/x",
+        )
+        .await
+        .unwrap();
+        // An organization elsewhere does not receive this unit's records.
+        let (other, mut unused) = webhook().await;
+        gongkai_app::outbox::add_channel(&a, Actor::System, Some("LH00201"), "柳河发布", &other)
+            .await
+            .unwrap();
+        assert!(matches!(
+            gongkai_app::outbox::add_channel(&a, Actor::System, None, "坏地址", "ftp://x").await,
+            Err(Error::Invalid(_))
+        ));
+        let id = at_stage(&a, &s, Stage::Published).await;
+        let (sent, failed) = gongkai_app::outbox::deliver_due(&a, "http://gongkai.test")
+            .await
+            .unwrap();
+        assert_eq!((sent, failed), (1, 1));
+        let body: serde_json::Value =
+            serde_json::from_str(&received.recv().await.unwrap()).unwrap();
+        assert_eq!(body["id"], id);
+        assert_eq!(body["url"], format!("http://gongkai.test/doc/{id}"));
+        assert!(
+            body["index_number"]
+                .as_str()
+                .unwrap()
+                .starts_with("GL00101")
+        );
+        assert!(unused.try_recv().is_err());
+        // The failure waits for its retry; nothing is due right now.
+        assert_eq!(
+            gongkai_app::outbox::deliver_due(&a, "http://gongkai.test")
+                .await
+                .unwrap(),
+            (0, 0)
+        );
+        let tree = gongkai_app::orgs::OrgTree::load(&a).await.unwrap();
+        let office = create_user(
+            &a,
+            "office",
+            "office",
+            PASSWORD,
+            &[("GL00101", Role::Office)],
+        )
+        .await
+        .unwrap();
+        let log = gongkai_app::outbox::log(&a, &office, &tree).await.unwrap();
+        assert_eq!(log.len(), 2);
+        assert!(log[0].row.delivered_at.is_none() && !log[0].overdue);
+        assert!(
+            log[0]
+                .row
+                .last_error
+                .as_deref()
+                .unwrap()
+                .contains("无法送达")
+        );
+        // Thirteen hours later it is past the repost limit.
+        t.execute_raw(
+            "UPDATE outbox SET created_at = '2020-01-01T00:00:00Z' WHERE delivered_at IS NULL",
+        )
+        .await;
+        let log = gongkai_app::outbox::log(&a, &office, &tree).await.unwrap();
+        assert!(log[0].overdue);
+        assert!(!log[1].overdue, "delivered is never overdue");
+    }
+);
