@@ -56,58 +56,10 @@ pub async fn attach(
             MAX_BYTES / 1024 / 1024
         )));
     }
-    let sha = hex::encode(Sha256::digest(&bytes));
     let kind = FileKind::detect(&file_name, &bytes);
-    let path = path_of(app, &sha);
-    if let Some(dir) = path.parent() {
-        tokio::fs::create_dir_all(dir)
-            .await
-            .map_err(|e| Error::internal(format!("create {}: {e}", dir.display())))?;
-    }
-    if tokio::fs::metadata(&path).await.is_err() {
-        let tmp = path.with_extension("part");
-        tokio::fs::write(&tmp, &bytes)
-            .await
-            .map_err(|e| Error::internal(format!("write {}: {e}", tmp.display())))?;
-        tokio::fs::rename(&tmp, &path)
-            .await
-            .map_err(|e| Error::internal(format!("rename {}: {e}", path.display())))?;
-    }
     let size = bytes.len() as i64;
-    let name_for_extract = file_name.clone();
-    let extraction = tokio::time::timeout(
-        Duration::from_secs(60),
-        tokio::task::spawn_blocking(move || extract(&name_for_extract, &bytes)),
-    )
-    .await;
-    let (text, text_problem) = match extraction {
-        Ok(Ok(Ok(extracted))) => {
-            let note = extracted.unread_note();
-            if note.is_some() {
-                tracing::warn!(
-                    document.id = document_id,
-                    pages = extracted.unread.len(),
-                    "attachment pages without readable text"
-                );
-            }
-            (extracted.text, note)
-        }
-        Ok(Ok(Err(e))) => {
-            tracing::warn!(document.id = document_id, error = %e, "attachment text not extracted");
-            (String::new(), Some(e.to_string()))
-        }
-        Ok(Err(e)) => return Err(Error::internal(format!("extract task: {e}"))),
-        Err(_) => {
-            tracing::warn!(
-                document.id = document_id,
-                "attachment text extraction timed out"
-            );
-            (
-                String::new(),
-                Some("读取文字超时，未经检索和敏感信息扫描，请人工核查".to_owned()),
-            )
-        }
-    };
+    let sha = store_bytes(app, &bytes).await?;
+    let (text, text_problem) = extract_text(document_id, &file_name, bytes).await?;
     let mut tx = app.db().begin().await?;
     let org_id = match documents::by_id(&mut tx, document_id).await? {
         None => return Err(Error::NotFound("文件")),
@@ -146,6 +98,69 @@ pub async fn attach(
     Ok(row)
 }
 
+/// Writes bytes to the content-addressed store (once per content); returns their SHA-256.
+async fn store_bytes(app: &App, bytes: &[u8]) -> Result<String> {
+    let sha = hex::encode(Sha256::digest(bytes));
+    let path = path_of(app, &sha);
+    if let Some(dir) = path.parent() {
+        tokio::fs::create_dir_all(dir)
+            .await
+            .map_err(|e| Error::internal(format!("create {}: {e}", dir.display())))?;
+    }
+    if tokio::fs::metadata(&path).await.is_err() {
+        let tmp = path.with_extension("part");
+        tokio::fs::write(&tmp, bytes)
+            .await
+            .map_err(|e| Error::internal(format!("write {}: {e}", tmp.display())))?;
+        tokio::fs::rename(&tmp, &path)
+            .await
+            .map_err(|e| Error::internal(format!("rename {}: {e}", path.display())))?;
+    }
+    Ok(sha)
+}
+
+/// The text of a file for search and the scan, and why part of it could not be read.
+async fn extract_text(
+    document_id: i64,
+    file_name: &str,
+    bytes: Vec<u8>,
+) -> Result<(String, Option<String>)> {
+    let name_for_extract = file_name.to_owned();
+    let extraction = tokio::time::timeout(
+        Duration::from_secs(60),
+        tokio::task::spawn_blocking(move || extract(&name_for_extract, &bytes)),
+    )
+    .await;
+    Ok(match extraction {
+        Ok(Ok(Ok(extracted))) => {
+            let note = extracted.unread_note();
+            if note.is_some() {
+                tracing::warn!(
+                    document.id = document_id,
+                    pages = extracted.unread.len(),
+                    "attachment pages without readable text"
+                );
+            }
+            (extracted.text, note)
+        }
+        Ok(Ok(Err(e))) => {
+            tracing::warn!(document.id = document_id, error = %e, "attachment text not extracted");
+            (String::new(), Some(e.to_string()))
+        }
+        Ok(Err(e)) => return Err(Error::internal(format!("extract task: {e}"))),
+        Err(_) => {
+            tracing::warn!(
+                document.id = document_id,
+                "attachment text extraction timed out"
+            );
+            (
+                String::new(),
+                Some("读取文字超时，未经检索和敏感信息扫描，请人工核查".to_owned()),
+            )
+        }
+    })
+}
+
 /// The bytes of a stored attachment.
 pub async fn read(app: &App, attachment: &Attachment) -> Result<Vec<u8>> {
     let path = path_of(app, &attachment.sha256);
@@ -172,4 +187,114 @@ pub fn clean_file_name(name: &str) -> Result<String> {
         ));
     }
     Ok(cleaned)
+}
+
+/// A redacted copy of an attachment: each value replaced by its mask in the text of a plain
+/// text file, or in every XML part of a DOCX. The copy's text is extracted again and the
+/// redaction refused if a value survives (split across formatting, in an image, in a PDF).
+/// Returns how many values were masked.
+pub(crate) async fn redact(
+    app: &App,
+    actor: Actor<'_>,
+    document_id: i64,
+    att: &Attachment,
+    values: &[(String, String)],
+    config: &gongkai_domain::ScanConfig,
+) -> Result<usize> {
+    let bytes = read(app, att).await?;
+    let kind = FileKind::detect(&att.file_name, &bytes);
+    let redacted = match kind {
+        FileKind::Text => {
+            let mut text = String::from_utf8_lossy(&bytes).into_owned();
+            for (value, mask) in values {
+                text = text.replace(value.as_str(), mask);
+            }
+            text.into_bytes()
+        }
+        FileKind::Docx => {
+            let values = values.to_vec();
+            tokio::task::spawn_blocking(move || docx_replace(&bytes, &values))
+                .await
+                .map_err(|e| Error::internal(format!("redact task: {e}")))??
+        }
+        _ => {
+            return Err(Error::Invalid(format!(
+                "附件“{}”（{}）无法自动脱敏：请上传脱敏后的文件替换，或说明保留理由",
+                att.file_name,
+                kind.label()
+            )));
+        }
+    };
+    let (text, problem) = extract_text(document_id, &att.file_name, redacted.clone()).await?;
+    let survivors = gongkai_domain::scan(&text, config)
+        .iter()
+        .filter(|f| values.iter().any(|(v, _)| *v == f.text))
+        .count();
+    if survivors > 0 || problem.is_some() {
+        return Err(Error::Invalid(format!(
+            "附件“{}”自动脱敏后复查仍有 {survivors} 处未被遮盖（可能被格式拆开）：请上传脱敏后的文件替换",
+            att.file_name
+        )));
+    }
+    let sha = store_bytes(app, &redacted).await?;
+    let mut tx = app.db().begin().await?;
+    let new = attachments::NewAttachment {
+        document_id,
+        file_name: &att.file_name,
+        media_type: kind.media_type(),
+        byte_size: redacted.len() as i64,
+        sha256: &sha,
+        text: &text,
+        text_problem: None,
+    };
+    if !attachments::replace_content(&mut tx, att.id, &new).await? {
+        return Err(Error::NotFound("附件"));
+    }
+    let doc = documents::by_id(&mut tx, document_id)
+        .await?
+        .ok_or(Error::NotFound("文件"))?;
+    crate::audit::record(
+        &mut tx,
+        app,
+        actor,
+        "document.redact",
+        "document",
+        Some(document_id),
+        Some(doc.org_id),
+        serde_json::json!({"source": format!("attachment:{}", att.id), "count": values.len(), "sha256": sha}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(values.len())
+}
+
+/// Rewrites a DOCX with each value replaced in its XML parts; other parts are copied.
+fn docx_replace(bytes: &[u8], values: &[(String, String)]) -> Result<Vec<u8>> {
+    use std::io::{Read, Write};
+    let bad = |e: zip::result::ZipError| Error::Invalid(format!("附件无法读取：{e}"));
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(bad)?;
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).map_err(bad)?;
+        let name = entry.name().to_owned();
+        // Parts are at most 64 MiB, as the extraction allows.
+        let mut data = Vec::new();
+        (&mut entry)
+            .take(64 * 1024 * 1024)
+            .read_to_end(&mut data)
+            .map_err(|e| Error::Invalid(format!("附件无法读取：{e}")))?;
+        if name.ends_with(".xml") {
+            let mut xml = String::from_utf8_lossy(&data).into_owned();
+            for (value, mask) in values {
+                xml = xml.replace(value.as_str(), mask);
+            }
+            data = xml.into_bytes();
+        }
+        out.start_file(name, options).map_err(bad)?;
+        out.write_all(&data)
+            .map_err(|e| Error::internal(format!("zip write: {e}")))?;
+    }
+    Ok(out.finish().map_err(bad)?.into_inner())
 }

@@ -385,3 +385,59 @@ pub async fn review_withheld(
     tx.commit().await?;
     Ok(())
 }
+
+/// Redacts findings of one attachment (`only` one value, or every finding of it not kept)
+/// into a verified redacted copy that replaces the file. Returns how many were masked.
+pub async fn redact_attachment(
+    app: &App,
+    actor: Actor<'_>,
+    id: i64,
+    attachment_id: i64,
+    only: Option<&str>,
+) -> Result<usize> {
+    let mut c = app.db().conn().await?;
+    let doc = reviewable(&mut c, actor, id).await?;
+    let att = attachments::by_id(&mut c, attachment_id)
+        .await?
+        .filter(|a| a.document_id == id)
+        .ok_or(Error::NotFound("附件"))?;
+    let keeps = scan_keeps::of_document(&mut c, id).await?;
+    drop(c);
+    let source = format!("attachment:{}", att.id);
+    let cfg = config(app);
+    let mut values: Vec<(String, String)> = Vec::new();
+    for f in scan(&att.text, &cfg) {
+        let hash = value_hash(f.kind, &f.text);
+        let kept = keeps
+            .iter()
+            .any(|k| k.source == source && k.kind == f.kind.code() && k.value_hash == hash);
+        let wanted = match only {
+            Some(h) => h == hash,
+            None => !kept && f.kind != FindingKind::Keyword,
+        };
+        if wanted && !values.iter().any(|(v, _)| *v == f.text) {
+            values.push((f.text.clone(), mask(f.kind, &f.text)));
+        }
+    }
+    if values.is_empty() {
+        return Err(Error::NotFound("可脱敏的扫描结果"));
+    }
+    crate::files::redact(app, actor, doc.id, &att, &values, &cfg).await
+}
+
+/// Redacts a finding wherever it is: the body or an attachment (`source` as listed).
+pub async fn redact(
+    app: &App,
+    actor: Actor<'_>,
+    id: i64,
+    source: &str,
+    only: Option<&str>,
+) -> Result<usize> {
+    match source.strip_prefix("attachment:") {
+        Some(att) => {
+            let att = att.parse().map_err(|_| Error::NotFound("附件"))?;
+            redact_attachment(app, actor, id, att, only).await
+        }
+        None => redact_body(app, actor, id, only).await,
+    }
+}

@@ -133,3 +133,28 @@ pub async fn mark_checked(h: &mut impl Handle, id: i64, user_id: i64, note: &str
     .rows_affected());
     Ok(done == 1)
 }
+
+/// Replaces an attachment's file (a redacted copy) keeping its place in the record.
+pub async fn replace_content(
+    h: &mut impl Handle,
+    id: i64,
+    new: &NewAttachment<'_>,
+) -> Result<bool> {
+    let done = dispatch!(h, c => sqlx::query(
+        "UPDATE attachments SET file_name = $1, media_type = $2, byte_size = $3, sha256 = $4, \
+         text = $5, text_problem = $6, text_checked_by = NULL, text_checked_note = NULL \
+         WHERE id = $7 AND document_id = $8",
+    )
+    .bind(new.file_name)
+    .bind(new.media_type)
+    .bind(new.byte_size)
+    .bind(new.sha256)
+    .bind(new.text)
+    .bind(new.text_problem)
+    .bind(id)
+    .bind(new.document_id)
+    .execute(c)
+    .await?
+    .rows_affected());
+    Ok(done == 1)
+}

@@ -719,7 +719,8 @@ pub async fn keep(
     }
 }
 
-/// `POST /staff/doc/{id}/redact`: masks one finding of the body, or all (`finding` empty).
+/// `POST /staff/doc/{id}/redact`: masks one finding (`source` and `finding`), or every
+/// finding of the body (`finding` empty).
 pub async fn redact(
     State(s): State<AppState>,
     LoggedIn(staff): LoggedIn,
@@ -730,7 +731,7 @@ pub async fn redact(
         return ErrorPage::bad_request("表单内容不完整，请重新填写。").into_response();
     };
     let only = Some(f.finding.as_str()).filter(|h| !h.is_empty());
-    match gongkai_app::review::redact_body(s.app(), Actor::Staff(&staff), id, only).await {
+    match gongkai_app::review::redact(s.app(), Actor::Staff(&staff), id, &f.source, only).await {
         Ok(_) => Redirect::to(&format!("/staff/doc/{id}?done=redacted#review")).into_response(),
         Err(e) => WebError(e).into_response(),
     }

@@ -705,3 +705,64 @@ db_test!(
         assert!(!log[1].overdue, "delivered is never overdue");
     }
 );
+
+fn docx_with(runs: &[&str]) -> Vec<u8> {
+    use docx_rs::{Docx, Paragraph, Run};
+    let mut p = Paragraph::new();
+    for r in runs {
+        p = p.add_run(Run::new().add_text(*r));
+    }
+    let mut out = std::io::Cursor::new(Vec::new());
+    Docx::new().add_paragraph(p).build().pack(&mut out).unwrap();
+    out.into_inner()
+}
+
+db_test!(
+    an_attachment_is_redacted_into_a_verified_copy,
+    async |t: &TestDb| {
+        let a = app(t);
+        org_tree(&a).await;
+        let s = signers(&a).await;
+        let id = draft(&a, &s.clerk, "正文。").await;
+        let clean = gongkai_app::files::attach(
+            &a,
+            Actor::Staff(&s.clerk),
+            id,
+            "名单.docx",
+            docx_with(&["李四，身份证号 350102199003071234，已审核。"]),
+        )
+        .await
+        .unwrap();
+        let split = gongkai_app::files::attach(
+            &a,
+            Actor::Staff(&s.clerk),
+            id,
+            "拆开的.docx",
+            docx_with(&["王五 3501021990", "03071234"]),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            review::redact_attachment(&a, Actor::Staff(&s.clerk), id, clean.id, None)
+                .await
+                .unwrap(),
+            1
+        );
+        let mut c = a.db().conn().await.unwrap();
+        let after = gongkai_store::attachments::by_id(&mut c, clean.id)
+            .await
+            .unwrap()
+            .unwrap();
+        drop(c);
+        assert!(after.text.contains("350102********1234"), "{}", after.text);
+        assert_ne!(after.sha256, clean.sha256, "a new file");
+        let served = gongkai_app::files::read(&a, &after).await.unwrap();
+        let text = gongkai_search::extract("名单.docx", &served).unwrap().text;
+        assert!(!text.contains("350102199003071234"));
+        // A value split across runs survives a text replace: the copy is refused.
+        assert!(matches!(
+            review::redact_attachment(&a, Actor::Staff(&s.clerk), id, split.id, None).await,
+            Err(Error::Invalid(m)) if m.contains("未被遮盖")
+        ));
+    }
+);
