@@ -26,17 +26,8 @@ async fn an_administrator_manages_organizations_accounts_and_the_calendar() {
     )
     .await
     .unwrap();
-    let cookie = |p: crate::Page| {
-        p.headers[axum::http::header::SET_COOKIE]
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_owned()
-    };
-    let admin = cookie(s.login("admin", "correct-horse-9").await);
-    let clerk = cookie(s.login("clerk", "correct-horse-9").await);
+    let admin = s.login("admin", "correct-horse-9").await.cookie();
+    let clerk = s.login("clerk", "correct-horse-9").await.cookie();
 
     assert_eq!(
         s.get_with_cookie("/staff/admin", &clerk).await.status,

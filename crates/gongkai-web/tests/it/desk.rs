@@ -10,14 +10,7 @@ async fn person(s: &Site, user: &str, role: Role) -> String {
     create_user(&s.app, user, user, "correct-horse-9", &[("GL00101", role)])
         .await
         .unwrap();
-    let ok = s.login(user, "correct-horse-9").await;
-    ok.headers[header::SET_COOKIE]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned()
+    s.login(user, "correct-horse-9").await.cookie()
 }
 
 fn enc(v: &str) -> String {

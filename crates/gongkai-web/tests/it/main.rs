@@ -61,6 +61,17 @@ impl Page {
             .unwrap_or_else(|| panic!("no {css} in page:\n{}", self.body))
     }
 
+    /// The `name=value` pair of the cookie the response sets.
+    pub fn cookie(&self) -> String {
+        self.headers[header::SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned()
+    }
+
     pub fn attrs(&self, css: &str, attr: &str) -> Vec<String> {
         let sel = Selector::parse(css).unwrap();
         self.html()
@@ -201,13 +212,7 @@ impl Site {
         change: impl FnOnce(&mut Request<Body>),
     ) -> Page {
         let form = self.get("/staff/login").await;
-        let cookie = form.headers[header::SET_COOKIE]
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_owned();
+        let cookie = form.cookie();
         let token = form.attrs("input[name=_csrf]", "value").remove(0);
         let body = serde_urlencoded::to_string([
             ("username", user),

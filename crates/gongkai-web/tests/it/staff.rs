@@ -159,13 +159,7 @@ async fn a_password_change_needs_the_current_one_and_logs_out() {
     .await
     .unwrap();
     let ok = s.login("clerk", "correct-horse").await;
-    let pair = ok.headers[header::SET_COOKIE]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let pair = ok.cookie();
     let token = s.form_token(&pair).await;
     let post = |body: &'static str| {
         Request::post("/staff/password")
@@ -211,14 +205,7 @@ async fn logged_in(s: &crate::Site, user: &str, org: &str, role: Role) -> String
     create_user(&s.app, user, user, "correct-horse", &[(org, role)])
         .await
         .unwrap();
-    let ok = s.login(user, "correct-horse").await;
-    ok.headers[header::SET_COOKIE]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned()
+    s.login(user, "correct-horse").await.cookie()
 }
 
 #[tokio::test]
