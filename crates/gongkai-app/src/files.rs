@@ -298,3 +298,42 @@ fn docx_replace(bytes: &[u8], values: &[(String, String)]) -> Result<Vec<u8>> {
     }
     Ok(out.finish().map_err(bad)?.into_inner())
 }
+
+/// Removes an attachment from a draft (a 经办人 of its organization), for instance after
+/// uploading a redacted version of a PDF that cannot be redacted here.
+pub async fn remove(
+    app: &App,
+    actor: Actor<'_>,
+    document_id: i64,
+    attachment_id: i64,
+) -> Result<()> {
+    let mut tx = app.db().begin().await?;
+    let doc = documents::by_id(&mut tx, document_id)
+        .await?
+        .ok_or(Error::NotFound("文件"))?;
+    actor.require(doc.org_id, Role::Clerk)?;
+    if doc.stage != Stage::Draft {
+        return Err(Error::Invalid(format!(
+            "文件状态为“{}”，只有草稿可以删除附件；如需修改，请先退回",
+            doc.stage.label()
+        )));
+    }
+    let att = attachments::by_id(&mut tx, attachment_id)
+        .await?
+        .filter(|a| a.document_id == document_id)
+        .ok_or(Error::NotFound("附件"))?;
+    attachments::delete(&mut tx, att.id, document_id).await?;
+    crate::audit::record(
+        &mut tx,
+        app,
+        actor,
+        "document.attachment_removed",
+        "document",
+        Some(document_id),
+        Some(doc.org_id),
+        serde_json::json!({"attachment": att.id, "file_name": att.file_name, "sha256": att.sha256}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

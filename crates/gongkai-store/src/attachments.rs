@@ -158,3 +158,16 @@ pub async fn replace_content(
     .rows_affected());
     Ok(done == 1)
 }
+
+/// Removes an attachment of a record; returns whether it was there.
+pub async fn delete(h: &mut impl Handle, id: i64, document_id: i64) -> Result<bool> {
+    let done = dispatch!(h, c => sqlx::query(
+        "DELETE FROM attachments WHERE id = $1 AND document_id = $2",
+    )
+    .bind(id)
+    .bind(document_id)
+    .execute(c)
+    .await?
+    .rows_affected());
+    Ok(done == 1)
+}

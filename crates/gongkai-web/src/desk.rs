@@ -1040,3 +1040,18 @@ pub async fn deliveries(
     }
     .into_response()
 }
+
+/// `POST /staff/doc/{id}/detach/{attachment}`: removes an attachment from a draft.
+pub async fn detach(
+    State(s): State<AppState>,
+    LoggedIn(staff): LoggedIn,
+    PathOr404((id, att)): PathOr404<(String, String)>,
+) -> Response {
+    let (Some(id), Some(att)) = (parse_id(&id), parse_id(&att)) else {
+        return ErrorPage::not_found().into_response();
+    };
+    match gongkai_app::files::remove(s.app(), Actor::Staff(&staff), id, att).await {
+        Ok(()) => Redirect::to(&format!("/staff/doc/{id}?done=detached")).into_response(),
+        Err(e) => WebError(e).into_response(),
+    }
+}

@@ -168,6 +168,7 @@ fn router_with_state(state: AppState) -> Router {
         .route("/staff/doc/{id}/validity", post(desk::validity))
         .route("/staff/doc/{id}/redact", post(desk::redact))
         .route("/staff/doc/{id}/check/{attachment}", post(desk::check))
+        .route("/staff/doc/{id}/detach/{attachment}", post(desk::detach))
         .route("/staff/doc/{id}/files/{file}", get(staff::attachment))
         .route("/robots.txt", get(public::robots))
         .route("/favicon.svg", get(public::favicon))

@@ -550,6 +550,7 @@ pub struct StaffDocumentPage {
     disclosure_ground: String,
     withheld_review: bool,
     can_mark_validity: bool,
+    attachments: Vec<(i64, String)>,
     validity: &'static str,
     today: String,
 }
@@ -577,6 +578,8 @@ fn history_label(action: &str) -> String {
         Some("redact") => "正文脱敏".into(),
         Some("scan_keep") => "保留扫描结果".into(),
         Some("attachment_checked") => "人工核对附件".into(),
+        Some("attach") => "上传附件".into(),
+        Some("attachment_removed") => "删除附件".into(),
         Some("withheld_kept") => "复查：维持不予公开".into(),
         Some("withheld_disclosed") => "复查：可以公开".into(),
         _ => action.to_owned(),
@@ -623,6 +626,7 @@ fn done_message(code: &str) -> Option<&'static str> {
         "withheld" => "已记录复查结论。",
         "validity" => "已变更有效性，公众页面和立改废列表已更新。",
         "attached" => "附件已上传，文字已读取并纳入敏感信息扫描。",
+        "detached" => "附件已删除。",
         _ => return None,
     })
 }
@@ -743,6 +747,11 @@ pub async fn document(
             .and_then(|g| gongkai_domain::disclosure::Ground::from_code(g).ok())
             .map(|g| g.label().to_owned())
             .unwrap_or_default(),
+        attachments: found
+            .attachments
+            .iter()
+            .map(|a| (a.id, a.file_name.clone()))
+            .collect(),
         can_mark_validity: d.stage == Stage::Published && roles.contains(&Role::Approver),
         validity: d.validity.label(),
         today: gongkai_domain::format_date_iso(app.today()),

@@ -766,3 +766,42 @@ db_test!(
         ));
     }
 );
+
+db_test!(
+    a_draft_s_attachment_can_be_removed_by_its_clerk_only,
+    async |t: &TestDb| {
+        let a = app(t);
+        org_tree(&a).await;
+        let s = signers(&a).await;
+        let id = draft(&a, &s.clerk, "正文。").await;
+        let att =
+            gongkai_app::files::attach(&a, Actor::Staff(&s.clerk), id, "扫描件.txt", b"x".to_vec())
+                .await
+                .unwrap();
+        assert!(matches!(
+            gongkai_app::files::remove(&a, Actor::Staff(&s.reviewer), id, att.id).await,
+            Err(Error::Forbidden)
+        ));
+        gongkai_app::files::remove(&a, Actor::Staff(&s.clerk), id, att.id)
+            .await
+            .unwrap();
+        assert!(matches!(
+            gongkai_app::files::remove(&a, Actor::Staff(&s.clerk), id, att.id).await,
+            Err(Error::NotFound(_))
+        ));
+        let history: Vec<String> = audit::of_document(&a, id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.action)
+            .collect();
+        assert_eq!(
+            history,
+            [
+                "document.create",
+                "document.attach",
+                "document.attachment_removed"
+            ]
+        );
+    }
+);
