@@ -104,15 +104,12 @@ pub fn new_row_with_body(
         issuer: valid.issuer.clone().unwrap_or_else(|| org.name.clone()),
         topic: valid.topic.label(),
         topic_code: valid.topic.code(),
-        kind: valid.kind.code(),
+        kind: valid.kind,
         written_date: valid.written_date,
         formed_date: valid.formed_date.unwrap_or(valid.written_date),
         published_date: published.then_some(valid.published_date),
-        validity: valid.validity.code(),
-        disclosure_term: valid
-            .disclosure_term
-            .unwrap_or(DisclosureTerm::LongTerm)
-            .code(),
+        validity: valid.validity,
+        disclosure_term: valid.disclosure_term.unwrap_or(DisclosureTerm::LongTerm),
         body_html,
         created_by: None,
         disclosure: valid.disclosure,
@@ -324,7 +321,7 @@ pub async fn set_validity_on(
         (_, Some(_)) => return Err(Error::Invalid("只有“已修订”需要指明修订后的文件".into())),
         (_, None) => {}
     }
-    documents::set_validity(&mut tx, id, validity.code(), successor, on, app.now()).await?;
+    documents::set_validity(&mut tx, id, validity, successor, on, app.now()).await?;
     crate::audit::record(
         &mut tx,
         app,

@@ -75,7 +75,7 @@ fn line(d: &Document, format: Format) -> ExportLine<'_> {
             .unwrap_or_default(),
         validity: d.validity.code(),
         formed_date: gongkai_domain::format_date_iso(d.formed_date),
-        disclosure_term: &d.disclosure_term,
+        disclosure_term: d.disclosure_term.code(),
         column: &d.column_path,
         index_number: d.index_number.as_deref().unwrap_or_default(),
         url: format!("/doc/{}", d.id),
@@ -220,8 +220,7 @@ async fn export_xlsx(
                     .unwrap_or_default(),
                 d.validity.label().to_owned(),
                 d.column_path.clone(),
-                gongkai_domain::DisclosureTerm::from_code(&d.disclosure_term)
-                    .map_or_else(|_| d.disclosure_term.clone(), |t| t.label().to_owned()),
+                d.disclosure_term.label().to_owned(),
                 summary,
                 format!("/doc/{}", d.id),
             ];

@@ -109,9 +109,9 @@ async fn filter_for(
                 code[..2].to_owned()
             }
         }),
-        kind: q.kind.map(|k| k.code().to_owned()),
+        kind: q.kind,
         year: None,
-        validity: q.validity.map(|v| v.code().to_owned()),
+        validity: q.validity,
         column_path: None,
         column_ids,
     })
@@ -129,9 +129,9 @@ pub async fn list(app: &App, tree: &OrgTree, scope: Scope<'_>, q: &ListQuery) ->
             org_ids: filter.org_ids.clone(),
             column_ids: filter.column_ids.clone(),
             column_path: q.column.clone(),
-            validity: filter.validity.clone(),
+            validity: filter.validity.map(|v| v.code().to_owned()),
             topic_code_prefix: filter.topic_code_prefix.clone(),
-            kind: filter.kind.clone(),
+            kind: filter.kind.map(|k| k.code().to_owned()),
         },
     )
     .await?;

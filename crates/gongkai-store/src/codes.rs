@@ -6,7 +6,7 @@
 
 use gongkai_domain::disclosure::Attribute;
 use gongkai_domain::workflow::Stage;
-use gongkai_domain::{DocKind, DocStatus, UnknownValue, Validity};
+use gongkai_domain::{DisclosureTerm, DocKind, DocStatus, UnknownValue, Validity};
 use sqlx::error::BoxDynError;
 use sqlx::{Database, Decode, Type};
 
@@ -51,4 +51,11 @@ macro_rules! decoded {
     };
 }
 
-decoded!(DocStatus, DocKind, Validity, Stage, Attribute);
+decoded!(
+    DocStatus,
+    DocKind,
+    Validity,
+    Stage,
+    Attribute,
+    DisclosureTerm
+);

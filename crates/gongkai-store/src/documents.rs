@@ -2,7 +2,7 @@
 
 use gongkai_domain::disclosure::Attribute;
 use gongkai_domain::workflow::Stage;
-use gongkai_domain::{DocKind, DocStatus, Validity};
+use gongkai_domain::{DisclosureTerm, DocKind, DocStatus, Validity};
 use time::{Date, OffsetDateTime};
 
 use crate::{Handle, Raw, Result, dispatch, ph};
@@ -51,8 +51,9 @@ pub struct Document {
     pub validity: Validity,
     /// Successor when amended.
     pub successor_id: Option<i64>,
-    /// 公开时限 code.
-    pub disclosure_term: String,
+    /// 公开时限.
+    #[sqlx(try_from = "crate::codes::Code<DisclosureTerm>")]
+    pub disclosure_term: DisclosureTerm,
     /// Sanitized HTML body (its plain text is derived from it, not stored).
     pub body_html: String,
     /// Why it was withdrawn.
@@ -142,18 +143,18 @@ pub struct NewDocument {
     pub topic: String,
     /// 主题分类 code.
     pub topic_code: String,
-    /// 公文种类 code.
-    pub kind: &'static str,
+    /// 公文种类.
+    pub kind: DocKind,
     /// 成文日期.
     pub written_date: Date,
     /// Formed or changed.
     pub formed_date: Date,
     /// 发布日期 when published.
     pub published_date: Option<Date>,
-    /// 有效性 code.
-    pub validity: &'static str,
-    /// 公开时限 code.
-    pub disclosure_term: &'static str,
+    /// 有效性.
+    pub validity: Validity,
+    /// 公开时限.
+    pub disclosure_term: DisclosureTerm,
     /// Sanitized HTML.
     pub body_html: String,
     /// Who created it (none for imports).
@@ -173,12 +174,12 @@ pub struct Filter {
     pub org_ids: Option<Vec<i64>>,
     /// 主题分类 code prefix (`02` for a first level, `0201` for a second).
     pub topic_code_prefix: Option<String>,
-    /// 公文种类 code.
-    pub kind: Option<String>,
+    /// 公文种类.
+    pub kind: Option<DocKind>,
     /// Year of publication.
     pub year: Option<i32>,
-    /// 有效性 code.
-    pub validity: Option<String>,
+    /// 有效性.
+    pub validity: Option<Validity>,
     /// Column path, exact (`一级/二级`) or a first level with its children.
     pub column_path: Option<String>,
     /// Only these columns (the portal resolves a path to ids first, so its lists use an index).
@@ -243,13 +244,13 @@ pub async fn insert_many(
                     .bind(r.issuer.as_str())
                     .bind(r.topic.as_str())
                     .bind(r.topic_code.as_str())
-                    .bind(r.kind)
+                    .bind(r.kind.code())
                     .bind(r.written_date)
                     .bind(r.formed_date)
                     .bind(r.published_date)
                     .bind(r.published_date.map(|d| i64::from(d.year())))
-                    .bind(r.validity)
-                    .bind(r.disclosure_term)
+                    .bind(r.validity.code())
+                    .bind(r.disclosure_term.code())
                     .bind(r.body_html.as_str())
                     .bind(now)
                     .bind(now)
@@ -273,9 +274,9 @@ pub async fn insert_many(
                 org_id: r.org_id,
                 column_id: r.column_id,
                 year: i64::from(d.year()),
-                validity: r.validity,
+                validity: r.validity.code(),
                 topic_code: &r.topic_code,
-                kind: r.kind,
+                kind: r.kind.code(),
             })
         })
         .collect();
@@ -392,16 +393,16 @@ pub struct DraftFields {
     pub topic: String,
     /// 主题分类 code.
     pub topic_code: String,
-    /// 公文种类 code.
-    pub kind: &'static str,
+    /// 公文种类.
+    pub kind: DocKind,
     /// 成文日期.
     pub written_date: Date,
     /// Formed or changed.
     pub formed_date: Date,
-    /// 有效性 code.
-    pub validity: &'static str,
-    /// 公开时限 code.
-    pub disclosure_term: &'static str,
+    /// 有效性.
+    pub validity: Validity,
+    /// 公开时限.
+    pub disclosure_term: DisclosureTerm,
     /// Sanitized HTML.
     pub body_html: String,
     /// 公开属性.
@@ -431,11 +432,11 @@ pub async fn update_draft(
     .bind(f.issuer.as_str())
     .bind(f.topic.as_str())
     .bind(f.topic_code.as_str())
-    .bind(f.kind)
+    .bind(f.kind.code())
     .bind(f.written_date)
     .bind(f.formed_date)
-    .bind(f.validity)
-    .bind(f.disclosure_term)
+    .bind(f.validity.code())
+    .bind(f.disclosure_term.code())
     .bind(f.body_html.as_str())
     .bind(now)
     .bind(id)
@@ -597,7 +598,7 @@ pub async fn withdraw(
 pub async fn set_validity(
     h: &mut impl Handle,
     id: i64,
-    validity: &str,
+    validity: Validity,
     successor_id: Option<i64>,
     changed_on: Date,
     now: OffsetDateTime,
@@ -608,7 +609,7 @@ pub async fn set_validity(
         "UPDATE documents SET validity = $1, successor_id = $2, validity_changed_on = $3, \
          updated_at = $4 WHERE id = $5",
     )
-    .bind(validity)
+    .bind(validity.code())
     .bind(successor_id)
     .bind(changed_on)
     .bind(now)
@@ -652,7 +653,7 @@ fn where_clause(f: &Filter) -> (String, Vec<Param>) {
         parts.push(format!("d.topic_code LIKE {p}"));
     }
     if let Some(kind) = &f.kind {
-        let p = next(Param::Text(kind.clone()), &mut params);
+        let p = next(Param::Text(kind.code().to_owned()), &mut params);
         parts.push(format!("d.kind = {p}"));
     }
     if let Some(year) = f.year {
@@ -660,7 +661,7 @@ fn where_clause(f: &Filter) -> (String, Vec<Param>) {
         parts.push(format!("d.published_year = {p}"));
     }
     if let Some(validity) = &f.validity {
-        let p = next(Param::Text(validity.clone()), &mut params);
+        let p = next(Param::Text(validity.code().to_owned()), &mut params);
         parts.push(format!("d.validity = {p}"));
     }
     if let Some(ids) = &f.column_ids {

@@ -213,7 +213,7 @@ impl EditForm {
             written_date: gongkai_domain::format_date_iso(d.written_date),
             formed_date: gongkai_domain::format_date_iso(d.formed_date),
             validity: d.validity.code().into(),
-            disclosure_term: d.disclosure_term.clone(),
+            disclosure_term: d.disclosure_term.code().into(),
             disclosure: d.disclosure.code().into(),
             disclosure_ground: d.disclosure_ground.clone().unwrap_or_default(),
             body_format: "html".into(),

@@ -11,7 +11,7 @@ use gongkai_app::model::{Attachment, Column, Document, Org, Summary};
 use gongkai_app::orgs::OrgTree;
 use gongkai_app::portal::{self, ListQuery, Lookup, Scope};
 use gongkai_domain::column::UNIFIED_COLUMNS;
-use gongkai_domain::{DisclosureTerm, DocKind, Topic, Validity, format_date_iso};
+use gongkai_domain::{DocKind, Topic, Validity, format_date_iso};
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
@@ -613,8 +613,7 @@ pub(crate) fn doc_view(
         validity_class: views::validity_class(Some(d.validity)),
         in_force: d.validity.in_force(),
         kind: d.kind.label().to_owned(),
-        term: DisclosureTerm::from_code(&d.disclosure_term)
-            .map_or_else(|_| String::new(), |t| t.label().to_owned()),
+        term: d.disclosure_term.label().to_owned(),
         column: d.column_path.replace('/', " > "),
         column_href: list_href(&org_href, &Params::column(&d.column_path), 1),
         org_name: d.org_name.clone(),

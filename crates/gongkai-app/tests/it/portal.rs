@@ -89,9 +89,9 @@ async fn assert_counts_match(a: &gongkai_app::App, why: &str) {
             "{why}: {}",
             org.code
         );
-        for validity in ["valid", "expired", "repealed", "amended"] {
+        for validity in gongkai_domain::Validity::all().iter().copied() {
             let f = Filter {
-                validity: Some(validity.into()),
+                validity: Some(validity),
                 ..f.clone()
             };
             let counted = documents::years(&mut c, &f).await.unwrap();
@@ -99,7 +99,7 @@ async fn assert_counts_match(a: &gongkai_app::App, why: &str) {
                 &mut c,
                 &CountFilter {
                     org_ids: Some(vec![org.id]),
-                    validity: Some(validity.into()),
+                    validity: Some(validity.code().into()),
                     ..CountFilter::default()
                 },
             )
@@ -118,7 +118,7 @@ async fn assert_counts_match(a: &gongkai_app::App, why: &str) {
     ] {
         let f = Filter {
             topic_code_prefix: topic.map(str::to_owned),
-            kind: kind.map(str::to_owned),
+            kind: kind.map(|k| gongkai_domain::DocKind::from_code(k).unwrap()),
             ..published.clone()
         };
         let counted = documents::years(&mut c, &f).await.unwrap();
@@ -254,9 +254,9 @@ db_test!(
                 statuses: vec![DocStatus::Published],
                 org_ids,
                 topic_code_prefix: q.topic.map(|t| t.code()[..2].to_owned()),
-                kind: q.kind.map(|k| k.code().to_owned()),
+                kind: q.kind,
                 year: q.year,
-                validity: q.validity.map(|v| v.code().to_owned()),
+                validity: q.validity,
                 column_path: q.column.clone(),
                 column_ids: None,
             };
@@ -322,7 +322,7 @@ db_test!(every_portal_query_uses_an_index, async |t: &TestDb| {
             "a column in every organization",
             Filter {
                 column_ids: Some(policy_ids.clone()),
-                validity: Some("valid".into()),
+                validity: Some(gongkai_domain::Validity::Valid),
                 ..published.clone()
             },
         ),
@@ -336,7 +336,7 @@ db_test!(every_portal_query_uses_an_index, async |t: &TestDb| {
         (
             "a kind",
             Filter {
-                kind: Some("opinion".into()),
+                kind: Some(gongkai_domain::DocKind::Opinion),
                 ..published.clone()
             },
         ),

@@ -1,5 +1,5 @@
 #![allow(clippy::manual_is_multiple_of)] // the arithmetic reads as the test data it spreads
-use gongkai_domain::DocStatus;
+use gongkai_domain::{DocKind, DocStatus, Validity};
 use gongkai_store::attachments::{self, NewAttachment};
 use gongkai_store::documents::{self, Filter, NewDocument};
 use gongkai_store::{columns, orgs};
@@ -36,15 +36,19 @@ fn row(org_id: i64, column_id: i64, n: usize) -> NewDocument {
             "0201".into()
         },
         kind: if n % 4 == 0 {
-            "normative_document"
+            DocKind::NormativeDocument
         } else {
-            "circular"
+            DocKind::Circular
         },
         written_date: published - time::Duration::days(3),
         formed_date: published - time::Duration::days(3),
         published_date: (n % 10 != 9).then_some(published),
-        validity: if n % 5 == 0 { "repealed" } else { "valid" },
-        disclosure_term: "long_term",
+        validity: if n % 5 == 0 {
+            Validity::Repealed
+        } else {
+            Validity::Valid
+        },
+        disclosure_term: gongkai_domain::DisclosureTerm::LongTerm,
         body_html: format!("<p>正文 {n} &amp; 附件</p>"),
         created_by: None,
         disclosure: gongkai_domain::disclosure::Attribute::Proactive,
@@ -223,7 +227,7 @@ db_test!(
         );
         assert_eq!(
             count(Filter {
-                kind: Some("normative_document".into()),
+                kind: Some(DocKind::from_code("normative_document").unwrap()),
                 ..Filter::default()
             })
             .await,
@@ -239,7 +243,7 @@ db_test!(
         );
         assert_eq!(
             count(Filter {
-                validity: Some("repealed".into()),
+                validity: Some(Validity::from_code("repealed").unwrap()),
                 ..Filter::default()
             })
             .await,
@@ -265,7 +269,7 @@ db_test!(
         assert_eq!(
             count(Filter {
                 year: Some(2020),
-                kind: Some("circular".into()),
+                kind: Some(DocKind::from_code("circular").unwrap()),
                 org_ids: Some(vec![b.id]),
                 ..Filter::default()
             })
@@ -388,9 +392,16 @@ db_test!(
             ("published", Some("GL00101-0201-2021-00001"))
         );
         assert!(
-            documents::set_validity(&mut c, ids[0], "amended", Some(ids[1]), now().date(), now())
-                .await
-                .unwrap()
+            documents::set_validity(
+                &mut c,
+                ids[0],
+                Validity::Amended,
+                Some(ids[1]),
+                now().date(),
+                now()
+            )
+            .await
+            .unwrap()
         );
         let d = documents::by_id(&mut c, ids[0]).await.unwrap().unwrap();
         assert_eq!(
