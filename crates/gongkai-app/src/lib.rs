@@ -31,6 +31,7 @@ pub mod requests;
 pub mod review;
 pub mod scan;
 pub mod search;
+pub mod settings;
 pub mod staff;
 pub mod throttle;
 pub mod workflow;
@@ -76,7 +77,7 @@ type TreeOfGeneration = (i64, Arc<orgs::OrgTree>);
 pub struct App {
     db: Db,
     data_dir: PathBuf,
-    settings: Settings,
+    settings: Arc<RwLock<Settings>>,
     calendar: Arc<RwLock<Arc<Calendar>>>,
     org_tree: Arc<RwLock<Option<TreeOfGeneration>>>,
     /// The search index, opened at first use ([`App::search_index`]).
@@ -97,7 +98,7 @@ impl App {
         App {
             db,
             data_dir: data_dir.into(),
-            settings,
+            settings: Arc::new(RwLock::new(settings)),
             calendar: Arc::new(RwLock::new(Arc::new(Calendar::shipped()))),
             org_tree: Arc::new(RwLock::new(None)),
             search: Arc::new(tokio::sync::Mutex::new(None)),
@@ -125,6 +126,7 @@ impl App {
         let db = Db::connect(&url).await?;
         db.migrate().await?;
         let app = App::new(db, data_dir, settings);
+        settings::load(&app).await?;
         calendar::reload(&app).await?;
         app.refresh_public().await?;
         Ok(app)
@@ -164,9 +166,21 @@ impl App {
         &self.hashing
     }
 
-    /// The settings.
-    pub fn settings(&self) -> &Settings {
-        &self.settings
+    /// The settings in force: the configuration's, with what an administrator changed on
+    /// the admin page over them ([`settings::load`]).
+    pub fn settings(&self) -> Settings {
+        match self.settings.read() {
+            Ok(s) => s.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    fn set_settings(&self, settings: Settings) {
+        let mut slot = match self.settings.write() {
+            Ok(s) => s,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        *slot = settings;
     }
 
     /// The working-day calendar in force.

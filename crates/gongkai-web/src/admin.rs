@@ -57,6 +57,7 @@ pub struct AdminPage {
     papers: String,
     days: Vec<DayRow>,
     settings: Vec<(&'static str, String)>,
+    editable: Vec<(&'static str, &'static str, i64, i64, i64)>,
     moved: Vec<(String, String, String)>,
     channels: Vec<(String, String, String)>,
 }
@@ -147,26 +148,17 @@ async fn page(
         year,
         papers,
         days,
-        settings: vec![
-            (
-                "同一账号同一来源免等待的失败次数",
-                st.lockout_failures.to_string(),
-            ),
-            ("失败后最长等待（分钟）", st.lockout_minutes.to_string()),
-            ("登录有效期（小时）", st.session_hours.to_string()),
-            (
-                "不予公开信息复查间隔（月，条例第十八条）",
-                st.withheld_review_months.to_string(),
-            ),
-            (
-                "新发布信息推送各渠道的时限（小时）",
-                st.repost_hours.to_string(),
-            ),
-            (
-                "收费通知是否暂停答复期限",
-                if st.clock.fee_pauses { "是" } else { "否" }.to_owned(),
-            ),
-        ],
+        editable: gongkai_app::settings::EDITABLE
+            .iter()
+            .map(|e| {
+                let v = gongkai_app::settings::value(&st, e.key).unwrap_or_default();
+                (e.key, e.label, v, e.min, e.max)
+            })
+            .collect(),
+        settings: vec![(
+            "收费通知是否暂停答复期限（配置文件 [requests] fee_pauses_clock）",
+            if st.clock.fee_pauses { "是" } else { "否" }.to_owned(),
+        )],
         moved: Vec::new(),
     })
 }
@@ -439,5 +431,29 @@ pub async fn add_channel(
                     f.name.trim()
                 )
             });
+    outcome(&s, layout, &staff, result).await
+}
+
+#[derive(Deserialize, Default)]
+pub struct SettingForm {
+    #[serde(default)]
+    key: String,
+    #[serde(default)]
+    value: String,
+}
+
+/// `POST /staff/admin/settings`: changes one setting.
+pub async fn change_setting(
+    State(s): State<AppState>,
+    layout: Layout,
+    LoggedIn(staff): LoggedIn,
+    Form(f): Form<SettingForm>,
+) -> Response {
+    if let Some(r) = refused(&staff) {
+        return r;
+    }
+    let result = gongkai_app::settings::change(s.app(), Actor::Staff(&staff), &f.key, &f.value)
+        .await
+        .map(|()| "设置已保存，即时生效（其他节点在重启后生效）。".to_owned());
     outcome(&s, layout, &staff, result).await
 }

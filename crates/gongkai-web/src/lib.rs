@@ -139,6 +139,7 @@ fn router_with_state(state: AppState) -> Router {
         .route("/staff/admin/grant", post(admin::grant))
         .route("/staff/admin/unlock", post(admin::unlock))
         .route("/staff/admin/channels", post(admin::add_channel))
+        .route("/staff/admin/settings", post(admin::change_setting))
         .route("/staff/deliveries", get(desk::deliveries))
         .route(
             "/staff/admin/calendar",

@@ -90,6 +90,17 @@ async fn an_administrator_manages_organizations_accounts_and_the_calendar() {
         .await;
     assert_eq!(unlocked.status, StatusCode::OK);
 
+    let out_of_range = s
+        .post_form("/staff/admin/settings", &admin, "key=repost_hours&value=0")
+        .await;
+    assert_eq!(out_of_range.status, StatusCode::BAD_REQUEST);
+    let saved = s
+        .post_form("/staff/admin/settings", &admin, "key=repost_hours&value=6")
+        .await;
+    assert_eq!(saved.status, StatusCode::OK);
+    assert_eq!(s.app.settings().repost_hours, 6);
+    assert_eq!(saved.attrs("#set-repost_hours", "value"), ["6"]);
+
     let bad = s
         .post_form("/staff/admin/calendar", &admin, "notice=%7Bnot%20json")
         .await;
@@ -116,7 +127,8 @@ async fn an_administrator_manages_organizations_accounts_and_the_calendar() {
             "org.create",
             "user.create",
             "user.grant",
-            "user.unlock"
+            "user.unlock",
+            "setting.change"
         ]
     );
 }
