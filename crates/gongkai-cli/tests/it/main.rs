@@ -834,3 +834,46 @@ fn search_prints_json_lines_of_the_published_records_best_first() {
     let r = site.run(&["search", "信息处理费"]);
     assert_eq!(r.stdout.lines().count(), 1, "{}", r.stdout);
 }
+
+/// Runs SQL on a site's SQLite database, as someone with the file would.
+fn tamper(s: &Site, sql: &str) {
+    use sqlx::Connection;
+    let path = s.data().join("gongkai.db");
+    let sql = sql.to_owned();
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(async move {
+            let mut c = sqlx::SqliteConnection::connect(&format!("sqlite:{}", path.display()))
+                .await
+                .unwrap();
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                .execute(&mut c)
+                .await
+                .unwrap();
+        });
+}
+
+#[test]
+fn audit_verify_exits_1_naming_the_entry_tampered_with() {
+    let s = Site::new();
+    for code in ["FZ00101", "GL00101", "GL00102"] {
+        let r = s.run(&["org", "add", code, "--name", &format!("机构{code}")]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    let ok = s.run(&["audit", "verify"]);
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+    assert!(ok.stdout.contains("审计日志完整：共 3 条"), "{}", ok.stdout);
+    tamper(
+        &s,
+        "UPDATE audit_log SET detail = '{\"code\":\"X\"}' WHERE seq = 2",
+    );
+    let altered = s.run(&["audit", "verify"]);
+    assert_eq!(altered.code, 1);
+    assert!(
+        altered.stderr.contains("第 2 条记录被改动"),
+        "{}",
+        altered.stderr
+    );
+}
