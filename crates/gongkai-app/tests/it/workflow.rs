@@ -98,27 +98,31 @@ db_test!(
             "admin".into(),
             user(&a, "admin", &[("FZ00101", Role::Admin)]).await,
         ));
-        let cases: Vec<(Stage, Action, &str)> = vec![
-            (Stage::Draft, Action::Submit, "own-clerk"),
-            (Stage::Submitted, Action::Review, "own-reviewer"),
-            (Stage::Submitted, ret(), "own-reviewer"),
-            (Stage::Reviewed, Action::Approve, "own-approver"),
-            (Stage::Reviewed, ret(), "own-approver"),
-            (Stage::Approved, Action::Publish { at: None }, "own-clerk"),
-            (Stage::Approved, ret(), "own-approver"),
+        let cases: Vec<(Stage, Action, &[&str])> = vec![
+            (Stage::Draft, Action::Submit, &["own-clerk"]),
+            (Stage::Submitted, Action::Review, &["own-reviewer"]),
+            (Stage::Submitted, ret(), &["own-reviewer"]),
+            (Stage::Reviewed, Action::Approve, &["own-approver"]),
+            (Stage::Reviewed, ret(), &["own-approver"]),
+            (
+                Stage::Approved,
+                Action::Publish { at: None },
+                &["own-clerk", "own-approver"],
+            ),
+            (Stage::Approved, ret(), &["own-approver"]),
             (
                 Stage::Published,
                 Action::Withdraw {
                     reason: "内容有误".into(),
                 },
-                "own-approver",
+                &["own-approver"],
             ),
         ];
         for (from, action, allowed) in &cases {
             for (name, who) in &people {
                 let id = at_stage(&a, &s, *from).await;
                 let got = act(&a, Actor::Staff(who), id, action).await;
-                if name == allowed {
+                if allowed.contains(&name.as_str()) {
                     assert!(got.is_ok(), "{name} {} at {from:?}: {got:?}", action.code());
                     assert_ne!(stage(&a, id).await, *from);
                 } else {

@@ -5,7 +5,8 @@ use gongkai_domain::DocStatus;
 use gongkai_domain::disclosure::Attribute;
 use gongkai_domain::org::Role;
 use gongkai_domain::workflow::{
-    Action, Actor, Context, Refusal, Signature, Stage, Transition, apply, required_role,
+    Action, Actor, Context, Refusal, Signature, Stage, Transition, allowed_roles, apply,
+    required_role,
 };
 use time::OffsetDateTime;
 use time::macros::datetime;
@@ -147,6 +148,8 @@ fn each_action_needs_its_role_and_no_other_suffices() {
                 continue;
             }
             let needed = required_role(&action, stage).unwrap();
+            let allowed = allowed_roles(&action, stage);
+            assert_eq!(allowed[0], needed, "the usual role comes first");
             for role in [
                 Role::Clerk,
                 Role::Reviewer,
@@ -156,7 +159,7 @@ fn each_action_needs_its_role_and_no_other_suffices() {
             ] {
                 let roles = [role];
                 let result = apply(stage, &action, &cx(person(9, &roles)));
-                if role == needed {
+                if allowed.contains(&role) {
                     assert!(result.is_ok(), "{stage:?} {action:?} {role:?}: {result:?}");
                 } else {
                     assert_eq!(
@@ -410,4 +413,30 @@ fn only_proactive_records_are_published() {
         // Submitting and signing go on as for any record.
         assert!(apply(Stage::Draft, &Action::Submit, &c).is_ok());
     }
+}
+
+#[test]
+fn a_signed_off_record_is_published_by_its_clerk_or_its_approver() {
+    assert_eq!(
+        allowed_roles(&Action::Publish { at: None }, Stage::Approved),
+        [Role::Clerk, Role::Approver]
+    );
+    for roles in [[Role::Clerk], [Role::Approver]] {
+        assert!(
+            apply(
+                Stage::Approved,
+                &Action::Publish { at: None },
+                &cx(person(7, &roles))
+            )
+            .is_ok()
+        );
+    }
+    assert!(
+        apply(
+            Stage::Approved,
+            &Action::Publish { at: None },
+            &cx(person(7, &[Role::Reviewer]))
+        )
+        .is_err()
+    );
 }
