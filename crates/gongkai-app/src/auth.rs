@@ -387,7 +387,11 @@ pub async fn list_users(app: &App) -> Result<Vec<Staff>> {
     Ok(out)
 }
 
-/// Changes a password after checking the old one; ends every session of the account.
+/// Passwords remembered besides the current one: a change may not go back to any of them.
+const REMEMBERED_PASSWORDS: i64 = 4;
+
+/// Changes a password after checking the old one and that the new one is neither weak nor one
+/// of the account's last five; ends every session of the account.
 pub async fn change_password(app: &App, staff: &Staff, old: &str, new: &str) -> Result<()> {
     check_password_strength(new, &[&staff.username, &staff.display_name])?;
     if old == new {
@@ -407,9 +411,20 @@ pub async fn change_password(app: &App, staff: &Staff, old: &str, new: &str) -> 
         return Err(Error::BadCredentials);
     }
     app.throttle().succeeded(reservation);
+    let mut c = app.db().conn().await?;
+    let previous = users::previous_password_hashes(&mut c, user.id, REMEMBERED_PASSWORDS).await?;
+    drop(c);
+    for old_hash in &previous {
+        if check_password(app, new, old_hash).await? {
+            return Err(Error::Invalid(format!(
+                "新密码不能与最近用过的 {} 个密码相同",
+                REMEMBERED_PASSWORDS + 1
+            )));
+        }
+    }
     let hash = hash_password(new).await?;
     let mut tx = app.db().begin().await?;
-    users::set_password_hash(&mut tx, user.id, &hash).await?;
+    users::set_password_hash(&mut tx, user.id, &hash, app.now()).await?;
     users::delete_sessions_of(&mut tx, user.id).await?;
     crate::audit::record(
         &mut tx,
@@ -426,7 +441,7 @@ pub async fn change_password(app: &App, staff: &Staff, old: &str, new: &str) -> 
     Ok(())
 }
 
-/// Passwords of at least 8 characters.
+/// Passwords of at least 10 characters that zxcvbn scores 3 or more.
 pub fn check_password_strength(password: &str, personal: &[&str]) -> Result<()> {
     if password.chars().count() < 10 {
         return Err(Error::Invalid("密码至少需要 10 个字符".into()));

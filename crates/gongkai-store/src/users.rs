@@ -18,10 +18,6 @@ pub struct User {
     pub display_name: String,
     /// Argon2id PHC string.
     pub password_hash: String,
-    /// Consecutive failed logins.
-    pub failed_logins: i64,
-    /// Locked until this instant after too many failures.
-    pub locked_until: Option<OffsetDateTime>,
     /// Disabled accounts cannot log in.
     pub active: bool,
 }
@@ -49,8 +45,7 @@ pub struct RoleGrant {
     pub role: String,
 }
 
-const COLUMNS: &str =
-    "id, username, display_name, password_hash, failed_logins, locked_until, active";
+const COLUMNS: &str = "id, username, display_name, password_hash, active";
 
 /// Inserts an account.
 pub async fn insert(
@@ -61,8 +56,8 @@ pub async fn insert(
     now: OffsetDateTime,
 ) -> Result<User> {
     let sql = format!(
-        "INSERT INTO users (username, display_name, password_hash, failed_logins, active, created_at) \
-         VALUES ($1, $2, $3, 0, TRUE, $4) RETURNING {COLUMNS}"
+        "INSERT INTO users (username, display_name, password_hash, active, created_at) \
+         VALUES ($1, $2, $3, TRUE, $4) RETURNING {COLUMNS}"
     );
     let now = crate::truncate(now);
     Ok(dispatch!(h, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -96,8 +91,23 @@ pub async fn all(h: &mut impl Handle) -> Result<Vec<User>> {
     Ok(dispatch!(h, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(c).await?))
 }
 
-/// Replaces the password hash.
-pub async fn set_password_hash(h: &mut impl Handle, id: i64, password_hash: &str) -> Result<()> {
+/// Replaces the password hash, keeping the one replaced in the account's history.
+pub async fn set_password_hash(
+    h: &mut impl Handle,
+    id: i64,
+    password_hash: &str,
+    now: OffsetDateTime,
+) -> Result<()> {
+    let now = crate::truncate(now);
+    dispatch!(h, c => sqlx::query(
+        "INSERT INTO password_history (user_id, password_hash, replaced_at) \
+         SELECT id, password_hash, $2 FROM users WHERE id = $1",
+    )
+    .bind(id)
+    .bind(now)
+    .execute(c)
+    .await?
+    .rows_affected());
     dispatch!(h, c => sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
         .bind(password_hash)
         .bind(id)
@@ -105,6 +115,18 @@ pub async fn set_password_hash(h: &mut impl Handle, id: i64, password_hash: &str
         .await?
         .rows_affected());
     Ok(())
+}
+
+/// The hashes of the `n` passwords the account used last before its current one, newest
+/// first.
+pub async fn previous_password_hashes(h: &mut impl Handle, id: i64, n: i64) -> Result<Vec<String>> {
+    Ok(dispatch!(h, c => sqlx::query_scalar(
+        "SELECT password_hash FROM password_history WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
+    )
+    .bind(id)
+    .bind(n)
+    .fetch_all(c)
+    .await?))
 }
 
 /// Grants `role` in `org_id` (idempotent).
@@ -160,7 +182,7 @@ pub async fn session_user(
     token_hash: &str,
     now: OffsetDateTime,
 ) -> Result<Option<User>> {
-    let sql = "SELECT u.id, u.username, u.display_name, u.password_hash, u.failed_logins, u.locked_until, u.active \
+    let sql = "SELECT u.id, u.username, u.display_name, u.password_hash, u.active \
          FROM sessions s JOIN users u ON u.id = s.user_id \
          WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active";
     let now = crate::truncate(now);
@@ -223,7 +245,7 @@ pub async fn insert_token(
 
 /// The active account of an API token that is not revoked.
 pub async fn token_user(h: &mut impl Handle, token_hash: &str) -> Result<Option<User>> {
-    let sql = "SELECT u.id, u.username, u.display_name, u.password_hash, u.failed_logins, u.locked_until, u.active \
+    let sql = "SELECT u.id, u.username, u.display_name, u.password_hash, u.active \
          FROM api_tokens t JOIN users u ON u.id = t.user_id \
          WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active";
     Ok(dispatch!(h, c => sqlx::query_as(sql)

@@ -309,3 +309,47 @@ async fn app_with_clerk(t: &TestDb, failures: u32) -> App {
     .unwrap();
     a
 }
+
+db_test!(
+    a_password_change_cannot_go_back_to_the_last_five,
+    async |t: &TestDb| {
+        let a = app(t);
+        org_tree(&a).await;
+        create_user(
+            &a,
+            "clerk",
+            "林经办",
+            "correct-horse",
+            &[("GL00101", Role::Clerk)],
+        )
+        .await
+        .unwrap();
+        let (_, staff) = login(&a, "clerk", "correct-horse").await.unwrap();
+        let chain = [
+            "correct-horse",
+            "lantern-meadow-41",
+            "copper-walrus-27",
+            "quiet-harbor-93",
+            "violet-anchor-58",
+            "amber-thicket-16",
+        ];
+        for pair in chain.windows(2) {
+            change_password(&a, &staff, pair[0], pair[1]).await.unwrap();
+        }
+        // The four before the current one are refused, with the reason.
+        let current = chain[chain.len() - 1];
+        for used in &chain[1..chain.len() - 1] {
+            match change_password(&a, &staff, current, used).await {
+                Err(Error::Invalid(m)) => assert!(m.contains("最近用过"), "{m}"),
+                other => panic!("{used}: {other:?}"),
+            }
+        }
+        // One more change and the oldest of them is forgotten.
+        change_password(&a, &staff, current, "ember-falcon-72")
+            .await
+            .unwrap();
+        change_password(&a, &staff, "ember-falcon-72", "lantern-meadow-41")
+            .await
+            .unwrap();
+    }
+);

@@ -151,9 +151,24 @@ db_test!(
                 .collect::<Vec<_>>(),
             ["chen", "zhang"]
         );
-        users::set_password_hash(&mut c, a.id, "hash-new")
+        users::set_password_hash(&mut c, a.id, "hash-2", now())
             .await
             .unwrap();
+        users::set_password_hash(&mut c, a.id, "hash-new", now())
+            .await
+            .unwrap();
+        assert_eq!(
+            users::previous_password_hashes(&mut c, a.id, 5)
+                .await
+                .unwrap(),
+            ["hash-2", a.password_hash.as_str()]
+        );
+        assert_eq!(
+            users::previous_password_hashes(&mut c, a.id, 1)
+                .await
+                .unwrap(),
+            ["hash-2"]
+        );
         assert_eq!(
             users::by_id(&mut c, a.id)
                 .await
