@@ -190,7 +190,12 @@ pub async fn publish_due(app: &App) -> Result<usize> {
 
 /// The actions the actor could take on a record now, for the buttons of its page. The
 /// domain decides again when one is taken.
-pub fn available(actor: Actor<'_>, doc: &Document, now: OffsetDateTime) -> Vec<Action> {
+pub fn available(
+    actor: Actor<'_>,
+    doc: &Document,
+    unresolved_findings: usize,
+    now: OffsetDateTime,
+) -> Vec<Action> {
     let roles = roles_in(actor, doc.org_id);
     let Some(user) = actor.user_id() else {
         return Vec::new();
@@ -202,8 +207,7 @@ pub fn available(actor: Actor<'_>, doc: &Document, now: OffsetDateTime) -> Vec<A
         },
         handled_by: doc.handled_by,
         reviewed_by: doc.reviewed_by,
-        // Findings are shown beside the buttons; the action itself checks them.
-        unresolved_findings: 0,
+        unresolved_findings,
         scheduled_at: doc.scheduled_at,
         attribute: doc.disclosure,
         now,

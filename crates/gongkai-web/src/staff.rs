@@ -682,7 +682,7 @@ pub async fn document(
             .unwrap_or_else(|| "—".into())
     };
     let actor = gongkai_app::documents::Actor::Staff(&staff);
-    let actions = gongkai_app::workflow::available(actor, d, app.now())
+    let actions = gongkai_app::workflow::available(actor, d, review.unresolved(), app.now())
         .iter()
         .map(|a| (a.code(), a.label()))
         .collect();
