@@ -158,7 +158,7 @@ pub async fn seed(app: &App, mut progress: impl FnMut(DemoProgress)) -> Result<D
     }
 
     let total = REQUESTS.len() as u64;
-    let report = crate::requests::import_requests(
+    let report = crate::import::import_requests(
         app,
         Cursor::new(REQUESTS),
         ImportOptions::default(),

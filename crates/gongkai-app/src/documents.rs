@@ -2,11 +2,12 @@
 //! withdrawing them.
 
 use gongkai_domain::{
-    Body, DisclosureTerm, DocNo, DocStatus, IndexContext, IndexPattern, Role, ValidDocument,
+    Body, ColumnPath, DisclosureTerm, DocNo, DocStatus, IndexContext, IndexPattern, Role,
+    ValidDocument,
 };
 use gongkai_store::documents::{self, NewDocument};
 use gongkai_store::orgs::Org;
-use gongkai_store::{Handle, counters};
+use gongkai_store::{Handle, columns, counters};
 use time::Date;
 
 use crate::auth::Staff;
@@ -155,7 +156,7 @@ pub async fn create_draft(app: &App, actor: Actor<'_>, valid: &ValidDocument) ->
         .await?
         .ok_or(Error::NotFound("机构"))?;
     actor.require(org.id, Role::Clerk)?;
-    let column = crate::import::ensure_column(&mut tx, org.id, &valid.column).await?;
+    let column = ensure_column(&mut tx, org.id, &valid.column).await?;
     let mut row = new_row(valid, &org, column, DocStatus::Draft, None);
     row.created_by = actor.user_id();
     let ids = documents::insert_many(&mut tx, &[row], app.now()).await?;
@@ -364,7 +365,7 @@ pub async fn update_draft(
     let org = gongkai_store::orgs::by_id(&mut tx, doc.org_id)
         .await?
         .ok_or_else(|| Error::internal("document without organization"))?;
-    let column = crate::import::ensure_column(&mut tx, org.id, &valid.column).await?;
+    let column = ensure_column(&mut tx, org.id, &valid.column).await?;
     let row = new_row(valid, &org, column, DocStatus::Draft, None);
     let fields = documents::DraftFields {
         column_id: row.column_id,
@@ -433,5 +434,34 @@ pub async fn find_published(app: &App, key: &str) -> Result<i64> {
         _ => Err(Error::Invalid(format!(
             "修订后的文件：发文字号“{key}”对应多份文件，请填写索引号"
         ))),
+    }
+}
+
+/// The id of the column `path` of an organization, creating a missing second level under
+/// its unified first level.
+pub(crate) async fn ensure_column(
+    h: &mut impl Handle,
+    org_id: i64,
+    path: &ColumnPath,
+) -> Result<i64> {
+    let first = columns::ensure(h, org_id, None, path.first(), path.first(), 99, true).await?;
+    match path.second() {
+        None => Ok(first.id),
+        Some(second) => {
+            let full = path.to_string();
+            let existing = columns::of_org(h, org_id).await?;
+            if let Some(c) = existing.iter().find(|c| c.path == full) {
+                return Ok(c.id);
+            }
+            let position = existing
+                .iter()
+                .filter(|c| c.parent_id == Some(first.id))
+                .count() as i64;
+            Ok(
+                columns::ensure(h, org_id, Some(first.id), second, &full, position, false)
+                    .await?
+                    .id,
+            )
+        }
     }
 }

@@ -259,7 +259,8 @@ pub fn china_offset() -> time::UtcOffset {
     time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC)
 }
 
-/// Records as the use cases return them (the storage rows, read-only outside `app`).
+/// Records as the use cases return them: the stored rows with every code decoded into its
+/// domain type (a row that does not decode is refused by the store), read-only outside `app`.
 pub mod model {
     pub use gongkai_store::attachments::Attachment;
     pub use gongkai_store::columns::Column;

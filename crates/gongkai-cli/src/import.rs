@@ -10,8 +10,8 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use gongkai_app::App;
+use gongkai_app::import::import_requests;
 use gongkai_app::import::{ImportOptions, ImportReport, import_documents};
-use gongkai_app::requests::import_requests;
 
 use crate::error::{io_reason, user};
 use crate::progress;

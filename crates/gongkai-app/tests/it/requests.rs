@@ -1,8 +1,8 @@
 use std::io::Cursor;
 
 use gongkai_app::documents::Actor;
-use gongkai_app::import::{ImportOptions, ImportReport};
-use gongkai_app::requests::{Format, export_requests, import_requests};
+use gongkai_app::import::{ImportOptions, ImportReport, import_requests};
+use gongkai_app::requests::{Format, export_requests};
 use gongkai_app::{calendar, report};
 use gongkai_testkit::builders::org_tree;
 use gongkai_testkit::{TestDb, app, db_test};
@@ -159,6 +159,16 @@ db_test!(
             "{}",
             r.errors[0].message
         );
+        // Each committed import is in the audit chain with the records it wrote.
+        let imports: Vec<String> = gongkai_app::audit::entries_after(&app(t), 0, 100)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.action == "import.requests")
+            .map(|e| e.detail)
+            .collect();
+        assert_eq!(imports.len(), 2, "{imports:?}");
+        assert!(imports[1].contains(r#""records":1"#), "{imports:?}");
     }
 );
 

@@ -1,19 +1,28 @@
-//! `gongkai import documents FILE.jsonl [--create-orgs] [--atomic]` (SPEC "Import formats").
+//! `gongkai import documents|requests FILE.jsonl [--create-orgs] [--atomic]` (SPEC "Import
+//! formats"): one pipeline for every kind of record.
 //!
 //! Every line is validated whole before anything of it is written; a bad line is reported
 //! with its number and reason and writes nothing. Valid lines are written in batches, a
 //! transaction committed every [`COMMIT_BYTES`] of input, or with `atomic` all in one
-//! transaction that is rolled back when any line failed. Index numbers are assigned in file
-//! order per organization and year.
+//! transaction that is rolled back when any line failed. A batch the database refuses is
+//! written again line by line, so only the refused line is reported. What differs between
+//! records (the line's validation, checks against the database, the rows written) is a
+//! [`Kind`].
+
+mod documents;
+mod requests;
 
 use std::collections::HashMap;
 use std::io::BufRead;
+use std::sync::Arc;
 
-use gongkai_domain::disclosure::Attribute;
-use gongkai_domain::{ColumnPath, DocStatus, LineProblem, OrgKind, ValidDocument, validate_line};
+use gongkai_domain::{LineProblem, OrgKind};
 use gongkai_store::orgs::Org;
-use gongkai_store::{Handle, Tx, columns, documents, orgs};
+use gongkai_store::{Tx, orgs};
 use serde::Serialize;
+
+pub use documents::import_documents;
+pub use requests::import_requests;
 
 use crate::orgs::{OrgInput, create_in};
 use crate::{App, Error, Result};
@@ -21,7 +30,7 @@ use crate::{App, Error, Result};
 /// Options of an import.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ImportOptions {
-    /// Create organizations for unknown codes (named after the record's issuer).
+    /// Create organizations for unknown codes.
     pub create_orgs: bool,
     /// All or nothing: any bad line and nothing is imported.
     pub atomic: bool,
@@ -62,7 +71,7 @@ pub struct ImportReport {
 }
 
 impl ImportReport {
-    pub(crate) fn error(&mut self, line: usize, field: &str, message: &str) {
+    fn error(&mut self, line: usize, field: &str, message: &str) {
         self.errors.push(Problem {
             line,
             field: field.to_owned(),
@@ -70,7 +79,7 @@ impl ImportReport {
         });
     }
 
-    pub(crate) fn warn(&mut self, line: usize, field: &str, message: &str) {
+    fn warn(&mut self, line: usize, field: &str, message: &str) {
         self.warnings.push(Problem {
             line,
             field: field.to_owned(),
@@ -79,9 +88,81 @@ impl ImportReport {
     }
 }
 
+/// A line's validation, as a kind of record does it (on a blocking thread).
+type Checker<T> = Arc<dyn Fn(&str) -> Result<Valid<T>, Vec<LineProblem>> + Send + Sync>;
+
+/// A line that passed its validation.
+pub(crate) struct Valid<T> {
+    item: T,
+    /// Remarks kept with the record.
+    warnings: Vec<LineProblem>,
+}
+
+impl<T> Valid<T> {
+    fn new(item: T, warnings: Vec<LineProblem>) -> Self {
+        Self { item, warnings }
+    }
+}
+
+/// A valid line waiting to be written.
+pub(crate) struct Pending<T> {
+    line: usize,
+    item: T,
+}
+
+/// What one kind of record brings to the pipeline.
+pub(crate) trait Kind {
+    /// A validated line.
+    type Item: Send + 'static;
+    /// The kind's name in the audit chain (`import.documents`) and the logs.
+    const NAME: &'static str;
+    /// Lines validated and written together.
+    const BATCH: usize;
+
+    /// The validation of one line.
+    fn checker(&self) -> Checker<Self::Item>;
+
+    /// The code of the organization the record belongs to.
+    fn org_code(item: &Self::Item) -> &str;
+
+    /// The name of an organization created for an unknown code.
+    fn new_org_name(item: &Self::Item) -> String {
+        Self::org_code(item).to_owned()
+    }
+
+    /// Checks a line against the lines before it in the file.
+    fn accept(&mut self, _line: usize, _item: &Self::Item) -> Result<(), LineProblem> {
+        Ok(())
+    }
+
+    /// Checks a batch against the database before it is written: the lines refused, by
+    /// their index in `batch`.
+    async fn screen(
+        &mut self,
+        _tx: &mut Tx,
+        _batch: &[Pending<Self::Item>],
+    ) -> Result<Vec<(usize, LineProblem)>> {
+        Ok(Vec::new())
+    }
+
+    /// Writes a batch whose organizations exist (all in `orgs`).
+    async fn write(
+        &mut self,
+        app: &App,
+        tx: &mut Tx,
+        orgs: &HashMap<String, Org>,
+        batch: &[Pending<Self::Item>],
+    ) -> Result<()>;
+
+    /// Forgets what the kind cached of the database after a rollback.
+    async fn reload(&mut self, _app: &App) -> Result<()> {
+        Ok(())
+    }
+}
+
 /// The non-blank lines of an import file with their 1-based numbers: the text without its
 /// line ending and a leading byte-order mark, or `None` when the line is not UTF-8.
-pub(crate) struct LineReader<R> {
+struct LineReader<R> {
     reader: R,
     buf: Vec<u8>,
     line_no: usize,
@@ -89,7 +170,7 @@ pub(crate) struct LineReader<R> {
 }
 
 impl<R: BufRead> LineReader<R> {
-    pub(crate) fn new(reader: R) -> Self {
+    fn new(reader: R) -> Self {
         Self {
             reader,
             buf: Vec::new(),
@@ -98,12 +179,7 @@ impl<R: BufRead> LineReader<R> {
         }
     }
 
-    /// Bytes read so far.
-    pub(crate) fn bytes_read(&self) -> u64 {
-        self.read
-    }
-
-    pub(crate) fn next_line(&mut self) -> Result<Option<(usize, Option<String>)>> {
+    fn next_line(&mut self) -> Result<Option<(usize, Option<String>)>> {
         loop {
             self.buf.clear();
             let n = self
@@ -126,114 +202,51 @@ impl<R: BufRead> LineReader<R> {
             }
         }
     }
-}
 
-const BATCH: usize = 4000;
+    /// The next `n` non-blank lines.
+    fn batch(&mut self, n: usize) -> Result<Vec<(usize, Option<String>)>> {
+        let mut out = Vec::with_capacity(n);
+        while out.len() < n {
+            match self.next_line()? {
+                Some(line) => out.push(line),
+                None => break,
+            }
+        }
+        Ok(out)
+    }
+}
 
 /// Input read into one transaction before it commits.
 const COMMIT_BYTES: u64 = 128 << 20;
 
-/// A line after [`validate_line`].
-enum Checked {
-    NotUtf8,
-    Problems(Vec<gongkai_domain::LineProblem>),
-    Valid(Box<ValidDocument>, String, Vec<gongkai_domain::LineProblem>),
-}
+/// A line after its validation.
+type Checked<T> = (usize, Option<Result<Valid<T>, Vec<LineProblem>>>);
 
-/// The next [`BATCH`] non-blank lines.
-fn read_batch<R: BufRead>(lines: &mut LineReader<R>) -> Result<Vec<(usize, Option<String>)>> {
-    let mut out = Vec::with_capacity(BATCH);
-    while out.len() < BATCH {
-        match lines.next_line()? {
-            Some(line) => out.push(line),
-            None => break,
-        }
-    }
-    Ok(out)
-}
-
-/// Validates lines on a blocking thread.
-fn check_lines(
+/// Validates lines on a blocking thread (`None`: not UTF-8).
+fn check_lines<T: Send + 'static>(
+    check: Checker<T>,
     batch: Vec<(usize, Option<String>)>,
-) -> tokio::task::JoinHandle<Vec<(usize, Checked)>> {
+) -> tokio::task::JoinHandle<Vec<Checked<T>>> {
     tokio::task::spawn_blocking(move || {
         batch
             .into_iter()
-            .map(|(line_no, raw)| {
-                let checked = match raw {
-                    None => Checked::NotUtf8,
-                    Some(raw) => match validate_line(&raw) {
-                        // An import brings published records: only 主动公开 ones are.
-                        Ok((doc, _)) if doc.disclosure != Attribute::Proactive => {
-                            Checked::Problems(vec![LineProblem {
-                                field: "disclosure",
-                                message: format!(
-                                    "公开属性为“{}”的信息不在平台发布，不能作为已发布信息导入",
-                                    doc.disclosure.label()
-                                ),
-                            }])
-                        }
-                        Ok((doc, warnings)) => {
-                            let body = crate::documents::prepared_body(&doc);
-                            Checked::Valid(Box::new(doc), body, warnings)
-                        }
-                        Err(problems) => Checked::Problems(problems),
-                    },
-                };
-                (line_no, checked)
-            })
+            .map(|(line_no, raw)| (line_no, raw.map(|raw| check(&raw))))
             .collect()
     })
 }
 
-struct Pending {
-    line: usize,
-    doc: ValidDocument,
-    /// Sanitized HTML, prepared with the line check.
-    body: String,
-}
-
-struct Importer<'a> {
-    app: &'a App,
-    orgs: HashMap<String, Org>,
-    columns: HashMap<(i64, String), i64>,
-    report: ImportReport,
-    /// The open transaction.
-    tx: Option<Tx>,
-    /// The batches written in `tx`, kept to be written again if a later one fails.
-    tx_batches: Vec<Vec<Pending>>,
-    /// Input bytes read into `tx`.
-    tx_bytes: u64,
-    /// `report.imported` and `report.created_orgs.len()` when `tx` began.
-    tx_start: (usize, usize),
-    atomic: bool,
-    batch_counted: usize,
-    orgs_before_batch: usize,
-}
-
-/// Imports documents from JSON Lines. `progress` is called with the bytes read so far.
-pub async fn import_documents<R: BufRead>(
+/// Imports the records of a JSON Lines file. `progress` is called with the bytes read so far.
+async fn run<K: Kind, R: BufRead>(
     app: &App,
+    kind: K,
     reader: R,
     opts: ImportOptions,
     mut progress: impl FnMut(u64),
 ) -> Result<ImportReport> {
-    let mut c = app.db().conn().await?;
-    let orgs = orgs::all(&mut c)
-        .await?
-        .into_iter()
-        .map(|o| (o.code.clone(), o))
-        .collect();
-    let columns = columns::all(&mut c)
-        .await?
-        .into_iter()
-        .map(|col| ((col.org_id, col.path), col.id))
-        .collect();
-    drop(c);
     let mut imp = Importer {
         app,
-        orgs,
-        columns,
+        kind,
+        orgs: HashMap::new(),
         report: ImportReport::default(),
         tx: None,
         tx_batches: Vec::new(),
@@ -243,10 +256,12 @@ pub async fn import_documents<R: BufRead>(
         batch_counted: 0,
         orgs_before_batch: 0,
     };
+    imp.reload_orgs().await?;
+    let check = imp.kind.checker();
     let mut lines = LineReader::new(reader);
     // Lines are checked on a blocking thread while the batch before them is written, so
     // parsing and the database work side by side.
-    let mut checking = check_lines(read_batch(&mut lines)?);
+    let mut checking = check_lines(check.clone(), lines.batch(K::BATCH)?);
     let mut read = 0;
     loop {
         let checked = checking
@@ -256,48 +271,45 @@ pub async fn import_documents<R: BufRead>(
         let mut pending = Vec::new();
         for (line_no, result) in checked {
             imp.report.lines += 1;
-            match result {
-                Checked::NotUtf8 => {
-                    imp.error(line_no, LineProblem::LINE, "不是有效的 UTF-8 文本");
+            let valid = match result {
+                None => {
+                    imp.report
+                        .error(line_no, LineProblem::LINE, "不是有效的 UTF-8 文本");
+                    continue;
                 }
-                Checked::Problems(problems) => {
+                Some(Err(problems)) => {
                     for p in problems {
-                        imp.error(line_no, p.field, &p.message);
+                        imp.report.error(line_no, p.field, &p.message);
                     }
+                    continue;
                 }
-                Checked::Valid(doc, body, warnings) => {
-                    for w in warnings {
-                        imp.report.warnings.push(Problem {
-                            line: line_no,
-                            field: w.field.to_owned(),
-                            message: w.message,
-                        });
-                    }
-                    if !imp.orgs.contains_key(doc.org.as_str()) && !opts.create_orgs {
-                        imp.error(
-                            line_no,
-                            "org",
-                            &format!(
-                                "机构代码 {} 不存在（如需自动创建机构，请加 --create-orgs）",
-                                doc.org
-                            ),
-                        );
-                        continue;
-                    }
-                    pending.push(Pending {
-                        line: line_no,
-                        doc: *doc,
-                        body,
-                    });
-                }
+                Some(Ok(valid)) => valid,
+            };
+            let code = K::org_code(&valid.item);
+            if !imp.orgs.contains_key(code) && !opts.create_orgs {
+                let message =
+                    format!("机构代码 {code} 不存在（如需自动创建机构，请加 --create-orgs）");
+                imp.report.error(line_no, "org", &message);
+                continue;
             }
+            if let Err(p) = imp.kind.accept(line_no, &valid.item) {
+                imp.report.error(line_no, p.field, &p.message);
+                continue;
+            }
+            for w in valid.warnings {
+                imp.report.warn(line_no, w.field, &w.message);
+            }
+            pending.push(Pending {
+                line: line_no,
+                item: valid.item,
+            });
         }
         if done {
             break;
         }
-        let batch_bytes = lines.bytes_read() - read;
-        read = lines.bytes_read();
-        checking = check_lines(read_batch(&mut lines)?);
+        let batch_bytes = lines.read - read;
+        read = lines.read;
+        checking = check_lines(check.clone(), lines.batch(K::BATCH)?);
         if let Err(e) = imp.write(pending, batch_bytes).await {
             if let Some(tx) = imp.tx.take() {
                 tx.rollback().await.ok();
@@ -306,8 +318,9 @@ pub async fn import_documents<R: BufRead>(
         }
         progress(read);
     }
-    progress(lines.bytes_read());
-    if opts.atomic && !imp.report.errors.is_empty() {
+    progress(lines.read);
+    let failed = opts.atomic && !imp.report.errors.is_empty();
+    if failed {
         if let Some(tx) = imp.tx.take() {
             tx.rollback().await?;
         }
@@ -316,36 +329,46 @@ pub async fn import_documents<R: BufRead>(
     }
     let mut report = imp.report;
     report.errors.sort_by_key(|p| p.line);
-    if opts.atomic && !report.errors.is_empty() {
+    report.warnings.sort_by_key(|p| p.line);
+    if failed {
         report.imported = 0;
         report.created_orgs.clear();
-        report.committed = false;
-    } else {
-        report.committed = true;
     }
+    report.committed = !failed;
     tracing::info!(
+        kind = K::NAME,
         imported = report.imported,
         errors = report.errors.len(),
         warnings = report.warnings.len(),
-        "import documents"
+        "import"
     );
     Ok(report)
 }
 
-impl Importer<'_> {
-    fn error(&mut self, line: usize, field: &str, message: &str) {
-        self.report.errors.push(Problem {
-            line,
-            field: field.to_owned(),
-            message: message.to_owned(),
-        });
-    }
+struct Importer<'a, K: Kind> {
+    app: &'a App,
+    kind: K,
+    orgs: HashMap<String, Org>,
+    report: ImportReport,
+    /// The open transaction.
+    tx: Option<Tx>,
+    /// The batches written in `tx`, kept to be written again if a later one fails.
+    tx_batches: Vec<Vec<Pending<K::Item>>>,
+    /// Input bytes read into `tx`.
+    tx_bytes: u64,
+    /// `report.imported` and `report.created_orgs.len()` when `tx` began.
+    tx_start: (usize, usize),
+    atomic: bool,
+    batch_counted: usize,
+    orgs_before_batch: usize,
+}
 
+impl<K: Kind> Importer<'_, K> {
     /// Writes a batch of lines read from `bytes` of input. Batches share a transaction,
     /// committed every [`COMMIT_BYTES`] of input (only at the end when atomic): each commit
     /// writes every index page its records touched, and at a million records one batch
     /// touches most of them. Savepoints per batch would copy each of those pages once more.
-    async fn write(&mut self, batch: Vec<Pending>, bytes: u64) -> Result<()> {
+    async fn write(&mut self, batch: Vec<Pending<K::Item>>, bytes: u64) -> Result<()> {
         if self.atomic && !self.report.errors.is_empty() {
             // Nothing will be committed: the rest of the file is only checked.
             return Ok(());
@@ -360,14 +383,24 @@ impl Importer<'_> {
                     tx
                 }
             };
+            let batch = match self.screen(&mut tx, batch).await {
+                Ok(batch) => batch,
+                Err(e) => {
+                    tx.rollback().await.ok();
+                    return Err(e);
+                }
+            };
             match self.write_in(&mut tx, &batch).await {
                 Ok(()) => {
                     self.tx = Some(tx);
                     self.tx_batches.push(batch);
                 }
-                Err(e @ Error::Unavailable(_)) => return Err(e),
+                Err(e @ Error::Unavailable(_)) => {
+                    tx.rollback().await.ok();
+                    return Err(e);
+                }
                 Err(e) => {
-                    tracing::warn!(error = %e, "import batch failed, retrying line by line");
+                    tracing::warn!(kind = K::NAME, error = %e, "import batch failed, retrying line by line");
                     tx.rollback().await?;
                     self.report.imported = self.tx_start.0;
                     self.report.created_orgs.truncate(self.tx_start.1);
@@ -397,7 +430,31 @@ impl Importer<'_> {
         Ok(())
     }
 
-    /// Commits the open transaction, if any.
+    /// The lines of a batch the database does not refuse beforehand; the others are errors.
+    async fn screen(
+        &mut self,
+        tx: &mut Tx,
+        batch: Vec<Pending<K::Item>>,
+    ) -> Result<Vec<Pending<K::Item>>> {
+        let refused = self.kind.screen(tx, &batch).await?;
+        if refused.is_empty() {
+            return Ok(batch);
+        }
+        let mut refused: HashMap<usize, LineProblem> = refused.into_iter().collect();
+        let mut kept = Vec::with_capacity(batch.len());
+        for (i, p) in batch.into_iter().enumerate() {
+            match refused.remove(&i) {
+                Some(problem) => {
+                    self.report.warnings.retain(|w| w.line != p.line);
+                    self.report.error(p.line, problem.field, &problem.message);
+                }
+                None => kept.push(p),
+            }
+        }
+        Ok(kept)
+    }
+
+    /// Commits the open transaction, if any, with its entry in the audit chain.
     async fn commit(&mut self) -> Result<()> {
         self.tx_bytes = 0;
         self.tx_batches.clear();
@@ -407,7 +464,7 @@ impl Importer<'_> {
                 &mut tx,
                 self.app,
                 crate::documents::Actor::System,
-                "import.documents",
+                &format!("import.{}", K::NAME),
                 "import",
                 None,
                 None,
@@ -421,7 +478,7 @@ impl Importer<'_> {
 
     /// Writes a batch in a transaction of its own, or when the database refuses it, each
     /// line in its own, so only the line refused is reported.
-    async fn write_carefully(&mut self, batch: &[Pending]) -> Result<()> {
+    async fn write_carefully(&mut self, batch: &[Pending<K::Item>]) -> Result<()> {
         match self.write_own_tx(batch).await {
             Ok(()) => return Ok(()),
             Err(e @ Error::Unavailable(_)) => return Err(e),
@@ -442,7 +499,7 @@ impl Importer<'_> {
 
     /// Finds the lines of a batch the database refuses, in a transaction rolled back after
     /// (an atomic import that failed commits nothing).
-    async fn find_refused(&mut self, batch: &[Pending]) -> Result<()> {
+    async fn find_refused(&mut self, batch: &[Pending<K::Item>]) -> Result<()> {
         let mut tx = self.app.db().begin().await?;
         for p in batch {
             tx.savepoint().await?;
@@ -461,15 +518,17 @@ impl Importer<'_> {
 
     fn refused(&mut self, line: usize, e: &Error) {
         self.report.warnings.retain(|w| w.line != line);
-        self.error(line, LineProblem::LINE, &format!("写入数据库失败：{e}"));
+        self.report
+            .error(line, LineProblem::LINE, &format!("写入数据库失败：{e}"));
     }
 
-    /// Writes lines in a transaction of their own.
-    async fn write_own_tx(&mut self, lines: &[Pending]) -> Result<()> {
+    /// Writes lines in a transaction of their own, with its entry in the audit chain.
+    async fn write_own_tx(&mut self, lines: &[Pending<K::Item>]) -> Result<()> {
         let mut tx = self.app.db().begin().await?;
         self.write_in(&mut tx, lines).await?;
-        tx.commit().await?;
-        Ok(())
+        self.tx = Some(tx);
+        self.tx_start.0 = self.report.imported - self.batch_counted;
+        self.commit().await
     }
 
     /// Forgets what a rolled-back write counted and cached.
@@ -481,31 +540,31 @@ impl Importer<'_> {
     }
 
     async fn reload(&mut self) -> Result<()> {
+        self.reload_orgs().await?;
+        self.kind.reload(self.app).await
+    }
+
+    async fn reload_orgs(&mut self) -> Result<()> {
         let mut c = self.app.db().conn().await?;
         self.orgs = orgs::all(&mut c)
             .await?
             .into_iter()
             .map(|o| (o.code.clone(), o))
             .collect();
-        self.columns = columns::all(&mut c)
-            .await?
-            .into_iter()
-            .map(|col| ((col.org_id, col.path), col.id))
-            .collect();
         Ok(())
     }
 
-    async fn write_in(&mut self, tx: &mut Tx, batch: &[Pending]) -> Result<()> {
-        gongkai_store::bulk_write(tx).await?;
+    /// Creates the organizations a batch names that do not exist, then writes it.
+    async fn write_in(&mut self, tx: &mut Tx, batch: &[Pending<K::Item>]) -> Result<()> {
         let now = self.app.now();
         self.batch_counted = 0;
         self.orgs_before_batch = self.report.created_orgs.len();
         for p in batch {
-            let code = p.doc.org.as_str();
+            let code = K::org_code(&p.item);
             if !self.orgs.contains_key(code) {
                 let input = OrgInput {
                     code: code.to_owned(),
-                    name: org_name_for(p.doc.issuer.as_deref(), code),
+                    name: K::new_org_name(&p.item),
                     short_name: None,
                     kind: OrgKind::Other,
                     parent: None,
@@ -516,99 +575,15 @@ impl Importer<'_> {
                 self.orgs.insert(org.code.clone(), org);
             }
         }
-        // Group by organization and year of publication, keeping file order in each group.
-        let mut groups: Vec<((i64, i32), Vec<usize>)> = Vec::new();
-        let mut column_ids = Vec::with_capacity(batch.len());
-        for (i, p) in batch.iter().enumerate() {
-            let org = self.org(p.doc.org.as_str())?;
-            let org_id = org.id;
-            let col = self.column(tx, org_id, &p.doc.column).await?;
-            column_ids.push(col);
-            let key = (org_id, p.doc.published_date.year());
-            match groups.iter_mut().find(|(k, _)| *k == key) {
-                Some((_, v)) => v.push(i),
-                None => groups.push((key, vec![i])),
-            }
-        }
-        let mut numbers: Vec<Option<String>> = vec![None; batch.len()];
-        for (_, idx) in &groups {
-            let org = self.org(batch[idx[0]].doc.org.as_str())?.clone();
-            let items: Vec<(String, time::Date)> = idx
-                .iter()
-                .map(|&i| (batch[i].doc.topic.code(), batch[i].doc.published_date))
-                .collect();
-            let got = crate::documents::allocate_index_numbers(tx, &org, &items).await?;
-            for (&i, n) in idx.iter().zip(got) {
-                numbers[i] = Some(n);
-            }
-        }
-        let mut rows = Vec::with_capacity(batch.len());
-        for (i, p) in batch.iter().enumerate() {
-            let org = self.org(p.doc.org.as_str())?;
-            rows.push(crate::documents::new_row_with_body(
-                &p.doc,
-                org,
-                column_ids[i],
-                DocStatus::Published,
-                numbers[i].take(),
-                p.body.clone(),
-            ));
-        }
-        documents::insert_many(tx, &rows, now).await?;
-        self.report.imported += rows.len();
-        self.batch_counted = rows.len();
+        self.kind.write(self.app, tx, &self.orgs, batch).await?;
+        self.report.imported += batch.len();
+        self.batch_counted = batch.len();
         Ok(())
     }
-
-    fn org(&self, code: &str) -> Result<&Org> {
-        self.orgs
-            .get(code)
-            .ok_or_else(|| Error::internal(format!("organization {code} vanished during import")))
-    }
-
-    async fn column(&mut self, tx: &mut Tx, org_id: i64, path: &ColumnPath) -> Result<i64> {
-        let key = (org_id, path.to_string());
-        if let Some(id) = self.columns.get(&key) {
-            return Ok(*id);
-        }
-        let id = ensure_column(tx, org_id, path).await?;
-        self.columns.insert(key, id);
-        Ok(id)
-    }
 }
 
-/// The id of the column `path` of an organization, creating a missing second level under
-/// its unified first level.
-pub async fn ensure_column(h: &mut impl Handle, org_id: i64, path: &ColumnPath) -> Result<i64> {
-    let first = columns::ensure(h, org_id, None, path.first(), path.first(), 99, true).await?;
-    match path.second() {
-        None => Ok(first.id),
-        Some(second) => {
-            let full = path.to_string();
-            let existing = columns::of_org(h, org_id).await?;
-            if let Some(c) = existing.iter().find(|c| c.path == full) {
-                return Ok(c.id);
-            }
-            let position = existing
-                .iter()
-                .filter(|c| c.parent_id == Some(first.id))
-                .count() as i64;
-            Ok(
-                columns::ensure(h, org_id, Some(first.id), second, &full, position, false)
-                    .await?
-                    .id,
-            )
-        }
-    }
-}
-
-/// The name of an organization created for an unknown code: the issuer, or its first organ
-/// when several issued jointly (最高人民法院、最高人民检察院); the code when that is unusable.
-fn org_name_for(issuer: Option<&str>, code: &str) -> String {
-    issuer
-        .and_then(|i| i.split('、').next())
-        .map(str::trim)
-        .filter(|n| !n.is_empty() && n.chars().count() <= 100)
-        .unwrap_or(code)
-        .to_owned()
+/// The organization of a record being written.
+fn org<'o>(orgs: &'o HashMap<String, Org>, code: &str) -> Result<&'o Org> {
+    orgs.get(code)
+        .ok_or_else(|| Error::internal(format!("organization {code} vanished during import")))
 }
