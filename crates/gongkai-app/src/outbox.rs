@@ -15,6 +15,10 @@ use crate::{App, Error, Result};
 /// Deliveries attempted per round of the worker.
 const ROUND: i64 = 20;
 
+/// How long a node holds a delivery it took (a post times out after 10 s); a node that stops
+/// meanwhile leaves it to be retried after.
+const CLAIM: Duration = Duration::minutes(2);
+
 /// The wait before the next attempt after `attempts` failures: 1 minute, doubling, at most
 /// an hour.
 pub fn retry_after(attempts: i32) -> Duration {
@@ -116,6 +120,10 @@ pub async fn deliver_due(app: &App, base_url: &str) -> Result<(usize, usize)> {
     let due = outbox::due(&mut c, now, ROUND).await?;
     let mut done = (0, 0);
     for d in due {
+        // Another node may be delivering it: the claim lets one of them through.
+        if !outbox::claim(&mut c, d.id, now, app.now() + CLAIM).await? {
+            continue;
+        }
         let doc = gongkai_store::documents::by_id(&mut c, d.document_id).await?;
         let published = doc.filter(|doc| doc.status == gongkai_domain::DocStatus::Published);
         let result = match &published {

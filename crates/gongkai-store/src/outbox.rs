@@ -105,6 +105,27 @@ pub async fn due(h: &mut impl Handle, now: OffsetDateTime, limit: i64) -> Result
     .await?))
 }
 
+/// Takes a due delivery for this node until `until`: false when another node took it first
+/// (it moved the next attempt past `now`) or it was delivered.
+pub async fn claim(
+    h: &mut impl Handle,
+    id: i64,
+    now: OffsetDateTime,
+    until: OffsetDateTime,
+) -> Result<bool> {
+    let n = dispatch!(h, c => sqlx::query(
+        "UPDATE outbox SET next_attempt_at = $1 \
+         WHERE id = $2 AND delivered_at IS NULL AND next_attempt_at <= $3",
+    )
+    .bind(crate::truncate(until))
+    .bind(id)
+    .bind(crate::truncate(now))
+    .execute(c)
+    .await?
+    .rows_affected());
+    Ok(n == 1)
+}
+
 /// Records a delivery.
 pub async fn delivered(h: &mut impl Handle, id: i64, now: OffsetDateTime) -> Result<()> {
     dispatch!(h, c => sqlx::query(

@@ -245,13 +245,17 @@ pub async fn serve_until(
             tracing::warn!(error = %e, "search index not ready");
         }
     });
-    // Scheduled publications: each node looks once a minute; the compare-and-set on the
-    // stage lets only one of them publish a record.
+    // Scheduled publications and settings: each node looks once a minute; the
+    // compare-and-set on the stage lets only one of them publish a record.
     let scheduler_app = app.clone();
     let scheduler = tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
         loop {
             tick.tick().await;
+            // Settings an administrator saved on another node take effect here too.
+            if let Err(e) = gongkai_app::settings::load(&scheduler_app).await {
+                tracing::warn!(error = %e, "settings not reloaded");
+            }
             match gongkai_app::workflow::publish_due(&scheduler_app).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(published = n, "scheduled publication"),
@@ -259,8 +263,8 @@ pub async fn serve_until(
             }
         }
     });
-    // The outbox: each node delivers what is due every 30 seconds; a delivery made twice
-    // by two nodes at once is possible and harmless for a notice of publication.
+    // The outbox: each node delivers what is due every 30 seconds; a claim on each row lets
+    // one node make a delivery.
     let outbox_app = app.clone();
     let base_url = config.base_url.clone();
     let courier = tokio::spawn(async move {

@@ -710,6 +710,32 @@ db_test!(
     }
 );
 
+db_test!(
+    two_nodes_delivering_at_once_post_each_record_once,
+    async |t: &TestDb| {
+        let a = app(t);
+        org_tree(&a).await;
+        let s = signers(&a).await;
+        let (url, mut received) = webhook().await;
+        gongkai_app::outbox::add_channel(&a, Actor::System, None, "榕城发布", &url)
+            .await
+            .unwrap();
+        at_stage(&a, &s, Stage::Published).await;
+        // A second node: its own App over the same database.
+        let b = app(t);
+        let (one, two) = tokio::join!(
+            gongkai_app::outbox::deliver_due(&a, "http://gongkai.test"),
+            gongkai_app::outbox::deliver_due(&b, "http://gongkai.test"),
+        );
+        let (one, two) = (one.unwrap(), two.unwrap());
+        assert_eq!(one.0 + two.0, 1, "{one:?} {two:?}");
+        assert_eq!(one.1 + two.1, 0);
+        received.recv().await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        assert!(received.try_recv().is_err(), "delivered twice");
+    }
+);
+
 fn docx_with(runs: &[&str]) -> Vec<u8> {
     use docx_rs::{Docx, Paragraph, Run};
     let mut p = Paragraph::new();
