@@ -59,7 +59,7 @@ pub async fn attach(
     let kind = FileKind::detect(&file_name, &bytes);
     let size = bytes.len() as i64;
     let sha = store_bytes(app, &bytes).await?;
-    let (text, text_problem) = extract_text(document_id, &file_name, bytes).await?;
+    let (text, text_problem) = extract_text(document_id, &file_name, bytes.clone()).await?;
     let mut tx = app.db().begin().await?;
     let org_id = match documents::by_id(&mut tx, document_id).await? {
         None => return Err(Error::NotFound("文件")),
@@ -95,6 +95,8 @@ pub async fn attach(
     )
     .await?;
     tx.commit().await?;
+    // The same bytes may have been purged meanwhile as another attachment's last copy.
+    store_bytes(app, &bytes).await?;
     Ok(row)
 }
 
@@ -117,6 +119,21 @@ async fn store_bytes(app: &App, bytes: &[u8]) -> Result<String> {
             .map_err(|e| Error::internal(format!("rename {}: {e}", path.display())))?;
     }
     Ok(sha)
+}
+
+/// Deletes stored bytes no attachment refers to any more (a replaced unredacted file must
+/// not stay on disk).
+async fn purge(app: &App, sha: &str) -> Result<()> {
+    let mut c = app.db().conn().await?;
+    if attachments::count_with_sha(&mut c, sha).await? > 0 {
+        return Ok(());
+    }
+    let path = path_of(app, sha);
+    match tokio::fs::remove_file(&path).await {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::internal(format!("remove {}: {e}", path.display()))),
+    }
 }
 
 /// The text of a file for search and the scan, and why part of it could not be read.
@@ -265,6 +282,9 @@ pub(crate) async fn redact(
     )
     .await?;
     tx.commit().await?;
+    store_bytes(app, &redacted).await?;
+    // The unredacted bytes go with their last reference.
+    purge(app, &att.sha256).await?;
     Ok(values.len())
 }
 
@@ -335,5 +355,6 @@ pub async fn remove(
     )
     .await?;
     tx.commit().await?;
+    purge(app, &att.sha256).await?;
     Ok(())
 }

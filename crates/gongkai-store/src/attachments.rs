@@ -171,3 +171,13 @@ pub async fn delete(h: &mut impl Handle, id: i64, document_id: i64) -> Result<bo
     .rows_affected());
     Ok(done == 1)
 }
+
+/// How many attachments hold the bytes with this SHA-256.
+pub async fn count_with_sha(h: &mut impl Handle, sha256: &str) -> Result<i64> {
+    Ok(dispatch!(h, c => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM attachments WHERE sha256 = $1",
+    )
+    .bind(sha256)
+    .fetch_one(c)
+    .await?))
+}

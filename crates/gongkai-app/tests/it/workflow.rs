@@ -789,6 +789,8 @@ db_test!(
         let served = gongkai_app::files::read(&a, &after).await.unwrap();
         let text = gongkai_search::extract("名单.docx", &served).unwrap().text;
         assert!(!text.contains("350102199003071234"));
+        // The unredacted bytes are gone from the disk, not only from the record.
+        assert!(gongkai_app::files::read(&a, &clean).await.is_err());
         // A value split across runs survives a text replace: the copy is refused.
         assert!(matches!(
             review::redact_attachment(&a, Actor::Staff(&s.clerk), id, split.id, None).await,
@@ -808,6 +810,11 @@ db_test!(
             gongkai_app::files::attach(&a, Actor::Staff(&s.clerk), id, "扫描件.txt", b"x".to_vec())
                 .await
                 .unwrap();
+        // The same bytes twice: removing one keeps them for the other.
+        let twin =
+            gongkai_app::files::attach(&a, Actor::Staff(&s.clerk), id, "副本.txt", b"x".to_vec())
+                .await
+                .unwrap();
         assert!(matches!(
             gongkai_app::files::remove(&a, Actor::Staff(&s.reviewer), id, att.id).await,
             Err(Error::Forbidden)
@@ -815,6 +822,11 @@ db_test!(
         gongkai_app::files::remove(&a, Actor::Staff(&s.clerk), id, att.id)
             .await
             .unwrap();
+        assert_eq!(gongkai_app::files::read(&a, &twin).await.unwrap(), b"x");
+        gongkai_app::files::remove(&a, Actor::Staff(&s.clerk), id, twin.id)
+            .await
+            .unwrap();
+        assert!(gongkai_app::files::read(&a, &att).await.is_err());
         assert!(matches!(
             gongkai_app::files::remove(&a, Actor::Staff(&s.clerk), id, att.id).await,
             Err(Error::NotFound(_))
@@ -830,6 +842,8 @@ db_test!(
             [
                 "document.create",
                 "document.attach",
+                "document.attach",
+                "document.attachment_removed",
                 "document.attachment_removed"
             ]
         );
