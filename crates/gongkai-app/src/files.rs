@@ -207,9 +207,10 @@ pub fn clean_file_name(name: &str) -> Result<String> {
 }
 
 /// A redacted copy of an attachment: each value replaced by its mask in the text of a plain
-/// text file, or in every XML part of a DOCX. The copy's text is extracted again and the
-/// redaction refused if a value survives (split across formatting, in an image, in a PDF).
-/// Returns how many values were masked.
+/// text file or in every XML part of a DOCX or XLSX; a PDF flattened into page images with
+/// the values painted over (`gongkai_search::pdf_redact`). The copy's text is extracted
+/// again and the redaction refused if a value survives (split across formatting, in an
+/// image) or a flattened PDF still has a text layer. Returns how many values were masked.
 pub(crate) async fn redact(
     app: &App,
     actor: Actor<'_>,
@@ -220,19 +221,49 @@ pub(crate) async fn redact(
 ) -> Result<usize> {
     let bytes = read(app, att).await?;
     let kind = FileKind::detect(&att.file_name, &bytes);
-    let redacted = match kind {
+    let task_failed = |e: tokio::task::JoinError| Error::internal(format!("redact task: {e}"));
+    let (redacted, text) = match kind {
         FileKind::Text => {
             let mut text = String::from_utf8_lossy(&bytes).into_owned();
             for (value, mask) in values {
                 text = text.replace(value.as_str(), mask);
             }
-            text.into_bytes()
+            (text.into_bytes(), None)
         }
-        FileKind::Docx => {
+        FileKind::Docx | FileKind::Xlsx => {
             let values = values.to_vec();
-            tokio::task::spawn_blocking(move || docx_replace(&bytes, &values))
+            let redacted = tokio::task::spawn_blocking(move || zip_replace(&bytes, &values))
                 .await
-                .map_err(|e| Error::internal(format!("redact task: {e}")))??
+                .map_err(task_failed)??;
+            (redacted, None)
+        }
+        FileKind::Pdf => {
+            let only_values: Vec<String> = values.iter().map(|(v, _)| v.clone()).collect();
+            let out = tokio::task::spawn_blocking(move || {
+                gongkai_search::pdf_redact::redact(&bytes, &only_values)
+            })
+            .await
+            .map_err(task_failed)?
+            .map_err(|e| {
+                Error::Invalid(format!(
+                    "附件“{}”无法自动脱敏（{e}）：请上传脱敏后的文件替换",
+                    att.file_name
+                ))
+            })?;
+            if !out.not_found.is_empty() {
+                return Err(Error::Invalid(format!(
+                    "附件“{}”中有 {} 处扫描结果在页面上定位不到，未能遮盖：请上传脱敏后的文件替换",
+                    att.file_name,
+                    out.not_found.len()
+                )));
+            }
+            // The pages are pictures now: their text is the old text with the values
+            // masked, and the new file must have no text layer left.
+            let mut text = att.text.clone();
+            for (value, mask) in values {
+                text = text.replace(value.as_str(), mask);
+            }
+            (out.bytes, Some(text))
         }
         _ => {
             return Err(Error::Invalid(format!(
@@ -242,7 +273,13 @@ pub(crate) async fn redact(
             )));
         }
     };
-    let (text, problem) = extract_text(document_id, &att.file_name, redacted.clone()).await?;
+    let (extracted, problem) = extract_text(document_id, &att.file_name, redacted.clone()).await?;
+    let (text, problem) = match text {
+        // A flattened PDF: any text read from it is a layer the redaction missed.
+        Some(masked) if extracted.trim().is_empty() => (masked, None),
+        Some(_) => (extracted, Some("脱敏后的文件仍有文字层".to_owned())),
+        None => (extracted, problem),
+    };
     let survivors = gongkai_domain::scan(&text, config)
         .iter()
         .filter(|f| values.iter().any(|(v, _)| *v == f.text))
@@ -288,8 +325,9 @@ pub(crate) async fn redact(
     Ok(values.len())
 }
 
-/// Rewrites a DOCX with each value replaced in its XML parts; other parts are copied.
-fn docx_replace(bytes: &[u8], values: &[(String, String)]) -> Result<Vec<u8>> {
+/// Rewrites a DOCX or XLSX with each value replaced in its XML parts; other parts are
+/// copied. A number cell of a worksheet whose value became a mask turns into a text cell.
+fn zip_replace(bytes: &[u8], values: &[(String, String)]) -> Result<Vec<u8>> {
     use std::io::{Read, Write};
     let bad = |e: zip::result::ZipError| Error::Invalid(format!("附件无法读取：{e}"));
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(bad)?;
@@ -309,6 +347,9 @@ fn docx_replace(bytes: &[u8], values: &[(String, String)]) -> Result<Vec<u8>> {
             let mut xml = String::from_utf8_lossy(&data).into_owned();
             for (value, mask) in values {
                 xml = xml.replace(value.as_str(), mask);
+                if name.starts_with("xl/worksheets/") {
+                    xml = number_cells_to_text(&xml, mask);
+                }
             }
             data = xml.into_bytes();
         }
@@ -317,6 +358,40 @@ fn docx_replace(bytes: &[u8], values: &[(String, String)]) -> Result<Vec<u8>> {
             .map_err(|e| Error::internal(format!("zip write: {e}")))?;
     }
     Ok(out.finish().map_err(bad)?.into_inner())
+}
+
+/// `<c r="B2"><v>139****2345</v></c>` (a number cell holding a mask, which no spreadsheet
+/// reads) as `<c r="B2" t="inlineStr"><is><t>139****2345</t></is></c>`.
+fn number_cells_to_text(xml: &str, mask: &str) -> String {
+    let needle = format!("<v>{mask}</v>");
+    let mut out = String::with_capacity(xml.len());
+    let mut rest = xml;
+    while let Some(at) = rest.find(&needle) {
+        let (before, after) = rest.split_at(at);
+        let cell = before.rfind("<c ").and_then(|c| {
+            let tag_end = c + before[c..].find('>')?;
+            let tag = &before[c..tag_end];
+            let inside = &before[tag_end..];
+            (!tag.contains(" t=") && !inside.contains("<f")).then_some((c, tag_end))
+        });
+        match cell {
+            Some((_, tag_end)) => {
+                out.push_str(&before[..tag_end]);
+                out.push_str(" t=\"inlineStr\"");
+                out.push_str(&before[tag_end..]);
+                out.push_str("<is><t>");
+                out.push_str(mask);
+                out.push_str("</t></is>");
+            }
+            None => {
+                out.push_str(before);
+                out.push_str(&needle);
+            }
+        }
+        rest = &after[needle.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Removes an attachment from a draft (a 经办人 of its organization), for instance after

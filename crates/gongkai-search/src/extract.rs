@@ -161,6 +161,12 @@ pub enum ExtractError {
         /// What went wrong, in Chinese where known.
         reason: String,
     },
+    /// The workbook could not be read.
+    #[error("无法读取 XLSX 文件：{reason}")]
+    Xlsx {
+        /// What went wrong, in Chinese where known.
+        reason: String,
+    },
     /// The PDF parser failed or panicked.
     #[error("无法读取 PDF 文件：{reason}")]
     Pdf {
@@ -213,8 +219,9 @@ impl Extracted {
 ///
 /// Never panics: the DOCX parser runs inside [`std::panic::catch_unwind`] and
 /// PDFs are read by a child process. Returns empty text for empty files,
-/// images, XLSX and unsupported kinds (not an error). Paragraphs (DOCX) and
-/// text lines (PDF) are separated by `"\n"`; blank ones are dropped. Plain
+/// images and unsupported kinds (not an error). Paragraphs (DOCX), text lines
+/// (PDF) and rows (XLSX, each sheet's name first, cells separated by tabs) are
+/// separated by `"\n"`; blank ones are dropped. Plain
 /// text keeps its lines as they are, with a UTF-8 BOM stripped and CRLF turned
 /// into `"\n"`. PDFs are read up to [`MAX_PDF_PAGES`] pages.
 pub fn extract(file_name: &str, bytes: &[u8]) -> Result<Extracted, ExtractError> {
@@ -225,9 +232,11 @@ pub fn extract(file_name: &str, bytes: &[u8]) -> Result<Extracted, ExtractError>
         FileKind::Text => plain_text(bytes).map(Extracted::complete),
         FileKind::Docx => docx_text(bytes).map(Extracted::complete),
         FileKind::Pdf => pdf::text(bytes).map(|(text, unread)| Extracted { text, unread }),
-        // XLSX text arrives with calamine (DEPENDENCIES.md, XLSX) when the
-        // catalog import needs it; until then a workbook holds no searchable text.
-        FileKind::Xlsx | FileKind::Image | FileKind::Other => Ok(Extracted::default()),
+        FileKind::Xlsx => {
+            check_zip_sizes(bytes)?;
+            crate::xlsx::text(bytes).map(Extracted::complete)
+        }
+        FileKind::Image | FileKind::Other => Ok(Extracted::default()),
     }
 }
 

@@ -8,7 +8,9 @@ pub mod extract;
 mod facets;
 pub mod index;
 pub mod pdf;
+pub mod pdf_redact;
 pub mod segment;
+mod xlsx;
 
 pub use docx_html::{DocxDraft, docx_draft};
 pub use extract::{ExtractError, Extracted, FileKind, MAX_PDF_PAGES, extract, media_type_for};

@@ -133,31 +133,51 @@ pub(crate) fn text(bytes: &[u8]) -> Result<(String, Vec<UnreadPage>), ExtractErr
 }
 
 fn run_pdftotext(bytes: &[u8]) -> Result<String, ExtractError> {
+    let pages = MAX_PDF_PAGES.to_string();
+    let out = run_poppler(
+        PDFTOTEXT,
+        &["-enc", "UTF-8", "-l", &pages, "-", "-"],
+        bytes,
+        MAX_OUTPUT,
+    )?;
+    String::from_utf8(out).map_err(|_| ExtractError::Pdf {
+        reason: format!("{PDFTOTEXT} 的输出不是 UTF-8"),
+    })
+}
+
+/// Runs a poppler tool on a PDF fed on stdin and returns what it writes to stdout, at most
+/// `max_output` bytes, within [`TIMEOUT`].
+pub(crate) fn run_poppler(
+    program: &str,
+    args: &[&str],
+    bytes: &[u8],
+    max_output: usize,
+) -> Result<Vec<u8>, ExtractError> {
     let pdf = |reason: String| ExtractError::Pdf { reason };
-    let mut child = Command::new(PDFTOTEXT)
-        .args(["-enc", "UTF-8", "-l", &MAX_PDF_PAGES.to_string(), "-", "-"])
+    let mut child = Command::new(program)
+        .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => pdf(missing_tool()),
-            _ => pdf(format!("无法启动 {PDFTOTEXT}（{e}）")),
+            _ => pdf(format!("无法启动 {program}（{e}）")),
         })?;
     let (Some(mut stdin), Some(stdout), Some(mut stderr)) =
         (child.stdin.take(), child.stdout.take(), child.stderr.take())
     else {
         let _ = child.kill();
-        return Err(pdf(format!("无法连接 {PDFTOTEXT}")));
+        return Err(pdf(format!("无法连接 {program}")));
     };
-    let out = std::thread::scope(|scope| {
+    let (status, out, err) = std::thread::scope(|scope| {
         // The tool may stop reading early (a broken file): a failed write is not an error.
         scope.spawn(move || {
             let _ = stdin.write_all(bytes);
         });
         let out = scope.spawn(move || {
             let mut out = Vec::new();
-            let read = stdout.take(MAX_OUTPUT as u64 + 1).read_to_end(&mut out);
+            let read = stdout.take(max_output as u64 + 1).read_to_end(&mut out);
             read.map(|_| out)
         });
         let err = scope.spawn(move || {
@@ -179,23 +199,20 @@ fn run_pdftotext(bytes: &[u8]) -> Result<String, ExtractError> {
                 "读取超过 {} 秒，已停止，请人工核查",
                 TIMEOUT.as_secs()
             ))),
-            Err(e) => Err(pdf(format!("等待 {PDFTOTEXT} 失败（{e}）"))),
+            Err(e) => Err(pdf(format!("等待 {program} 失败（{e}）"))),
         }
-    })
-    .and_then(|(status, out, err)| {
-        let out = out.map_err(|e| pdf(format!("读取 {PDFTOTEXT} 输出失败（{e}）")))?;
-        if out.len() > MAX_OUTPUT {
-            return Err(pdf(format!(
-                "文字超过 {} MB，已停止，请人工核查",
-                MAX_OUTPUT / 1024 / 1024
-            )));
-        }
-        if !status.success() {
-            return Err(pdf(poppler_reason(&String::from_utf8_lossy(&err))));
-        }
-        Ok(out)
     })?;
-    String::from_utf8(out).map_err(|_| pdf(format!("{PDFTOTEXT} 的输出不是 UTF-8")))
+    let out = out.map_err(|e| pdf(format!("读取 {program} 输出失败（{e}）")))?;
+    if out.len() > max_output {
+        return Err(pdf(format!(
+            "输出超过 {} MB，已停止，请人工核查",
+            max_output / 1024 / 1024
+        )));
+    }
+    if !status.success() {
+        return Err(pdf(poppler_reason(&String::from_utf8_lossy(&err))));
+    }
+    Ok(out)
 }
 
 /// A Chinese reason for a failed `pdftotext`, from its error output.
@@ -216,7 +233,7 @@ fn poppler_reason(stderr: &str) -> String {
 
 /// Kangxi radicals and compatibility ideographs as the unified ideographs they stand for:
 /// some fonts map 政 to the radical ⽀'s neighbours, which no reader would type.
-fn compatibility_ideographs(text: &str) -> String {
+pub(crate) fn compatibility_ideographs(text: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     let odd = |c: char| matches!(c, '\u{2E80}'..='\u{2FDF}' | '\u{F900}'..='\u{FAFF}' | '\u{2F800}'..='\u{2FA1F}');
     if !text.chars().any(odd) {

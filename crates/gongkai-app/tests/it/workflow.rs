@@ -800,6 +800,86 @@ db_test!(
 );
 
 db_test!(
+    a_pdf_attachment_is_redacted_into_page_images_with_no_text_layer,
+    async |t: &TestDb| {
+        let a = app(t);
+        org_tree(&a).await;
+        let s = signers(&a).await;
+        let id = draft(&a, &s.clerk, "正文。").await;
+        let pdf = include_bytes!("../../../gongkai-search/tests/fixtures/pdf/libreoffice.pdf");
+        let att =
+            gongkai_app::files::attach(&a, Actor::Staff(&s.clerk), id, "通知.pdf", pdf.to_vec())
+                .await
+                .unwrap();
+        assert!(att.text.contains("350102199003071234"));
+        let masked = review::redact_attachment(&a, Actor::Staff(&s.clerk), id, att.id, None)
+            .await
+            .unwrap();
+        assert!(masked >= 2, "{masked}");
+        let mut c = a.db().conn().await.unwrap();
+        let after = gongkai_store::attachments::by_id(&mut c, att.id)
+            .await
+            .unwrap()
+            .unwrap();
+        drop(c);
+        // The stored text shows the masks; the file itself has no text left to leak.
+        assert!(after.text.contains("350102********1234"), "{}", after.text);
+        assert!(!after.text.contains("350102199003071234"));
+        assert_eq!(after.text_problem, None);
+        let served = gongkai_app::files::read(&a, &after).await.unwrap();
+        assert!(served.starts_with(b"%PDF-"));
+        let again = gongkai_search::extract("通知.pdf", &served).unwrap();
+        assert_eq!(again.text.trim(), "");
+        assert!(gongkai_app::files::read(&a, &att).await.is_err());
+        // Nothing is left for the reviewer: the findings of the attachment are gone.
+        let mut c = a.db().conn().await.unwrap();
+        let doc = gongkai_store::documents::by_id(&mut c, id)
+            .await
+            .unwrap()
+            .unwrap();
+        let left = review::review_of(&mut c, &a, &doc).await.unwrap();
+        assert_eq!(left.unresolved(), 0, "{:?}", left.findings);
+    }
+);
+
+db_test!(
+    an_xlsx_attachment_is_redacted_and_its_number_cells_stay_readable,
+    async |t: &TestDb| {
+        let a = app(t);
+        org_tree(&a).await;
+        let s = signers(&a).await;
+        let id = draft(&a, &s.clerk, "正文。").await;
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "姓名").unwrap();
+        sheet.write_string(0, 1, "身份证号").unwrap();
+        sheet.write_string(0, 2, "手机").unwrap();
+        sheet.write_string(1, 0, "李四").unwrap();
+        sheet.write_string(1, 1, "350102199003071234").unwrap();
+        sheet.write_number(1, 2, 13905912345.0).unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let att = gongkai_app::files::attach(&a, Actor::Staff(&s.clerk), id, "名单.xlsx", bytes)
+            .await
+            .unwrap();
+        assert!(att.text.contains("13905912345"), "{}", att.text);
+        review::redact_attachment(&a, Actor::Staff(&s.clerk), id, att.id, None)
+            .await
+            .unwrap();
+        let mut c = a.db().conn().await.unwrap();
+        let after = gongkai_store::attachments::by_id(&mut c, att.id)
+            .await
+            .unwrap()
+            .unwrap();
+        drop(c);
+        let served = gongkai_app::files::read(&a, &after).await.unwrap();
+        let text = gongkai_search::extract("名单.xlsx", &served).unwrap().text;
+        assert!(text.contains("350102********1234"), "{text}");
+        assert!(text.contains("139****2345"), "{text}");
+        assert!(!text.contains("13905912345") && !text.contains("350102199003071234"));
+    }
+);
+
+db_test!(
     a_draft_s_attachment_can_be_removed_by_its_clerk_only,
     async |t: &TestDb| {
         let a = app(t);

@@ -7,6 +7,7 @@ mod index;
 mod never_panics;
 mod pdf;
 mod plain;
+mod xlsx;
 
 use gongkai_search::{ExtractError, extract};
 

@@ -203,3 +203,33 @@ fn a_fully_read_pdf_has_no_note() {
     let extracted = extract("x.pdf", &fixture("libreoffice.pdf")).unwrap();
     assert_eq!(extracted.unread_note(), None);
 }
+
+#[test]
+fn a_redacted_pdf_is_pages_of_pixels_with_the_values_painted_over() {
+    for name in ["libreoffice.pdf", "chromium.pdf", "fpdf2-noto.pdf"] {
+        let values = [
+            "350102199003071234".to_owned(),
+            "13905912345".to_owned(),
+            "not-in-the-file".to_owned(),
+        ];
+        let out = gongkai_search::pdf_redact::redact(&fixture(name), &values).unwrap();
+        assert_eq!(out.boxes, 2, "{name}");
+        assert_eq!(out.not_found, ["not-in-the-file"], "{name}");
+        // No text layer is left to leak through: the page is an image and says so.
+        let again = extract("x.pdf", &out.bytes).unwrap();
+        assert_eq!(again.text.trim(), "", "{name}");
+        assert_eq!(
+            again.unread,
+            [UnreadPage {
+                page: 1,
+                why: Unread::NoText
+            }],
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn redacting_a_file_that_is_not_a_pdf_is_an_error() {
+    assert!(gongkai_search::pdf_redact::redact(b"not a pdf", &["1".to_owned()]).is_err());
+}
