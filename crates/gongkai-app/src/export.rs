@@ -1,6 +1,7 @@
 //! `gongkai export documents --format jsonl|csv`: the published records in the import
 //! format (so an export imports again), plus their index number and address.
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use gongkai_domain::DocStatus;
@@ -25,15 +26,15 @@ pub enum Format {
 #[derive(Debug, Serialize)]
 pub struct ExportLine<'a> {
     /// Organization code.
-    pub org: &'a str,
+    pub org: Cow<'a, str>,
     /// 标题.
-    pub title: &'a str,
+    pub title: Cow<'a, str>,
     /// 发文字号.
-    pub doc_number: Option<&'a str>,
+    pub doc_number: Option<Cow<'a, str>>,
     /// 发文机关.
-    pub issuer: &'a str,
+    pub issuer: Cow<'a, str>,
     /// 主题分类.
-    pub topic: &'a str,
+    pub topic: Cow<'a, str>,
     /// 公文种类 (label).
     pub kind: &'a str,
     /// 成文日期.
@@ -47,9 +48,9 @@ pub struct ExportLine<'a> {
     /// 公开时限 code.
     pub disclosure_term: &'a str,
     /// Column path.
-    pub column: &'a str,
+    pub column: Cow<'a, str>,
     /// 索引号.
-    pub index_number: &'a str,
+    pub index_number: Cow<'a, str>,
     /// Page address, relative to the site.
     pub url: String,
     /// Body: HTML in JSON Lines, plain text in CSV.
@@ -61,12 +62,20 @@ pub struct ExportLine<'a> {
 }
 
 fn line(d: &Document, format: Format) -> ExportLine<'_> {
+    // Text from people goes into a spreadsheet defused; JSON Lines keep it as it is.
+    fn text(t: &str, format: Format) -> Cow<'_, str> {
+        match format {
+            Format::Csv => csv_cell(t),
+            Format::Jsonl | Format::Xlsx => Cow::Borrowed(t),
+        }
+    }
+    let text = |t| text(t, format);
     ExportLine {
-        org: &d.org_code,
-        title: &d.title,
-        doc_number: d.doc_number.as_deref(),
-        issuer: &d.issuer,
-        topic: &d.topic,
+        org: text(&d.org_code),
+        title: text(&d.title),
+        doc_number: d.doc_number.as_deref().map(text),
+        issuer: text(&d.issuer),
+        topic: text(&d.topic),
         kind: d.kind.label(),
         written_date: gongkai_domain::format_date_iso(d.written_date),
         published_date: d
@@ -76,11 +85,23 @@ fn line(d: &Document, format: Format) -> ExportLine<'_> {
         validity: d.validity.code(),
         formed_date: gongkai_domain::format_date_iso(d.formed_date),
         disclosure_term: d.disclosure_term.code(),
-        column: &d.column_path,
-        index_number: d.index_number.as_deref().unwrap_or_default(),
+        column: text(&d.column_path),
+        index_number: text(d.index_number.as_deref().unwrap_or_default()),
         url: format!("/doc/{}", d.id),
         body_html: (format == Format::Jsonl).then_some(d.body_html.as_str()),
-        body_text: (format == Format::Csv).then(|| crate::body::html_to_text(&d.body_html)),
+        body_text: (format == Format::Csv)
+            .then(|| csv_cell(&crate::body::html_to_text(&d.body_html)).into_owned()),
+    }
+}
+
+/// A CSV cell a spreadsheet will not run: text beginning with `=`, `+`, `-` or `@` (or a
+/// tab or carriage return, which Excel skips before them) is read as a formula, so a title
+/// or description typed by the public could compute or link; such text gets a leading `'`,
+/// which the spreadsheet shows as text and hides (OWASP "CSV injection").
+pub fn csv_cell(text: &str) -> Cow<'_, str> {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{text}")),
+        _ => Cow::Borrowed(text),
     }
 }
 

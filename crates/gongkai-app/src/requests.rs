@@ -2,6 +2,7 @@
 //! `gongkai export requests --format jsonl|csv` (SPEC "Import formats"). Applicant details
 //! are personal information: they are exported only when asked for and never logged.
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use gongkai_domain::{
@@ -11,6 +12,7 @@ use gongkai_domain::{
 use gongkai_store::requests::{self, NewRequest, NewReview, Request, ReviewRow};
 use serde::Serialize;
 
+use crate::export::csv_cell;
 use crate::{App, Error, Result};
 
 /// The storage row of a validated request.
@@ -119,11 +121,11 @@ pub enum Format {
     Csv,
 }
 
-/// One CSV row.
+/// One CSV row; every text cell defused with [`csv_cell`].
 #[derive(Serialize)]
 struct CsvRow<'a> {
-    org: &'a str,
-    tracking: &'a str,
+    org: Cow<'a, str>,
+    tracking: Cow<'a, str>,
     applicant_type: &'a str,
     applicant_type_label: &'a str,
     received_date: String,
@@ -132,8 +134,20 @@ struct CsvRow<'a> {
     outcome_label: String,
     replied_date: String,
     basis: String,
-    description: &'a str,
+    description: Cow<'a, str>,
     reviews: String,
+    /// The applicant's details, only with `include_applicant` (then always present, empty
+    /// when unknown, so every row has the same columns).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    applicant_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    applicant_id_number: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    applicant_phone: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    applicant_email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    applicant_address: Option<String>,
 }
 
 /// Writes every request (of `org_ids`, or all) to `out`; returns the number written.
@@ -176,9 +190,12 @@ pub async fn export_requests(
                     writeln!(out, "{text}").map_err(io)?;
                 }
                 Sink::Csv(w) => {
+                    let detail = |f: &Option<String>| {
+                        include_applicant.then(|| csv_cell(f.as_deref().unwrap_or("")).into_owned())
+                    };
                     let row = CsvRow {
-                        org: &r.org_code,
-                        tracking: &r.tracking,
+                        org: csv_cell(&r.org_code),
+                        tracking: csv_cell(&r.tracking),
                         applicant_type: v.applicant_type.code(),
                         applicant_type_label: v.applicant_type.label(),
                         received_date: gongkai_domain::format_date_iso(v.received),
@@ -198,11 +215,16 @@ pub async fn export_requests(
                             .map(|b| b.code())
                             .collect::<Vec<_>>()
                             .join(";"),
-                        description: v.description.as_deref().unwrap_or(""),
+                        description: csv_cell(v.description.as_deref().unwrap_or("")),
                         reviews: line
                             .get("reviews")
                             .map(|x| x.to_string())
                             .unwrap_or_default(),
+                        applicant_name: detail(&v.applicant.name),
+                        applicant_id_number: detail(&v.applicant.id_number),
+                        applicant_phone: detail(&v.applicant.phone),
+                        applicant_email: detail(&v.applicant.email),
+                        applicant_address: detail(&v.applicant.address),
                     };
                     w.serialize(&row)
                         .map_err(|e| Error::internal(e.to_string()))?;

@@ -494,3 +494,32 @@ db_test!(
         );
     }
 );
+
+db_test!(
+    a_title_a_spreadsheet_would_run_is_defused_in_the_csv_export,
+    async |t: &TestDb| {
+        org_tree(&app(t)).await;
+        let data = jsonl(&[
+            DocLine::new().set("title", "=cmd|' /C calc'!A0"),
+            DocLine::new().set("title", "关于-2号文件的说明"),
+        ]);
+        let r = run(t, &data, ImportOptions::default()).await;
+        assert_eq!(r.imported, 2, "{:?}", r.errors);
+        let mut out = Vec::new();
+        export_documents(&app(t), &mut out, Format::Csv, |_| {})
+            .await
+            .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let mut rows = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        let titles: Vec<String> = rows
+            .records()
+            .map(|r| r.unwrap().get(1).unwrap().to_owned())
+            .collect();
+        assert_eq!(titles, ["'=cmd|' /C calc'!A0", "关于-2号文件的说明"]);
+        let mut out = Vec::new();
+        export_documents(&app(t), &mut out, Format::Jsonl, |_| {})
+            .await
+            .unwrap();
+        assert!(String::from_utf8(out).unwrap().contains(r#""title":"=cmd"#));
+    }
+);
