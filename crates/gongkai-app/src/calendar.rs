@@ -134,7 +134,8 @@ pub async fn load_as(
 }
 
 /// The due date of a request from its receipt and stored events (a JSON array in the format
-/// of DOMAIN A6.1), or why it cannot be computed.
+/// of DOMAIN A6.1), and why it is missing (a calendar gap) or provisional (a year whose
+/// notice is not out). No date and no reason: a 补正 is awaited.
 pub fn due_date(
     calendar: &Calendar,
     app: &App,
@@ -144,7 +145,10 @@ pub fn due_date(
 ) -> (Option<Date>, Option<String>) {
     match clock_input(received, events_json) {
         Ok(input) => match deadline::compute(&input, calendar, &app.settings().clock, today) {
-            Ok(clock) => (Some(clock.due), None),
+            Ok(clock) => {
+                let reason = clock.provisional_reason();
+                (clock.due, reason)
+            }
             Err(e) => (None, Some(e.to_string())),
         },
         Err(e) => (None, Some(e.to_string())),

@@ -399,6 +399,28 @@ impl Calendar {
         bits
     }
 
+    /// This calendar with `year`, which must come after every loaded year, counted with
+    /// weekends only (and any of its days a loaded notice lists): the provisional calendar of
+    /// DOMAIN.md A9 for a period that runs into a year whose notice is not out. `None` when
+    /// `year` is loaded or not after the last loaded year (a gap is an error, never a guess).
+    pub fn with_provisional_year(&self, year: i32) -> Option<Calendar> {
+        if self
+            .years
+            .keys()
+            .next_back()
+            .is_some_and(|last| *last >= year)
+        {
+            return None;
+        }
+        let mut provisional = self.clone();
+        provisional.insert(YearNotice {
+            year,
+            papers: Vec::new(),
+            days: Vec::new(),
+        });
+        Some(provisional)
+    }
+
     /// The loaded years, in order.
     pub fn years(&self) -> impl Iterator<Item = i32> + '_ {
         self.years.keys().copied()

@@ -9,7 +9,10 @@
 //! With `W(D, n)` the n-th working day after D ([`Calendar::add_workdays`]): the reply is due
 //! on `W(R, 20 + extension + paused)`, R the receipt (or the corrected request), `paused` the
 //! working days of consultations (each capped at 15 working days) and, by default, of fee
-//! notices (capped at 20), each day counted once. [`compute`] is pure: "today" is an argument.
+//! notices (capped at 20), each day counted once; a pause no event has ended counts to its
+//! limit, so the due date depends on the recorded events alone. While a 补正 is awaited there
+//! is no due date: the period starts again from the corrected request. [`compute`] is pure:
+//! "today" is an argument.
 
 use std::collections::BTreeMap;
 
@@ -50,8 +53,11 @@ vocabulary! {
     pub enum ClockStatus: "时限状态" {
         /// Running, the due date not passed.
         Open = ("open", "办理中"),
-        /// Stopped by an open consultation, fee notice or awaited correction.
+        /// Stopped by an open consultation or fee notice.
         Paused = ("paused", "暂停计时"),
+        /// 补正 requested and the corrected request not yet received: the period will start
+        /// again from it, so there is no due date (Art. 30).
+        AwaitingCorrection = ("awaiting_correction", "待补正"),
         /// Past the due date without a reply.
         Overdue = ("overdue", "已逾期"),
         /// Replied.
@@ -156,12 +162,13 @@ pub struct Step {
     pub effect: String,
 }
 
-/// The clock on a given day; serializes exactly as DOMAIN.md A6.1's output object.
+/// The clock on a given day; serializes as DOMAIN.md A6.1's output object, with
+/// `provisional` added only when a year's notice was missing (A9).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Clock {
-    /// The reply is due on or before this day.
-    #[serde(with = "crate::iso_date")]
-    pub due: Date,
+    /// The reply is due on or before this day; none while a 补正 is awaited.
+    #[serde(with = "crate::iso_date::option")]
+    pub due: Option<Date>,
     /// The extension's working days, 0 if none.
     pub extension: u32,
     /// The paused working days after the (last) receipt, each counted once.
@@ -174,6 +181,24 @@ pub struct Clock {
     pub steps: Vec<Step>,
     /// Irregularities that do not stop the clock, in Chinese.
     pub warnings: Vec<String>,
+    /// Years the period runs into whose 放假调休 notice is not loaded, counted with weekends
+    /// only: the due date is provisional (暂定) until the notice is loaded (DOMAIN.md A9).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub provisional: Vec<i32>,
+}
+
+impl Clock {
+    /// Why the due date is provisional, in Chinese; `None` when it is not.
+    pub fn provisional_reason(&self) -> Option<String> {
+        if self.provisional.is_empty() {
+            return None;
+        }
+        let years: Vec<String> = self.provisional.iter().map(|y| format!("{y}年")).collect();
+        Some(format!(
+            "暂定：{}放假调休安排尚未载入，该年只按周末计算，载入后自动重算",
+            years.join("、")
+        ))
+    }
 }
 
 /// An impossible event sequence or input. The messages are shown to users.
@@ -490,8 +515,43 @@ fn read_event(item: &Value, position: usize) -> Result<ClockEvent, ClockError> {
 
 /// The clock of one request on `today`, or why its events are impossible.
 ///
-/// Events dated after `today` are validated but do not count for the status and the due date.
+/// The due date depends on the events alone (an open pause counts to its limit); only the
+/// status and the days left depend on `today`. Events dated after `today` are validated but
+/// do not count. When the period runs into a year after the last one loaded, that year is
+/// counted with weekends only and the clock says it is provisional (DOMAIN.md A9); a year
+/// missing before a loaded one stays an error.
 pub fn compute(
+    input: &ClockInput,
+    calendar: &Calendar,
+    settings: &ClockSettings,
+    today: Date,
+) -> Result<Clock, ClockError> {
+    let mut provisional = Vec::new();
+    let mut current = std::borrow::Cow::Borrowed(calendar);
+    loop {
+        match compute_on(input, &current, settings, today) {
+            Err(ClockError::Calendar(CalendarError::NotLoaded { year }))
+                if provisional.len() < 2 =>
+            {
+                let Some(next) = current.with_provisional_year(year) else {
+                    return Err(CalendarError::NotLoaded { year }.into());
+                };
+                provisional.push(year);
+                current = std::borrow::Cow::Owned(next);
+            }
+            Ok(mut clock) => {
+                clock.provisional = provisional;
+                if let Some(reason) = clock.provisional_reason() {
+                    clock.warnings.push(reason);
+                }
+                return Ok(clock);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+fn compute_on(
     input: &ClockInput,
     calendar: &Calendar,
     settings: &ClockSettings,
@@ -627,29 +687,35 @@ impl<'a> Engine<'a> {
         Ok(count > cap || (count == cap && day > from && !self.calendar.is_workday(day)?))
     }
 
-    /// The start the period counts from as of `as_of`: while a correction is awaited, as if
-    /// it arrived that day.
-    fn start_as_of(&self, as_of: Date) -> Date {
-        match self.pending_correction {
-            Some(_) => self.start.max(as_of),
-            None => self.start,
+    /// The end of a pause begun on `from` that no event has ended: its limit `W(from, cap)`
+    /// (DOMAIN.md A6.1), or the day the request closed when that came first.
+    fn open_pause_end(
+        &self,
+        from: Date,
+        cap: u32,
+        closed: Option<Date>,
+    ) -> Result<Date, CalendarError> {
+        match closed {
+            Some(on) => self.pause_end(from, cap, on),
+            None => self.calendar.add_workdays(from, cap),
         }
     }
 
-    /// The paused working days after the start, as of `as_of`, each day once.
-    fn paused(&self, as_of: Date) -> Result<u32, CalendarError> {
-        let floor = self.start_as_of(as_of);
+    /// The paused working days after the start, each day once; `closed` ends the pauses
+    /// still open.
+    fn paused(&self, closed: Option<Date>) -> Result<u32, CalendarError> {
+        let floor = self.start;
         let mut spans = self.pauses.clone();
         for &sent in self.consultations.values() {
             spans.push((
                 sent,
-                self.pause_end(sent, self.settings.consultation_days, as_of)?,
+                self.open_pause_end(sent, self.settings.consultation_days, closed)?,
             ));
         }
         if let (Some(notice), true) = (self.fee_notice, self.settings.fee_pauses) {
             spans.push((
                 notice,
-                self.pause_end(notice, self.settings.fee_payment_days, as_of)?,
+                self.open_pause_end(notice, self.settings.fee_payment_days, closed)?,
             ));
         }
         let mut spans: Vec<(Date, Date)> = spans
@@ -676,19 +742,24 @@ impl<'a> Engine<'a> {
         Ok(total)
     }
 
-    /// The due date in force on `as_of`, and the paused days it includes.
-    fn due(&self, as_of: Date) -> Result<(Date, u32), CalendarError> {
-        let paused = self.paused(as_of)?;
+    /// The due date after the events so far (none while a correction is awaited), and the
+    /// paused days it includes; `closed` ends the pauses still open.
+    fn due(&self, closed: Option<Date>) -> Result<(Option<Date>, u32), CalendarError> {
+        let paused = self.paused(closed)?;
+        if self.pending_correction.is_some() {
+            return Ok((None, paused));
+        }
         let extension = self.extension.map_or(0, |(_, days)| days);
         let days = self.settings.period + extension + paused;
-        Ok((
-            self.calendar.add_workdays(self.start_as_of(as_of), days)?,
-            paused,
-        ))
+        Ok((Some(self.calendar.add_workdays(self.start, days)?), paused))
     }
 
-    fn due_text(&self, as_of: Date) -> String {
-        date_text(self.due(as_of).map(|(due, _)| due))
+    fn due_text(&self) -> String {
+        match self.due(None) {
+            Ok((None, _)) => "收到补正后的申请之日起重新计算".to_owned(),
+            Ok((Some(due), _)) => format_date_cn(due),
+            Err(e) => date_text(Err(e)),
+        }
     }
 
     fn apply(&mut self, position: usize, event: &ClockEvent) -> Result<(), ClockError> {
@@ -752,7 +823,7 @@ impl<'a> Engine<'a> {
                 self.pauses.clear();
                 let effect = format!(
                     "收到补正后的申请（第三十条），答复期限自此重新计算，此前暂停的时间不再计入，答复期限至{}",
-                    self.due_text(date)
+                    self.due_text()
                 );
                 self.step(date, code, effect);
             }
@@ -764,8 +835,9 @@ impl<'a> Engine<'a> {
                 self.consultations.insert(id.clone(), date);
                 let days = self.settings.consultation_days;
                 let effect = format!(
-                    "发出征求意见书（编号{id}，第三十二条、第三十四条），被征求意见方应在{days}个工作日内（至{}）提出意见，其间不计入答复期限（第三十三条第二款）",
-                    date_text(self.calendar.add_workdays(date, days))
+                    "发出征求意见书（编号{id}，第三十二条、第三十四条），被征求意见方应在{days}个工作日内（至{}）提出意见，其间不计入答复期限（第三十三条第二款）；未收到意见前按期满计，答复期限至{}",
+                    date_text(self.calendar.add_workdays(date, days)),
+                    self.due_text()
                 );
                 self.step(date, code, effect);
             }
@@ -789,7 +861,7 @@ impl<'a> Engine<'a> {
                     "收到编号{id}的意见（第三十二条、第三十四条），{}至{}的征求意见时间不计入答复期限{late}，答复期限至{}",
                     format_date_cn(sent),
                     format_date_cn(end),
-                    self.due_text(date)
+                    self.due_text()
                 );
                 self.step(date, code, effect);
             }
@@ -812,8 +884,9 @@ impl<'a> Engine<'a> {
                         max,
                     });
                 }
-                let (due, _) = self.due(date)?;
-                if date > due {
+                if let (Some(due), _) = self.due(None)?
+                    && date > due
+                {
                     return Err(ClockError::ExtensionTooLate {
                         position,
                         date,
@@ -823,7 +896,7 @@ impl<'a> Engine<'a> {
                 self.extension = Some((date, days));
                 let effect = format!(
                     "延期{days}个工作日（第三十三条第一款，经政府信息公开工作机构负责人同意并告知申请人），答复期限延至{}",
-                    self.due_text(date)
+                    self.due_text()
                 );
                 self.step(date, code, effect);
             }
@@ -835,9 +908,12 @@ impl<'a> Engine<'a> {
                 let days = self.settings.fee_payment_days;
                 let by = date_text(self.calendar.add_workdays(date, days));
                 let pause = if self.settings.fee_pauses {
-                    "，其间不计入答复期限"
+                    format!(
+                        "，其间不计入答复期限；缴费前按期满计，答复期限至{}",
+                        self.due_text()
+                    )
                 } else {
-                    "；按本机关设置，缴费期间照常计入答复期限"
+                    "；按本机关设置，缴费期间照常计入答复期限".to_owned()
                 };
                 self.step(
                     date,
@@ -866,27 +942,34 @@ impl<'a> Engine<'a> {
                         "申请人缴费（国办函〔2020〕109号），{}至{}的缴费时间不计入答复期限，答复期限至{}",
                         format_date_cn(notice),
                         format_date_cn(end),
-                        self.due_text(date)
+                        self.due_text()
                     )
                 } else {
                     format!(
                         "申请人缴费（国办函〔2020〕109号），答复期限仍至{}",
-                        self.due_text(date)
+                        self.due_text()
                     )
                 };
                 self.step(date, code, effect);
             }
             ClockEventKind::Replied => {
-                let due = self.due(date).map(|(due, _)| due);
-                let timely = match due {
-                    Ok(due) if date > due => "，已超过答复期限".to_owned(),
-                    Ok(_) => "，在答复期限内".to_owned(),
-                    Err(_) => String::new(),
+                let effect = match self.due(Some(date)) {
+                    Ok((Some(due), _)) if date > due => format!(
+                        "作出答复（第三十三条、第三十六条），答复期限为{}，已超过答复期限",
+                        format_date_cn(due)
+                    ),
+                    Ok((Some(due), _)) => format!(
+                        "作出答复（第三十三条、第三十六条），答复期限为{}，在答复期限内",
+                        format_date_cn(due)
+                    ),
+                    Ok((None, _)) => {
+                        "作出答复（第三十三条、第三十六条），此时尚待申请人补正".to_owned()
+                    }
+                    Err(e) => format!(
+                        "作出答复（第三十三条、第三十六条），答复期限为{}",
+                        date_text(Err(e))
+                    ),
                 };
-                let effect = format!(
-                    "作出答复（第三十三条、第三十六条），答复期限为{}{timely}",
-                    date_text(due)
-                );
                 self.closed = Some((event.kind, date));
                 self.step(date, code, effect);
             }
@@ -900,18 +983,19 @@ impl<'a> Engine<'a> {
 
     /// The clock on `today`, from the events applied so far.
     fn finish(&self, today: Date) -> Result<Clock, ClockError> {
-        let as_of = self.closed.map_or(today, |(_, on)| on.min(today));
-        let (due, paused) = self.due(as_of)?;
+        let closed = self.closed.map(|(_, on)| on);
+        let (due, paused) = self.due(closed)?;
+        let as_of = closed.map_or(today, |on| on.min(today));
         let mut steps = self.steps.clone();
         let mut warnings = self.warnings.clone();
         if let Some((_, index)) = self.pending_correction
             && let Some(step) = steps.get_mut(index)
+            && closed.is_none()
         {
             step.effect.push_str(&format!(
-                    "；截至{}尚未收到补正，答复期限暂按当日收到补正计算，至{}，实际以收到补正之日重新计算",
-                    format_date_cn(as_of),
-                    format_date_cn(due)
-                ));
+                "；截至{}尚未收到补正，答复期限待收到补正后的申请之日起重新计算",
+                format_date_cn(today)
+            ));
         }
         if let Some(notice) = self.fee_notice {
             let days = self.settings.fee_payment_days;
@@ -933,12 +1017,13 @@ impl<'a> Engine<'a> {
                 ));
             }
         }
-        let (status, days_left) = match self.closed {
-            Some((ClockEventKind::Withdrawn, _)) => (ClockStatus::Withdrawn, None),
-            Some(_) => (ClockStatus::Replied, None),
-            None if self.is_paused(today)? => (ClockStatus::Paused, None),
-            None if today > due => (ClockStatus::Overdue, None),
-            None => (
+        let (status, days_left) = match (self.closed, due) {
+            (Some((ClockEventKind::Withdrawn, _)), _) => (ClockStatus::Withdrawn, None),
+            (Some(_), _) => (ClockStatus::Replied, None),
+            (None, None) => (ClockStatus::AwaitingCorrection, None),
+            (None, Some(_)) if self.is_paused(today)? => (ClockStatus::Paused, None),
+            (None, Some(due)) if today > due => (ClockStatus::Overdue, None),
+            (None, Some(due)) => (
                 ClockStatus::Open,
                 Some(self.calendar.workdays_between(today, due)?),
             ),
@@ -951,14 +1036,12 @@ impl<'a> Engine<'a> {
             days_left,
             steps,
             warnings,
+            provisional: Vec::new(),
         })
     }
 
     /// Whether `today` is inside an open pause.
     fn is_paused(&self, today: Date) -> Result<bool, CalendarError> {
-        if self.pending_correction.is_some() {
-            return Ok(true);
-        }
         for &sent in self.consultations.values() {
             if !self.past_cap(sent, self.settings.consultation_days, today)? {
                 return Ok(true);

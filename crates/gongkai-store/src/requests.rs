@@ -82,7 +82,8 @@ pub struct Request {
     pub events: String,
     /// Due date.
     pub due_date: Option<Date>,
-    /// Why there is no due date.
+    /// Why there is no due date, or why it is provisional (a year whose 放假 notice is not
+    /// loaded).
     pub due_problem: Option<String>,
 }
 
@@ -142,7 +143,8 @@ pub struct OpenRequest {
     pub events: String,
     /// Due date stored.
     pub due_date: Option<Date>,
-    /// Why there is no due date.
+    /// Why there is no due date, or why it is provisional (a year whose 放假 notice is not
+    /// loaded).
     pub due_problem: Option<String>,
 }
 

@@ -58,7 +58,21 @@ impl Kind for Requests {
                     gongkai_domain::deadline::compute(&input, &calendar, &clock, today)
                 });
             let (due, due_problem) = match computed {
-                Ok(clock) => (Some(clock.due), None),
+                Ok(clock) => {
+                    let reason = clock.provisional_reason();
+                    if let Some(reason) = &reason
+                        && request.closed.is_none()
+                    {
+                        warnings.insert(
+                            0,
+                            LineProblem {
+                                field: "received_date",
+                                message: format!("答复期限{reason}"),
+                            },
+                        );
+                    }
+                    (clock.due, reason)
+                }
                 Err(ClockError::Calendar(e @ CalendarError::NotLoaded { .. })) => {
                     if request.closed.is_none() {
                         warnings.insert(

@@ -205,6 +205,61 @@ db_test!(
         assert!(csv.starts_with('\u{feff}'));
         assert!(csv.contains("（二）部分公开"), "{csv}");
         assert!(!csv.contains("13800000000"));
+        assert!(!csv.contains("applicant_name"));
+        // Asked for, the applicant's details are columns of the CSV too.
+        let csv = export(t, Format::Csv, true).await;
+        let mut rows = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+        let header = rows.headers().unwrap().clone();
+        let row = rows.records().next().unwrap().unwrap();
+        let cell = |name: &str| {
+            row.get(header.iter().position(|h| h == name).unwrap())
+                .unwrap()
+        };
+        assert_eq!(cell("applicant_name"), "福建某某律师事务所");
+        assert_eq!(cell("applicant_phone"), "13800000000");
+        assert_eq!(
+            cell("applicant_email"),
+            "",
+            "unknown details are empty cells"
+        );
+    }
+);
+
+db_test!(
+    csv_cells_that_a_spreadsheet_would_run_are_defused,
+    async |t: &TestDb| {
+        org_tree(&app(t)).await;
+        let mut hostile = request("GL00101", "F-1", "2024-09-20");
+        hostile["description"] = "=HYPERLINK(\"http://evil.example\",\"点此\")".into();
+        hostile["applicant"] = json!({"name": "@SUM(1+1)", "phone": "+8613800000000"});
+        let mut plain = request("GL00101", "F-2", "2024-09-20");
+        plain["description"] = "申请公开 -2 号文件".into();
+        let r = run(t, &[hostile, plain], ImportOptions::default()).await;
+        assert!(r.errors.is_empty(), "{:?}", r.errors);
+        let csv = export(t, Format::Csv, true).await;
+        let mut rows = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+        let header = rows.headers().unwrap().clone();
+        let rows: Vec<csv::StringRecord> = rows.records().map(|r| r.unwrap()).collect();
+        let cell = |row: usize, name: &str| {
+            rows[row]
+                .get(header.iter().position(|h| h == name).unwrap())
+                .unwrap()
+                .to_owned()
+        };
+        assert_eq!(
+            cell(0, "description"),
+            "'=HYPERLINK(\"http://evil.example\",\"点此\")"
+        );
+        assert_eq!(cell(0, "applicant_name"), "'@SUM(1+1)");
+        assert_eq!(cell(0, "applicant_phone"), "'+8613800000000");
+        assert_eq!(
+            cell(1, "description"),
+            "申请公开 -2 号文件",
+            "only a leading sign counts"
+        );
+        // JSON Lines keep the text as written: they are data, not a spreadsheet.
+        let jsonl = export(t, Format::Jsonl, true).await;
+        assert!(jsonl.contains(r#""description":"=HYPERLINK"#), "{jsonl}");
     }
 );
 
@@ -320,18 +375,31 @@ db_test!(
         )
         .await;
         assert_eq!(r.imported, 2);
-        assert_eq!(
-            r.warnings.len(),
-            1,
-            "the open one cannot get a due date yet: {:?}",
-            r.warnings
+        assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
+        assert!(r.warnings[0].message.contains("暂定"), "{:?}", r.warnings);
+        // Provisional (DOMAIN.md A9): 2027 counted with weekends only, 1 January worked.
+        let mut c = a.db().conn().await.unwrap();
+        let stored = gongkai_store::requests::by_tracking(&mut c, "D-1")
+            .await
+            .unwrap()
+            .unwrap();
+        drop(c);
+        assert_eq!(stored.due_date, Some(time::macros::date!(2027 - 01 - 07)));
+        assert!(
+            stored
+                .due_problem
+                .as_deref()
+                .is_some_and(|p| p.contains("暂定"))
         );
         let load = calendar::load(&a, NOTICE_2027).await.unwrap();
         assert_eq!((load.year, load.version, load.open_requests), (2027, 1, 1));
         // 2026-12-10 + 20 working days: 15 left in December, then 01-04 … 01-08 (01-01 off).
         assert_eq!(load.changes.len(), 1);
         assert_eq!(load.changes[0].tracking, "D-1");
-        assert_eq!(load.changes[0].old_due, None);
+        assert_eq!(
+            load.changes[0].old_due,
+            Some(time::macros::date!(2027 - 01 - 07))
+        );
         assert_eq!(
             load.changes[0].new_due,
             Some(time::macros::date!(2027 - 01 - 08))
@@ -343,6 +411,11 @@ db_test!(
             Some(time::macros::date!(2027 - 01 - 11))
         );
         let mut c = a.db().conn().await.unwrap();
+        let loaded = gongkai_store::requests::by_tracking(&mut c, "D-1")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(loaded.due_problem, None, "no longer provisional");
         let log = gongkai_store::requests::due_changes(&mut c).await.unwrap();
         assert_eq!(log.len(), 2);
         assert_eq!((log[1].calendar_year, log[1].calendar_version), (2027, 2));
