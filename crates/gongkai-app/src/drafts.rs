@@ -2,7 +2,7 @@
 //! tables, and the 标题, 发文字号, 成文日期 and 发文机关 the document proposes, for the clerk
 //! to confirm in the editor. Nothing is stored until the clerk saves.
 
-use gongkai_domain::draft::{Proposal, propose};
+use gongkai_domain::draft::{Proposal, compact_spaces, join_wrapped_lines, propose};
 use gongkai_search::FileKind;
 use time::Date;
 
@@ -66,7 +66,7 @@ fn read(name: &str, bytes: &[u8]) -> Result<UploadedDraft> {
             let html = body::sanitize_html(d.html_without_head(p.head_lines));
             Ok(of(p, html, None))
         }
-        FileKind::Pdf | FileKind::Text => {
+        kind @ (FileKind::Pdf | FileKind::Text) => {
             let e = gongkai_search::extract(name, bytes).map_err(invalid)?;
             let lines: Vec<String> = e
                 .text
@@ -81,7 +81,13 @@ fn read(name: &str, bytes: &[u8]) -> Result<UploadedDraft> {
                 )));
             }
             let p = propose(&lines);
-            let rest = lines[p.head_lines.min(lines.len())..].join("\n");
+            let mut rest = lines[p.head_lines.min(lines.len())..].to_vec();
+            if kind == FileKind::Pdf {
+                // A PDF breaks lines where the page ran out and spaces out digits.
+                let compact: Vec<String> = rest.iter().map(|l| compact_spaces(l)).collect();
+                rest = join_wrapped_lines(&compact);
+            }
+            let rest = rest.join("\n");
             let unread = e.unread_note();
             Ok(of(p, body::text_to_html(&rest), unread))
         }

@@ -405,6 +405,9 @@ pub async fn redact_attachment(
     drop(c);
     let source = format!("attachment:{}", att.id);
     let cfg = config(app);
+    // A PDF is flattened into images, after which nothing more can be placed on its pages:
+    // every finding not kept is painted over at once.
+    let only = only.filter(|_| att.media_type != "application/pdf");
     let mut values: Vec<(String, String)> = Vec::new();
     for f in scan(&att.text, &cfg) {
         let hash = value_hash(f.kind, &f.text);

@@ -87,8 +87,36 @@ fn looks_like_title(line: &str) -> bool {
         && !line.ends_with('。')
 }
 
+/// A line without the spaces PDF generators put between Chinese and Latin text or digits
+/// (`关于做好 2026 年`, `〔2026〕12 号`); spaces between two Latin words stay.
+pub fn compact_spaces(line: &str) -> String {
+    let wide = |c: char| matches!(c, '\u{2E80}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{FF00}'..='\u{FFEF}');
+    let chars: Vec<char> = line.trim().chars().collect();
+    let mut out = String::with_capacity(line.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_whitespace() {
+            let end = (i..chars.len())
+                .find(|&j| !chars[j].is_whitespace())
+                .unwrap_or(chars.len());
+            let before = out.chars().last();
+            let after = chars.get(end).copied();
+            if !(before.is_some_and(wide) || after.is_some_and(wide)) {
+                out.push(' ');
+            }
+            i = end;
+            continue;
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    out
+}
+
 /// Proposes the record's fields from the document's lines.
 pub fn propose(lines: &[String]) -> Proposal {
+    let lines: Vec<String> = lines.iter().map(|l| compact_spaces(l)).collect();
+    let lines = lines.as_slice();
     let mut p = Proposal::default();
     let head = lines.len().min(12);
     let mut last_head = 0;
@@ -124,6 +152,15 @@ pub fn propose(lines: &[String]) -> Proposal {
             };
             p.title = Some(joined);
             last_head = i + 1;
+            // A letter may carry its 发文字号 on the line under the title.
+            if p.doc_number.is_none()
+                && let Some(next) = lines.get(i + 1)
+                && next.chars().count() <= 40
+                && let Ok(n) = crate::docno::normalize(next)
+            {
+                p.doc_number = Some(n.to_string());
+                last_head = i + 2;
+            }
             break;
         }
     }
@@ -155,4 +192,44 @@ pub fn propose(lines: &[String]) -> Proposal {
         }
     }
     p
+}
+
+/// The paragraphs of text read from a PDF, whose lines break where the page ran out: a line
+/// nearly as wide as the widest, not ending a sentence or clause, runs on into the next one
+/// unless that starts a numbered item (一、 （一） 1. 第一条). Headings and short lines stay.
+pub fn join_wrapped_lines(lines: &[String]) -> Vec<String> {
+    let width = |l: &str| -> usize { l.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum() };
+    let widest = lines.iter().map(|l| width(l)).max().unwrap_or(0);
+    let mut out: Vec<String> = Vec::new();
+    let mut open = false;
+    for line in lines {
+        let line = line.trim();
+        if line.is_empty() {
+            open = false;
+            continue;
+        }
+        match out.last_mut() {
+            Some(last) if open && !starts_item(line) => last.push_str(line),
+            _ => out.push(line.to_owned()),
+        }
+        let ends = line.ends_with([
+            '。', '！', '？', '；', '：', '”', '」', '』', '）', ')', '.', ':', ';',
+        ]);
+        open = !ends && widest >= 20 && width(line) * 100 >= widest * 85;
+    }
+    out
+}
+
+/// Whether a line begins a numbered item or article.
+fn starts_item(line: &str) -> bool {
+    let mut chars = line.chars();
+    let first = chars.next().unwrap_or(' ');
+    let second = chars.next().unwrap_or(' ');
+    let numeral = |c: char| "一二三四五六七八九十".contains(c);
+    (numeral(first) && (second == '、' || numeral(second)))
+        || first == '（'
+        || first == '('
+        || (first.is_ascii_digit() && matches!(second, '.' | '、' | '．'))
+        || (first == '第' && line.contains('条'))
+        || matches!(first, '①'..='⑳' | '•' | '·' | '-')
 }

@@ -516,6 +516,8 @@ pub struct FindingRow {
     hash: String,
     kept: Option<String>,
     in_body: bool,
+    /// In a PDF, whose redaction paints over every finding not kept at once.
+    in_pdf: bool,
 }
 
 /// An entry of the record's history.
@@ -720,6 +722,9 @@ pub async fn document(
             .into_iter()
             .map(|f| FindingRow {
                 in_body: f.source == gongkai_app::review::BODY,
+                in_pdf: found.attachments.iter().any(|a| {
+                    f.source == format!("attachment:{}", a.id) && a.media_type == "application/pdf"
+                }),
                 source: f.source,
                 source_label: f.source_label,
                 kind: f.kind.label(),

@@ -812,10 +812,29 @@ db_test!(
                 .await
                 .unwrap();
         assert!(att.text.contains("350102199003071234"));
-        let masked = review::redact_attachment(&a, Actor::Staff(&s.clerk), id, att.id, None)
+        // The reviewer asks for one finding; a PDF is flattened once, so all go together.
+        let mut c = a.db().conn().await.unwrap();
+        let doc = gongkai_store::documents::by_id(&mut c, id)
             .await
+            .unwrap()
             .unwrap();
-        assert!(masked >= 2, "{masked}");
+        let before = review::review_of(&mut c, &a, &doc).await.unwrap();
+        drop(c);
+        let first = before
+            .findings
+            .iter()
+            .find(|f| f.source == format!("attachment:{}", att.id))
+            .unwrap();
+        let masked = review::redact_attachment(
+            &a,
+            Actor::Staff(&s.clerk),
+            id,
+            att.id,
+            Some(&first.value_hash),
+        )
+        .await
+        .unwrap();
+        assert_eq!(masked, 3, "ID, mobile and e-mail");
         let mut c = a.db().conn().await.unwrap();
         let after = gongkai_store::attachments::by_id(&mut c, att.id)
             .await
@@ -824,6 +843,7 @@ db_test!(
         drop(c);
         // The stored text shows the masks; the file itself has no text left to leak.
         assert!(after.text.contains("350102********1234"), "{}", after.text);
+        assert!(after.text.contains("139****2345"), "{}", after.text);
         assert!(!after.text.contains("350102199003071234"));
         assert_eq!(after.text_problem, None);
         let served = gongkai_app::files::read(&a, &after).await.unwrap();
@@ -929,3 +949,34 @@ db_test!(
         );
     }
 );
+
+#[tokio::test]
+async fn a_pdf_upload_proposes_its_head_and_rejoins_its_wrapped_lines() {
+    let pdf = include_bytes!("../../../gongkai-search/tests/fixtures/pdf/libreoffice.pdf");
+    let d = gongkai_app::drafts::from_upload("通知.pdf", pdf.to_vec())
+        .await
+        .unwrap();
+    assert_eq!(
+        d.title.as_deref(),
+        Some("福州市鼓楼区人民政府办公室关于做好2026年政务公开工作的通知")
+    );
+    assert_eq!(d.doc_number.as_deref(), Some("鼓政办〔2026〕12号"));
+    assert!(
+        !d.body_html.contains("关于做好"),
+        "the head is not body: {}",
+        d.body_html
+    );
+    // The line the page broke after 电子邮箱 is one paragraph again, digits unspaced.
+    assert!(
+        d.body_html.contains(
+            "身份证号350102199003071234，手机13905912345，电子邮箱zhangsan@example.com。"
+        ),
+        "{}",
+        d.body_html
+    );
+    assert!(
+        d.body_html.contains("<p>二、信息处理费按件计收。</p>"),
+        "{}",
+        d.body_html
+    );
+}

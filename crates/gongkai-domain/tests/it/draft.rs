@@ -1,4 +1,4 @@
-use gongkai_domain::draft::{parse_cn_date, propose};
+use gongkai_domain::draft::{compact_spaces, parse_cn_date, propose};
 use time::macros::date;
 
 fn lines(s: &str) -> Vec<String> {
@@ -51,4 +51,41 @@ fn chinese_dates_are_checked_like_any_date() {
     assert_eq!(parse_cn_date("2026年13月1日"), None);
     assert_eq!(parse_cn_date("会议定于2026年3月5日召开"), None);
     assert_eq!(parse_cn_date("年月日"), None);
+}
+
+#[test]
+fn spaces_a_pdf_put_between_chinese_and_digits_are_dropped() {
+    // As pdftotext reads a LibreOffice PDF.
+    let p = propose(&lines(
+        "福州市鼓楼区人民政府办公室关于做好 2026 年政务公开工作的通知\n鼓政办〔2026〕12 号\n各街道办事处：\n正文。\n福州市鼓楼区人民政府办公室\n2026 年 11 月 30 日",
+    ));
+    assert_eq!(
+        p.title.as_deref(),
+        Some("福州市鼓楼区人民政府办公室关于做好2026年政务公开工作的通知")
+    );
+    assert_eq!(p.doc_number.as_deref(), Some("鼓政办〔2026〕12号"));
+    assert_eq!(p.written_date, Some(date!(2026 - 11 - 30)));
+    assert_eq!(
+        compact_spaces("  Open  Government Data 开放 "),
+        "Open Government Data开放"
+    );
+}
+
+#[test]
+fn lines_a_pdf_wrapped_are_joined_into_paragraphs() {
+    use gongkai_domain::draft::join_wrapped_lines;
+    let got = join_wrapped_lines(&lines(
+        "一、总体要求\n为深入推进政务公开，现将有关事项通知如下，请各单位结合实际认真贯彻\n落实，确保各项任务按期完成。\n联系人：张三，手机13905912345，电子邮箱地址为以下所列的地址之一\nzhangsan@example.com。\n（一）加强组织领导\n1. 明确责任分工，各单位主要负责同志要亲自抓、负总责，确保落实到位\n2. 按时报送材料。",
+    ));
+    assert_eq!(
+        got,
+        [
+            "一、总体要求",
+            "为深入推进政务公开，现将有关事项通知如下，请各单位结合实际认真贯彻落实，确保各项任务按期完成。",
+            "联系人：张三，手机13905912345，电子邮箱地址为以下所列的地址之一zhangsan@example.com。",
+            "（一）加强组织领导",
+            "1. 明确责任分工，各单位主要负责同志要亲自抓、负总责，确保落实到位",
+            "2. 按时报送材料。",
+        ]
+    );
 }
