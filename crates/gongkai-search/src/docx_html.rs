@@ -3,8 +3,8 @@
 //! result is escaped here and sanitized again by the caller like any body.
 
 use docx_rs::{
-    DocumentChild, Paragraph, ParagraphChild, Run, RunChild, Table, TableCellContent, TableChild,
-    TableRowChild,
+    DocumentChild, Paragraph, ParagraphChild, Run, RunChild, Table, TableCell, TableCellContent,
+    TableChild, TableRowChild,
 };
 
 use crate::extract::{ExtractError, read_docx};
@@ -190,36 +190,112 @@ impl Writer {
     fn table(&mut self, t: &Table, depth: usize) {
         self.close_list();
         self.leading = false;
-        self.html.push_str("<table>\n");
+        // Cells by row, each with its first grid column, its spans and its HTML; a cell
+        // that continues a vertical merge adds a row to the cell above it instead.
+        let mut rows: Vec<Vec<OutCell>> = Vec::new();
         for TableChild::TableRow(row) in &t.rows {
-            self.html.push_str("<tr>");
+            let mut out = Vec::new();
+            let mut col = 0usize;
             for TableRowChild::TableCell(cell) in &row.cells {
-                let mut parts = Vec::new();
-                for content in &cell.children {
-                    match content {
-                        TableCellContent::Paragraph(p) => {
-                            let text = Self::text_of(p);
-                            if !text.is_empty() {
-                                self.lines.push(text.replace('\n', " "));
-                                parts.push(escape(&text).replace('\n', "<br>"));
-                            }
-                        }
-                        // A table in a cell is flattened into its text: nested tables do
-                        // not survive the sanitizer's layout, their words do.
-                        TableCellContent::Table(inner) if depth < 4 => {
-                            let mut nested = Writer::default();
-                            nested.table(inner, depth + 1);
-                            self.lines.extend(nested.lines.iter().cloned());
-                            parts.push(escape(&nested.lines.join(" ")));
-                        }
-                        _ => {}
+                let (span, merge) = spans(cell);
+                if merge == Merge::Continue {
+                    let above = rows
+                        .iter_mut()
+                        .rev()
+                        .find_map(|r| r.iter_mut().find(|c: &&mut OutCell| c.col == col));
+                    if let Some(above) = above {
+                        above.rowspan += 1;
+                        col += span;
+                        continue;
                     }
                 }
-                self.html
-                    .push_str(&format!("<td>{}</td>", parts.join("<br>")));
+                let html = self.cell_html(cell, depth);
+                out.push(OutCell {
+                    col,
+                    colspan: span,
+                    rowspan: 1,
+                    html,
+                });
+                col += span;
+            }
+            rows.push(out);
+        }
+        self.html.push_str("<table>\n");
+        for row in rows {
+            self.html.push_str("<tr>");
+            for c in row {
+                let mut attrs = String::new();
+                if c.colspan > 1 {
+                    attrs.push_str(&format!(" colspan=\"{}\"", c.colspan));
+                }
+                if c.rowspan > 1 {
+                    attrs.push_str(&format!(" rowspan=\"{}\"", c.rowspan));
+                }
+                self.html.push_str(&format!("<td{attrs}>{}</td>", c.html));
             }
             self.html.push_str("</tr>\n");
         }
         self.html.push_str("</table>\n");
     }
+
+    /// A cell's paragraphs, lines apart; a table inside it flattened into its words.
+    fn cell_html(&mut self, cell: &TableCell, depth: usize) -> String {
+        let mut parts = Vec::new();
+        for content in &cell.children {
+            match content {
+                TableCellContent::Paragraph(p) => {
+                    let text = Self::text_of(p);
+                    if !text.is_empty() {
+                        self.lines.push(text.replace('\n', " "));
+                        parts.push(escape(&text).replace('\n', "<br>"));
+                    }
+                }
+                // Nested tables do not survive the sanitizer's layout; their words do.
+                TableCellContent::Table(inner) if depth < 4 => {
+                    let mut nested = Writer::default();
+                    nested.table(inner, depth + 1);
+                    self.lines.extend(nested.lines.iter().cloned());
+                    parts.push(escape(&nested.lines.join(" ")));
+                }
+                _ => {}
+            }
+        }
+        parts.join("<br>")
+    }
+}
+
+/// A cell as written out.
+struct OutCell {
+    col: usize,
+    colspan: usize,
+    rowspan: usize,
+    html: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Merge {
+    None,
+    Restart,
+    Continue,
+}
+
+/// A cell's grid span (w:gridSpan, at least 1, at most 63 as Word allows) and vertical merge
+/// (w:vMerge), read through the property's serialized form: docx-rs keeps them private.
+fn spans(cell: &TableCell) -> (usize, Merge) {
+    let Ok(value) = serde_json::to_value(&cell.property) else {
+        return (1, Merge::None);
+    };
+    let span = value
+        .get("gridSpan")
+        .and_then(serde_json::Value::as_u64)
+        .map_or(1, |n| n.clamp(1, 63) as usize);
+    let merge = match value
+        .get("verticalMerge")
+        .and_then(serde_json::Value::as_str)
+    {
+        Some("continue") => Merge::Continue,
+        Some("restart") => Merge::Restart,
+        _ => Merge::None,
+    };
+    (span, merge)
 }

@@ -222,3 +222,44 @@ fn zip_declared_size(bytes: &[u8], name: &str) -> u64 {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
     archive.by_name(name).unwrap().size()
 }
+
+#[test]
+fn merged_cells_of_a_task_table_keep_their_spans() {
+    use docx_rs::{Docx, Paragraph, Run, Table, TableCell, TableRow, VMergeType};
+    let cell =
+        |t: &str| TableCell::new().add_paragraph(Paragraph::new().add_run(Run::new().add_text(t)));
+    let table = Table::new(vec![
+        TableRow::new(vec![cell("任务分解表").grid_span(3)]),
+        TableRow::new(vec![cell("序号"), cell("任务"), cell("责任单位")]),
+        TableRow::new(vec![
+            cell("1").vertical_merge(VMergeType::Restart),
+            cell("公开年报"),
+            cell("区政府办"),
+        ]),
+        TableRow::new(vec![
+            TableCell::new().vertical_merge(VMergeType::Continue),
+            cell("答复申请"),
+            cell("各部门"),
+        ]),
+    ]);
+    let mut out = std::io::Cursor::new(Vec::new());
+    Docx::new().add_table(table).build().pack(&mut out).unwrap();
+    let draft = gongkai_search::docx_draft(&out.into_inner()).unwrap();
+    assert!(
+        draft.html.contains(r#"<td colspan="3">任务分解表</td>"#),
+        "{}",
+        draft.html
+    );
+    assert!(
+        draft.html.contains(r#"<td rowspan="2">1</td>"#),
+        "{}",
+        draft.html
+    );
+    assert!(
+        draft
+            .html
+            .contains("<tr><td>答复申请</td><td>各部门</td></tr>"),
+        "the continued cell is not repeated: {}",
+        draft.html
+    );
+}
