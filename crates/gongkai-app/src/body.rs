@@ -76,6 +76,23 @@ pub fn text_to_html(text: &str) -> String {
     out
 }
 
+/// A table as HTML, the first row as its header, every cell escaped.
+pub fn table_to_html(rows: &[Vec<String>]) -> String {
+    let mut out = String::from("<table>\n");
+    for (i, row) in rows.iter().enumerate() {
+        let tag = if i == 0 { "th" } else { "td" };
+        out.push_str("<tr>");
+        for cell in row {
+            out.push_str(&format!("<{tag}>"));
+            escape_into(cell, &mut out);
+            out.push_str(&format!("</{tag}>"));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</table>\n");
+    out
+}
+
 fn escape_into(s: &str, out: &mut String) {
     for ch in s.chars() {
         match ch {

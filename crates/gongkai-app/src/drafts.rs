@@ -4,6 +4,7 @@
 
 use gongkai_domain::draft::{Proposal, compact_spaces, join_wrapped_lines, propose};
 use gongkai_search::FileKind;
+use gongkai_search::pdf_layout::Block;
 use time::Date;
 
 use crate::{Error, Result, body};
@@ -68,32 +69,78 @@ fn read(name: &str, bytes: &[u8]) -> Result<UploadedDraft> {
         }
         kind @ (FileKind::Pdf | FileKind::Text) => {
             let e = gongkai_search::extract(name, bytes).map_err(invalid)?;
-            let lines: Vec<String> = e
-                .text
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .map(str::to_owned)
-                .collect();
-            if lines.is_empty() {
+            if e.text.trim().is_empty() {
                 return Err(Error::Invalid(format!(
                     "文件“{name}”：没有可读取的文字（可能是扫描件），请上传 DOCX 或带文字层的 PDF"
                 )));
             }
-            let p = propose(&lines);
-            let mut rest = lines[p.head_lines.min(lines.len())..].to_vec();
-            if kind == FileKind::Pdf {
-                // A PDF breaks lines where the page ran out and spaces out digits.
-                let compact: Vec<String> = rest.iter().map(|l| compact_spaces(l)).collect();
-                rest = join_wrapped_lines(&compact);
-            }
-            let rest = rest.join("\n");
             let unread = e.unread_note();
-            Ok(of(p, body::text_to_html(&rest), unread))
+            let blocks = if kind == FileKind::Pdf {
+                gongkai_search::pdf_layout::blocks(bytes).map_err(invalid)?
+            } else {
+                e.text
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(|l| Block::Line(l.to_owned()))
+                    .collect()
+            };
+            let (p, html) = pdf_draft(&blocks, kind == FileKind::Pdf);
+            Ok(of(p, html, unread))
         }
         other => Err(Error::Invalid(format!(
             "文件“{name}”：{}不能作为正文，请上传 DOCX、PDF 或纯文本文件",
             other.label()
         ))),
     }
+}
+
+/// The proposal and body of a PDF's (or a text file's) lines and tables. A PDF's lines lose
+/// the spaces its generator put around digits, and lines the page wrapped run on again.
+fn pdf_draft(blocks: &[Block], from_pdf: bool) -> (Proposal, String) {
+    let clean = |l: &str| {
+        if from_pdf {
+            compact_spaces(l)
+        } else {
+            l.trim().to_owned()
+        }
+    };
+    let lines: Vec<String> = blocks
+        .iter()
+        .flat_map(|b| match b {
+            Block::Line(l) => vec![clean(l)],
+            Block::Table(rows) => rows.iter().map(|r| clean(&r.join(" "))).collect(),
+        })
+        .collect();
+    let p = propose(&lines);
+    // The head (版头, number, title) is the leading lines the proposal used.
+    let mut skip = p.head_lines;
+    let mut html = String::new();
+    let mut run: Vec<String> = Vec::new();
+    let flush = |run: &mut Vec<String>, html: &mut String| {
+        let paragraphs = if from_pdf {
+            join_wrapped_lines(run)
+        } else {
+            std::mem::take(run)
+        };
+        html.push_str(&body::text_to_html(&paragraphs.join("\n")));
+        run.clear();
+    };
+    for b in blocks {
+        match b {
+            Block::Line(_) if skip > 0 => skip -= 1,
+            Block::Line(l) => run.push(clean(l)),
+            Block::Table(rows) => {
+                skip = 0;
+                flush(&mut run, &mut html);
+                let rows: Vec<Vec<String>> = rows
+                    .iter()
+                    .map(|r| r.iter().map(|c| clean(c)).collect())
+                    .collect();
+                html.push_str(&body::table_to_html(&rows));
+            }
+        }
+    }
+    flush(&mut run, &mut html);
+    (p, html)
 }

@@ -8,6 +8,7 @@ pub mod extract;
 mod facets;
 pub mod index;
 pub mod pdf;
+pub mod pdf_layout;
 pub mod pdf_redact;
 pub mod segment;
 mod xlsx;

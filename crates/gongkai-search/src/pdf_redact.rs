@@ -171,20 +171,20 @@ fn add_page(
 
 /// A page of `pdftotext -bbox`: its size in points and its words in reading order.
 #[derive(Debug, Default, PartialEq)]
-struct Page {
-    width: f64,
-    height: f64,
-    words: Vec<Word>,
+pub(crate) struct Page {
+    pub(crate) width: f64,
+    pub(crate) height: f64,
+    pub(crate) words: Vec<Word>,
 }
 
 /// A word with its box in points from the page's top left corner.
 #[derive(Debug, PartialEq)]
-struct Word {
-    x0: f64,
-    y0: f64,
-    x1: f64,
-    y1: f64,
-    text: Vec<char>,
+pub(crate) struct Word {
+    pub(crate) x0: f64,
+    pub(crate) y0: f64,
+    pub(crate) x1: f64,
+    pub(crate) y1: f64,
+    pub(crate) text: Vec<char>,
 }
 
 /// A box to paint, in points from the top left corner.
@@ -273,7 +273,7 @@ fn width_of(c: char) -> f64 {
 
 /// The pages of `pdftotext -bbox` XHTML (a fixed shape: one `<page>` element per page,
 /// one `<word>` element per line).
-fn parse_bbox(xhtml: &str) -> Vec<Page> {
+pub(crate) fn parse_bbox(xhtml: &str) -> Vec<Page> {
     let mut pages = Vec::new();
     let mut current: Option<Page> = None;
     for line in xhtml.lines() {

@@ -980,3 +980,28 @@ async fn a_pdf_upload_proposes_its_head_and_rejoins_its_wrapped_lines() {
         d.body_html
     );
 }
+
+#[tokio::test]
+async fn a_task_table_in_a_pdf_stays_a_table_in_the_draft() {
+    let pdf = include_bytes!("../../../gongkai-search/tests/fixtures/pdf/chromium-table.pdf");
+    let d = gongkai_app::drafts::from_upload("分工.pdf", pdf.to_vec())
+        .await
+        .unwrap();
+    assert_eq!(d.title.as_deref(), Some("鼓楼区2026年政务公开重点任务分工"));
+    assert_eq!(d.doc_number.as_deref(), Some("鼓政办〔2026〕88号"));
+    let html = &d.body_html;
+    assert!(
+        html.contains("<th>序号</th><th>工作任务</th><th>责任单位</th><th>完成时限</th>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<td>1</td><td>按时发布政府信息公开工作年度报告</td><td>区政府办</td><td>2026年1月31日前</td>"),
+        "{html}"
+    );
+    assert!(html.contains("<td>区司法局、区政府办</td>"), "{html}");
+    // The paragraphs around it stay paragraphs, in order.
+    let before = html.find("<p>为做好").unwrap();
+    let table = html.find("<table>").unwrap();
+    let after = html.find("<p>各单位要明确专人负责。</p>").unwrap();
+    assert!(before < table && table < after, "{html}");
+}

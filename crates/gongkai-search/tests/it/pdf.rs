@@ -233,3 +233,34 @@ fn a_redacted_pdf_is_pages_of_pixels_with_the_values_painted_over() {
 fn redacting_a_file_that_is_not_a_pdf_is_an_error() {
     assert!(gongkai_search::pdf_redact::redact(b"not a pdf", &["1".to_owned()]).is_err());
 }
+
+#[test]
+fn prose_is_never_taken_for_a_table_and_a_table_is() {
+    use gongkai_search::pdf_layout::{Block, blocks};
+    for name in [
+        "chromium.pdf",
+        "libreoffice.pdf",
+        "fpdf2-noto.pdf",
+        "reportlab-stsong.pdf",
+    ] {
+        let found = blocks(&fixture(name)).unwrap();
+        assert!(
+            found.iter().all(|b| matches!(b, Block::Line(_))),
+            "{name}: {found:?}"
+        );
+    }
+    let table = blocks(&fixture("chromium-table.pdf")).unwrap();
+    let tables: Vec<&Vec<Vec<String>>> = table
+        .iter()
+        .filter_map(|b| match b {
+            Block::Table(rows) => Some(rows),
+            Block::Line(_) => None,
+        })
+        .collect();
+    assert_eq!(tables.len(), 1, "{table:?}");
+    assert_eq!(tables[0].len(), 4);
+    assert_eq!(
+        tables[0][3],
+        ["3", "规范政策解读", "区司法局、区政府办", "2026年6月30日前"]
+    );
+}
