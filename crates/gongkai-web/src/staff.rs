@@ -654,10 +654,13 @@ pub async fn document(
         let review = gongkai_app::review::for_document(app, &found.doc).await?;
         let history = gongkai_app::audit::of_document(app, id).await?;
         let d = &found.doc;
-        let ids: Vec<i64> = [d.handled_by, d.reviewed_by, d.approved_by]
+        let mut ids: Vec<i64> = [d.handled_by, d.reviewed_by, d.approved_by]
             .into_iter()
             .flatten()
+            .chain(history.iter().filter_map(|e| e.actor_id))
             .collect();
+        ids.sort_unstable();
+        ids.dedup();
         let names = gongkai_app::staff::display_names(app, &ids).await?;
         Ok::<_, gongkai_app::Error>((found, review, history, names))
     }
@@ -739,7 +742,11 @@ pub async fn document(
             .iter()
             .map(|e| HistoryRow {
                 at: crate::desk::china_time(e.at),
-                who: e.actor_name.clone(),
+                // The name people know (林经办), the login name only when it is gone.
+                who: e
+                    .actor_id
+                    .and_then(|i| names.iter().find(|(n, _)| *n == i))
+                    .map_or_else(|| e.actor_name.clone(), |(_, n)| n.clone()),
                 what: history_label(&e.action),
                 note: history_note(&e.detail),
             })
