@@ -92,6 +92,45 @@ fn calendar_refuses_years_not_loaded_and_bad_arguments() {
 }
 
 #[test]
+fn deadline_counts_an_open_pause_to_its_limit_and_awaits_a_correction_without_a_date() {
+    let site = Site::new();
+    // DOMAIN.md A6.1's example: the same answer whatever day it is asked.
+    let consulting = site.file(
+        "consulting.json",
+        &[json!({"received": "2022-01-28", "events": [
+            {"kind": "consultation_sent", "date": "2022-02-08", "id": "1"}
+        ]})],
+    );
+    for today in ["2022-02-10", "2022-02-25"] {
+        let r = site.run(&["deadline", consulting.to_str().unwrap(), "--today", today]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let clock: Value = serde_json::from_str(&r.stdout).unwrap();
+        assert_eq!(
+            (&clock["due"], &clock["paused"], &clock["status"]),
+            (&json!("2022-03-23"), &json!(15), &json!("paused")),
+            "{today}"
+        );
+    }
+    let waiting = site.file(
+        "waiting.json",
+        &[json!({"received": "2024-09-20", "events": [
+            {"kind": "correction_requested", "date": "2024-09-23"}
+        ]})],
+    );
+    let r = site.run(&[
+        "deadline",
+        waiting.to_str().unwrap(),
+        "--today",
+        "2024-10-08",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let clock: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(clock["status"], "awaiting_correction");
+    assert_eq!(clock["due"], Value::Null);
+    assert_eq!(clock["days_left"], Value::Null);
+}
+
+#[test]
 fn deadline_explains_a_correction_restart_and_a_consultation() {
     let site = Site::new();
     let events = site.file(
