@@ -34,6 +34,7 @@
 //! argument; `clippy.toml` forbids the `now()` methods in this crate.
 #![warn(missing_docs)]
 
+pub mod application;
 pub mod audit;
 pub mod calendar;
 pub mod column;

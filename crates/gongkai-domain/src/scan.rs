@@ -408,6 +408,22 @@ fn is_mobile(digits: &[u8]) -> bool {
     matches!(digits, [1, 3..=9, ..])
 }
 
+/// Whether `s` is an 18-character resident ID number (GB 11643): 17 digits, a check digit or
+/// `X` that matches them, and a real birth date.
+pub fn is_resident_id_number(s: &str) -> bool {
+    let b = s.trim().as_bytes();
+    if b.len() != 18 || !b[..17].iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let check = match b[17] {
+        d @ b'0'..=b'9' => d - b'0',
+        b'X' | b'x' => 10,
+        _ => return false,
+    };
+    let first17: Vec<u8> = b[..17].iter().map(|d| d - b'0').collect();
+    is_resident_id(&first17, check, None)
+}
+
 /// Whether 17 digits and a check value (10 for X) form a GB 11643 resident ID with a plausible
 /// birth date.
 fn is_resident_id(first17: &[u8], check: u8, latest_birth_date: Option<Date>) -> bool {

@@ -1,6 +1,7 @@
 //! Integration tests of gongkai-domain: one binary, one module per domain module.
 #![allow(clippy::unwrap_used)]
 
+mod application;
 mod calendar;
 mod column;
 mod deadline;
