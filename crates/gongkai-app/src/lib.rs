@@ -23,6 +23,7 @@ pub mod feeds;
 pub mod files;
 pub mod generate;
 pub mod import;
+pub mod intake;
 pub mod orgs;
 pub mod outbox;
 pub mod portal;
@@ -252,6 +253,17 @@ impl App {
 /// The default database: `gongkai.db` in the data directory.
 pub fn default_database_url(data_dir: &Path) -> String {
     format!("sqlite:{}", data_dir.join("gongkai.db").display())
+}
+
+/// `YYYY-MM-DD HH:MM` in China time.
+pub fn format_china_time(t: time::OffsetDateTime) -> String {
+    let t = t.to_offset(china_offset());
+    format!(
+        "{} {:02}:{:02}",
+        gongkai_domain::format_date_iso(t.date()),
+        t.hour(),
+        t.minute()
+    )
 }
 
 /// UTC+8.

@@ -28,6 +28,7 @@ pub mod counters;
 pub mod counts;
 pub mod documents;
 pub mod generation;
+pub mod intake;
 pub mod orgs;
 pub mod outbox;
 pub mod report_figures;

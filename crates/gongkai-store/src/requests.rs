@@ -292,6 +292,15 @@ pub async fn existing_trackings(h: &mut impl Handle, trackings: &[String]) -> Re
     Ok(found)
 }
 
+/// The request with this id.
+pub async fn by_id(h: &mut impl Handle, id: i64) -> Result<Option<Request>> {
+    let sql = format!("{SELECT} WHERE r.id = $1");
+    Ok(dispatch!(h, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(c)
+        .await?))
+}
+
 /// The request with this 查询码.
 pub async fn by_tracking(h: &mut impl Handle, tracking: &str) -> Result<Option<Request>> {
     let sql = format!("{SELECT} WHERE r.tracking = $1");
@@ -408,6 +417,40 @@ pub async fn open(h: &mut impl Handle) -> Result<Vec<OpenRequest>> {
     )
     .fetch_all(c)
     .await?))
+}
+
+/// Stores a request's clock after an event: its events, due date and, once replied, the
+/// outcome, its bases and the reply day.
+#[allow(clippy::too_many_arguments)]
+pub async fn set_clock(
+    h: &mut impl Handle,
+    id: i64,
+    events: &str,
+    due: Option<Date>,
+    problem: Option<&str>,
+    closed: Option<(&str, Date, &str)>,
+    now: OffsetDateTime,
+) -> Result<()> {
+    let now = crate::truncate(now);
+    let (outcome, replied, bases) = match closed {
+        Some((o, d, b)) => (Some(o), Some(d), Some(b)),
+        None => (None, None, None),
+    };
+    dispatch!(h, c => sqlx::query(
+        "UPDATE requests SET events = $1, due_date = $2, due_problem = $3,          outcome = COALESCE($4, outcome), replied_date = COALESCE($5, replied_date),          bases = COALESCE($6, bases), updated_at = $7 WHERE id = $8",
+    )
+    .bind(events)
+    .bind(due)
+    .bind(problem)
+    .bind(outcome)
+    .bind(replied)
+    .bind(bases)
+    .bind(now)
+    .bind(id)
+    .execute(c)
+    .await?
+    .rows_affected());
+    Ok(())
 }
 
 /// Stores a recomputed due date.

@@ -60,13 +60,7 @@ fn work_row(d: &Document) -> WorkRow {
 
 /// `YYYY-MM-DD HH:MM` in China time.
 pub fn china_time(t: time::OffsetDateTime) -> String {
-    let t = t.to_offset(gongkai_app::china_offset());
-    format!(
-        "{} {:02}:{:02}",
-        gongkai_domain::format_date_iso(t.date()),
-        t.hour(),
-        t.minute()
-    )
+    gongkai_app::format_china_time(t)
 }
 
 /// One queue of the work page.

@@ -3,6 +3,7 @@
 
 mod auth;
 mod import;
+mod intake;
 mod portal;
 mod publish;
 mod requests;

@@ -1,0 +1,483 @@
+//! Filing and following an application (SPEC C4): the public files it (the form, `POST
+//! /api/v1/requests`) and gets a 查询码 and a secret; staff of the unit asked register it,
+//! which fixes the receipt date of 条例 Art. 31 and starts the clock; each clock event is
+//! recorded and the due date recomputed. The applicant sees the status, the due date and how
+//! it was worked out with the code and the secret, no account; staff of other units, and the
+//! public, see nothing of the applicant.
+
+use gongkai_domain::application::Application;
+use gongkai_domain::deadline::Clock;
+use gongkai_domain::{ApplicantType, LegalBasis, Outcome, Role};
+use gongkai_store::intake::{self, Intake, NewIntake};
+use gongkai_store::orgs;
+use gongkai_store::requests::{self, Request};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use time::{Date, Duration};
+
+use crate::auth::Source;
+use crate::documents::Actor;
+use crate::throttle::Rule;
+use crate::{App, Error, Result};
+
+/// How an application came in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Channel {
+    /// The form or the API (receipt date: the day both sides confirm, Art. 31 (三)).
+    Online,
+    /// A letter (the day it is signed for, Art. 31 (二)).
+    Letter,
+    /// In person (the day it is handed in, Art. 31 (一)).
+    WalkIn,
+}
+
+impl Channel {
+    fn code(self) -> &'static str {
+        match self {
+            Channel::Online => "online",
+            Channel::Letter => "letter",
+            Channel::WalkIn => "walk_in",
+        }
+    }
+}
+
+/// What the applicant keeps: the code to quote and the secret that opens it.
+#[derive(Clone, PartialEq, Eq, Serialize)]
+pub struct Receipt {
+    /// 查询码.
+    pub tracking: String,
+    /// Shown once; only its hash is stored.
+    pub secret: String,
+}
+
+impl std::fmt::Debug for Receipt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Receipt")
+            .field("tracking", &self.tracking)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Applications one source may file before it is slowed down (then 2 s, doubling, up to an
+/// hour): a person files a few, a script thousands.
+const FILINGS: Rule = Rule {
+    free: 5,
+    max_wait: Duration::hours(1),
+};
+
+/// Wrong secrets one source may try before it is slowed down.
+const LOOKUPS: Rule = Rule {
+    free: 10,
+    max_wait: Duration::minutes(15),
+};
+
+/// Files an application from `source` (the client's address, never stored).
+pub async fn submit(app: &App, application: &Application, source: Source<'_>) -> Result<Receipt> {
+    app.throttle()
+        .attempt(&[(format!("apply@{source}"), FILINGS)], app.now())
+        .map_err(|wait| Error::Throttled {
+            seconds: wait.whole_seconds().max(1),
+        })?;
+    store(app, Actor::System, application, Channel::Online).await
+}
+
+/// Stores an application with a new 查询码 and secret, audited without personal data.
+async fn store(app: &App, actor: Actor<'_>, a: &Application, channel: Channel) -> Result<Receipt> {
+    let mut tx = app.db().begin().await?;
+    let org = orgs::by_code(&mut tx, a.org.as_str())
+        .await?
+        .ok_or_else(|| Error::Invalid(format!("org：机构代码 {} 不存在", a.org)))?;
+    let mut tracking = new_tracking(app.today());
+    while intake::tracking_taken(&mut tx, &tracking).await? {
+        tracking = new_tracking(app.today());
+    }
+    let secret = new_secret();
+    let applicant = serde_json::to_string(&a.applicant)
+        .map_err(|e| Error::internal(format!("applicant json: {e}")))?;
+    let id = intake::insert(
+        &mut tx,
+        &NewIntake {
+            org_id: org.id,
+            tracking: &tracking,
+            secret_hash: &hash(&secret),
+            channel: channel.code(),
+            applicant_type: a.applicant_type.code(),
+            applicant: &applicant,
+            description: &a.description,
+            purpose: a.purpose.as_deref(),
+            form: a.form.map(|f| f.code()),
+            delivery: a.delivery.map(|d| d.code()),
+        },
+        app.now(),
+    )
+    .await?;
+    crate::audit::record(
+        &mut tx,
+        app,
+        actor,
+        "request.submit",
+        "request_intake",
+        Some(id),
+        Some(org.id),
+        serde_json::json!({"tracking": tracking, "channel": channel.code()}),
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(intake.id = id, org.id = org.id, "application filed");
+    Ok(Receipt { tracking, secret })
+}
+
+/// A 查询码: the day and eight characters no one misreads (no 0/O, 1/I/L).
+fn new_tracking(today: Date) -> String {
+    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+    let mut code = format!(
+        "YS{:04}{:02}{:02}-",
+        today.year(),
+        u8::from(today.month()),
+        today.day()
+    );
+    for _ in 0..8 {
+        let i = rand::random_range(0..ALPHABET.len());
+        code.push(char::from(ALPHABET[i]));
+    }
+    code
+}
+
+/// A secret of 128 bits, hex.
+fn new_secret() -> String {
+    let bytes: [u8; 16] = rand::random();
+    hex::encode(bytes)
+}
+
+fn hash(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.trim().as_bytes()))
+}
+
+/// What the applicant sees of their request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Tracked {
+    /// 查询码.
+    pub tracking: String,
+    /// The organization asked.
+    pub org: String,
+    /// `submitted` until registered, then the clock's status code.
+    pub status: &'static str,
+    /// The status in Chinese.
+    pub status_label: &'static str,
+    /// When it was filed (Beijing time, `YYYY-MM-DD HH:MM`).
+    pub submitted_at: String,
+    /// 收到申请之日 (Art. 31), once registered.
+    pub received_date: Option<String>,
+    /// The reply is due on or before this day.
+    pub due: Option<String>,
+    /// Working days left, while open.
+    pub days_left: Option<u32>,
+    /// Why the due date is provisional, if it is.
+    pub provisional: Option<String>,
+    /// How the due date was worked out, step by step, in Chinese.
+    pub steps: Vec<TrackedStep>,
+    /// Letters addressed to the applicant (none yet).
+    pub letters: Vec<String>,
+}
+
+/// One step of the explanation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TrackedStep {
+    /// The day.
+    pub date: String,
+    /// What happened.
+    pub effect: String,
+}
+
+/// The request behind a 查询码 and its secret; a wrong pair is "not found", and wrong
+/// secrets from one source are slowed down.
+pub async fn track(app: &App, tracking: &str, secret: &str, source: Source<'_>) -> Result<Tracked> {
+    let now = app.now();
+    let reservation = app
+        .throttle()
+        .attempt(&[(format!("track@{source}"), LOOKUPS)], now)
+        .map_err(|wait| Error::Throttled {
+            seconds: wait.whole_seconds().max(1),
+        })?;
+    let mut c = app.db().conn().await?;
+    let found = intake::by_tracking(&mut c, tracking.trim()).await?;
+    let Some(found) = found.filter(|f| f.secret_hash == hash(secret)) else {
+        return Err(Error::NotFound("申请（查询码或密码不对）"));
+    };
+    app.throttle().succeeded(reservation);
+    let org = orgs::by_id(&mut c, found.org_id)
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_default();
+    let request = match found.request_id {
+        Some(id) => requests::by_id(&mut c, id).await?,
+        None => None,
+    };
+    drop(c);
+    let submitted_at = crate::format_china_time(found.submitted_at);
+    let Some(request) = request else {
+        return Ok(Tracked {
+            tracking: found.tracking,
+            org,
+            status: "submitted",
+            status_label: "已提交，待受理确认",
+            submitted_at,
+            received_date: None,
+            due: None,
+            days_left: None,
+            provisional: None,
+            steps: Vec::new(),
+            letters: Vec::new(),
+        });
+    };
+    let clock = clock_of(app, &request)?;
+    Ok(Tracked {
+        tracking: found.tracking,
+        org,
+        status: clock.status.code(),
+        status_label: clock.status.label(),
+        submitted_at,
+        received_date: Some(gongkai_domain::format_date_iso(request.received_date)),
+        due: clock.due.map(gongkai_domain::format_date_iso),
+        days_left: clock.days_left,
+        provisional: clock.provisional_reason(),
+        steps: clock
+            .steps
+            .iter()
+            .map(|s| TrackedStep {
+                date: gongkai_domain::format_date_iso(s.date),
+                effect: s.effect.clone(),
+            })
+            .collect(),
+        letters: Vec::new(),
+    })
+}
+
+/// The clock of a stored request today.
+fn clock_of(app: &App, r: &Request) -> Result<Clock> {
+    let input = crate::calendar::clock_input(r.received_date, &r.events)
+        .map_err(|e| Error::internal(format!("stored events of request {}: {e}", r.id)))?;
+    gongkai_domain::deadline::compute(&input, &app.calendar(), &app.settings().clock, app.today())
+        .map_err(|e| Error::Invalid(e.to_string()))
+}
+
+/// The application and its request as the handling unit's staff see them.
+#[derive(Clone, Debug)]
+pub struct StaffView {
+    /// The application as filed (with the applicant's details).
+    pub intake: Option<Intake>,
+    /// The request once registered.
+    pub request: Option<Request>,
+    /// Its clock today.
+    pub clock: Option<Clock>,
+}
+
+/// The roles that may see a unit's requests.
+const STAFF: &[Role] = &[Role::Clerk, Role::Reviewer, Role::Approver, Role::Office];
+
+/// A 经办人 of the organization may act; other staff of it are refused, and anyone else is
+/// told the request does not exist.
+fn clerk_of(actor: Actor<'_>, org_id: i64) -> Result<()> {
+    if actor.require_any(org_id, STAFF).is_err() {
+        return Err(Error::NotFound("申请"));
+    }
+    actor.require(org_id, Role::Clerk)
+}
+
+/// Loads an application by 查询码 for `actor`, who must hold a role in its organization:
+/// anyone else is told it does not exist.
+pub async fn for_staff(app: &App, actor: Actor<'_>, tracking: &str) -> Result<StaffView> {
+    let mut c = app.db().conn().await?;
+    let found = intake::by_tracking(&mut c, tracking.trim()).await?;
+    let request = match &found {
+        Some(i) => match i.request_id {
+            Some(id) => requests::by_id(&mut c, id).await?,
+            None => None,
+        },
+        None => requests::by_tracking(&mut c, tracking.trim()).await?,
+    };
+    drop(c);
+    let org_id = match (&found, &request) {
+        (Some(i), _) => i.org_id,
+        (None, Some(r)) => r.org_id,
+        (None, None) => return Err(Error::NotFound("申请")),
+    };
+    if actor.require_any(org_id, STAFF).is_err() {
+        return Err(Error::NotFound("申请"));
+    }
+    let clock = request.as_ref().map(|r| clock_of(app, r)).transpose()?;
+    Ok(StaffView {
+        intake: found,
+        request,
+        clock,
+    })
+}
+
+/// Registers an application (a 经办人 of its organization): `received` is the receipt date
+/// of Art. 31, no later than today and no earlier than the filing day. The request's clock
+/// starts from it.
+pub async fn register(
+    app: &App,
+    actor: Actor<'_>,
+    tracking: &str,
+    received: Date,
+) -> Result<Clock> {
+    let mut tx = app.db().begin().await?;
+    let found = intake::by_tracking(&mut tx, tracking.trim())
+        .await?
+        .ok_or(Error::NotFound("申请"))?;
+    clerk_of(actor, found.org_id)?;
+    if found.request_id.is_some() {
+        return Err(Error::Conflict("该申请已登记".into()));
+    }
+    let filed = found.submitted_at.to_offset(crate::china_offset()).date();
+    if received > app.today() || received < filed {
+        return Err(Error::Invalid(format!(
+            "received_date：收到申请之日须在提交之日（{}）与今天之间",
+            gongkai_domain::format_date_iso(filed)
+        )));
+    }
+    let applicant_type = ApplicantType::from_code(&found.applicant_type)
+        .map_err(|e| Error::internal(format!("stored applicant type: {e}")))?;
+    let (due, due_problem) =
+        crate::calendar::due_date(&app.calendar(), app, received, "[]", app.today());
+    let row = requests::NewRequest {
+        org_id: found.org_id,
+        tracking: found.tracking.clone(),
+        applicant_type: applicant_type.code(),
+        received_date: received,
+        outcome: None,
+        replied_date: None,
+        bases: "[]".to_owned(),
+        applicant: found.applicant.clone(),
+        description: Some(found.description.clone()),
+        events: "[]".to_owned(),
+        due_date: due,
+        due_problem,
+        reviews: Vec::new(),
+    };
+    requests::insert_many(&mut tx, std::slice::from_ref(&row), app.now()).await?;
+    let request = requests::by_tracking(&mut tx, &found.tracking)
+        .await?
+        .ok_or_else(|| Error::internal("registered request vanished"))?;
+    if !intake::set_registered(&mut tx, found.id, request.id, actor.user_id()).await? {
+        return Err(Error::Conflict("该申请已登记".into()));
+    }
+    crate::audit::record(
+        &mut tx,
+        app,
+        actor,
+        "request.register",
+        "request",
+        Some(request.id),
+        Some(found.org_id),
+        serde_json::json!({"tracking": found.tracking, "received_date": gongkai_domain::format_date_iso(received)}),
+    )
+    .await?;
+    tx.commit().await?;
+    clock_of(app, &request)
+}
+
+/// A clock event recorded by staff, or the reply with its outcome and legal bases.
+#[derive(Clone, Debug)]
+pub struct NewEvent {
+    /// The event as DOMAIN A6.1 writes it (`{"kind", "date", "id"?, "working_days"?}`).
+    pub event: serde_json::Value,
+    /// With `replied`: the outcome and its bases.
+    pub outcome: Option<(Outcome, Vec<LegalBasis>)>,
+}
+
+/// Records an event on a registered request (a 经办人 of its organization), checked against
+/// the clock: an impossible event changes nothing and says why. Returns the clock after it.
+pub async fn add_event(
+    app: &App,
+    actor: Actor<'_>,
+    tracking: &str,
+    new: &NewEvent,
+) -> Result<Clock> {
+    let mut tx = app.db().begin().await?;
+    let request = requests::by_tracking(&mut tx, tracking.trim())
+        .await?
+        .ok_or(Error::NotFound("申请"))?;
+    clerk_of(actor, request.org_id)?;
+    if request.replied_date.is_some() {
+        return Err(Error::Conflict("该申请已答复，不能再记录时限事件".into()));
+    }
+    let mut events: Vec<serde_json::Value> = serde_json::from_str(&request.events)
+        .map_err(|e| Error::internal(format!("stored events of request {}: {e}", request.id)))?;
+    events.push(new.event.clone());
+    let events_json = serde_json::Value::Array(events).to_string();
+    let input = crate::calendar::clock_input(request.received_date, &events_json)
+        .map_err(|e| Error::Invalid(e.to_string()))?;
+    let last = input.events.last().map(|e| (e.kind, e.date));
+    if let Some((_, date)) = last
+        && date > app.today()
+    {
+        return Err(Error::Invalid("date：事件日期不能晚于今天".into()));
+    }
+    let clock = gongkai_domain::deadline::compute(
+        &input,
+        &app.calendar(),
+        &app.settings().clock,
+        app.today(),
+    )
+    .map_err(|e| Error::Invalid(e.to_string()))?;
+    let replied = last.filter(|(k, _)| *k == gongkai_domain::ClockEventKind::Replied);
+    let closed = match (replied, &new.outcome) {
+        (Some(_), None) => {
+            return Err(Error::Invalid(
+                "outcome：答复须写明办理结果（DOMAIN A2 的代码）及其法律依据".into(),
+            ));
+        }
+        (None, Some(_)) => {
+            return Err(Error::Invalid(
+                "outcome：只有答复（replied）带办理结果".into(),
+            ));
+        }
+        (Some((_, date)), Some((outcome, bases))) => {
+            if let Some(b) = bases.iter().find(|b| !outcome.accepts_basis(**b)) {
+                return Err(Error::Invalid(format!(
+                    "basis：答复依据“{}”对应的办理结果是“{}”，与“{}”不符",
+                    b.label(),
+                    b.outcome().row_label(),
+                    outcome.row_label()
+                )));
+            }
+            if bases.is_empty() && !outcome.legal_bases().is_empty() {
+                return Err(Error::Invalid(
+                    "basis：请写明答复所依据的条款（如 art36_2）".into(),
+                ));
+            }
+            let codes: Vec<&str> = bases.iter().map(|b| b.code()).collect();
+            Some((
+                outcome.code(),
+                date,
+                serde_json::to_string(&codes).unwrap_or_default(),
+            ))
+        }
+        (None, None) => None,
+    };
+    requests::set_clock(
+        &mut tx,
+        request.id,
+        &events_json,
+        clock.due,
+        clock.provisional_reason().as_deref(),
+        closed.as_ref().map(|(o, d, b)| (*o, *d, b.as_str())),
+        app.now(),
+    )
+    .await?;
+    crate::audit::record(
+        &mut tx,
+        app,
+        actor,
+        "request.event",
+        "request",
+        Some(request.id),
+        Some(request.org_id),
+        serde_json::json!({"tracking": request.tracking, "event": new.event, "outcome": closed.as_ref().map(|c| c.0)}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(clock)
+}
