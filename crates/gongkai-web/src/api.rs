@@ -19,6 +19,13 @@ use crate::public::PathOr404;
 /// An API error: `{"error": CODE, "message": "…"}` with its status.
 pub struct ApiError(StatusCode, &'static str, String);
 
+impl ApiError {
+    /// An error with its status, code and Chinese message.
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError(status, code, message.into())
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         (
@@ -87,8 +94,18 @@ impl FromRequestParts<AppState> for Bearer {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, Self::Rejection> {
+        Bearer::from_headers(s, &parts.headers).await.map(Bearer)
+    }
+}
+
+impl Bearer {
+    /// The account of the `Authorization: Bearer` token in these headers.
+    pub async fn from_headers(
+        s: &AppState,
+        headers: &axum::http::HeaderMap,
+    ) -> Result<Staff, ApiError> {
         let unauthorized = |m: &str| ApiError(StatusCode::UNAUTHORIZED, "unauthorized", m.into());
-        let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
+        let Some(value) = headers.get(header::AUTHORIZATION) else {
             return Err(unauthorized(
                 "缺少令牌：请在请求头中提供 Authorization: Bearer <令牌>",
             ));
@@ -100,7 +117,7 @@ impl FromRequestParts<AppState> for Bearer {
             .map(str::trim)
             .unwrap_or_default();
         match gongkai_app::auth::token_staff(s.app(), token).await {
-            Ok(Some(staff)) => Ok(Bearer(staff)),
+            Ok(Some(staff)) => Ok(staff),
             Ok(None) => Err(unauthorized("令牌无效或已撤销")),
             Err(e) => Err(e.into()),
         }

@@ -15,6 +15,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 mod admin;
 mod api;
+mod api_requests;
 mod assets;
 pub mod cache;
 mod desk;
@@ -116,6 +117,17 @@ fn router_with_state(state: AppState) -> Router {
         .route("/api/v1/documents/{id}", get(api::get))
         .route("/api/v1/documents/{id}/actions/{action}", post(api::act))
         .route("/api/v1/documents/{id}/findings/{n}", post(api::finding))
+        .route(
+            "/api/v1/requests",
+            // An application is a few kilobytes; the public may post here without an account.
+            post(api_requests::create)
+                .layer(tower_http::limit::RequestBodyLimitLayer::new(64 * 1024)),
+        )
+        .route("/api/v1/requests/{tracking}", get(api_requests::get))
+        .route(
+            "/api/v1/requests/{tracking}/events",
+            post(api_requests::event),
+        )
         .route("/healthz", get(public::healthz))
         .route("/staff", get(staff::redirect_home))
         .route("/staff/", get(staff::home))

@@ -21,6 +21,10 @@ fn id_param() -> Value {
     json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}})
 }
 
+fn tracking_param() -> Value {
+    json!({"name": "tracking", "in": "path", "required": true, "schema": {"type": "string"}})
+}
+
 /// The document, with `base_url` as its server.
 pub fn document(base_url: &str) -> Value {
     let secured = json!([{"bearer": []}]);
@@ -60,7 +64,7 @@ pub fn document(base_url: &str) -> Value {
         "info": {
             "title": "政府信息公开平台 API",
             "version": "1",
-            "description": "发布流程（起草、提交、审核、签发、发布、退回、撤回）与检索的机器接口。令牌由 `gongkai user token 用户名` 生成，按该用户在各机构的角色行事。错误为 {\"error\": 代码, \"message\": 中文说明}。"
+            "description": "发布流程（起草、提交、审核、签发、发布、退回、撤回）、依申请公开（提交、查询、登记与时限事件）与检索的机器接口。令牌由 `gongkai user token 用户名` 生成，按该用户在各机构的角色行事。错误为 {\"error\": 代码, \"message\": 中文说明}。"
         },
         "servers": [{"url": base_url.trim_end_matches('/')}],
         "paths": {
@@ -107,6 +111,58 @@ pub fn document(base_url: &str) -> Value {
                 }}}},
                 "responses": finding_responses
             }},
+            "/api/v1/requests": {"post": {
+                "summary": "提交政府信息公开申请（公众，无需令牌；与网上申请表相同）",
+                "operationId": "createRequest",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Application"}}}},
+                "responses": {
+                    "201": {"description": "已提交：查询码与密码（密码只显示这一次）", "content": {"application/json": {"schema": {
+                        "type": "object", "required": ["tracking", "secret"],
+                        "properties": {"tracking": {"type": "string"}, "secret": {"type": "string"}}
+                    }}}},
+                    "400": error_response("申请有误：message 与 problems 逐项指明字段"),
+                    "429": error_response("同一地址提交过于频繁，请稍后再试")
+                }
+            }},
+            "/api/v1/requests/{tracking}": {"get": {
+                "summary": "申请进度：带 X-Tracking-Secret 为申请人所见（状态、答复期限及其计算过程、告知书）；带令牌为承办单位所见的完整记录",
+                "operationId": "getRequest",
+                "parameters": [
+                    tracking_param(),
+                    {"name": "X-Tracking-Secret", "in": "header", "required": false, "schema": {"type": "string"}}
+                ],
+                "responses": {
+                    "200": {"description": "申请进度或完整记录"},
+                    "401": error_response("既无密码也无令牌，或令牌无效"),
+                    "404": error_response("查询码或密码不对；其他单位的申请"),
+                    "429": error_response("密码错误次数过多，请稍后再试")
+                }
+            }},
+            "/api/v1/requests/{tracking}/events": {"post": {
+                "summary": "承办单位记录时限事件（DOMAIN A6.1），或 {\"kind\": \"received\", \"date\"} 登记受理（第三十一条）；答复须带 outcome 与 basis",
+                "operationId": "addRequestEvent",
+                "security": secured,
+                "parameters": [tracking_param()],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["kind", "date"],
+                    "properties": {
+                        "kind": {"type": "string", "enum": ["received", "correction_requested", "correction_received", "consultation_sent", "consultation_answered", "extension", "fee_notice", "fee_paid", "replied", "withdrawn"]},
+                        "date": {"type": "string", "format": "date"},
+                        "id": {"type": "string", "description": "征求意见编号（consultation_*）"},
+                        "working_days": {"type": "integer", "description": "延期工作日数（extension）"},
+                        "outcome": {"type": "string", "description": "办理结果代码（replied）"},
+                        "basis": {"type": "array", "items": {"type": "string"}, "description": "答复依据代码（replied）"}
+                    }
+                }}}},
+                "responses": {
+                    "200": {"description": "事件后的时限（DOMAIN A6.1 的输出）"},
+                    "400": error_response("事件不合法：说明原因"),
+                    "401": error_response("缺少令牌或令牌无效"),
+                    "403": error_response("不是承办单位的经办人"),
+                    "404": error_response("申请不存在（含其他单位的申请）"),
+                    "409": error_response("已登记，或已答复")
+                }
+            }},
             "/api/v1/search": {"get": {
                 "summary": "检索已发布的政府信息（一网通查）",
                 "operationId": "search",
@@ -133,6 +189,18 @@ pub fn document(base_url: &str) -> Value {
                 "Error": {"type": "object", "required": ["error", "message"], "properties": {
                     "error": {"type": "string", "enum": ["bad_request", "unauthorized", "forbidden", "same_signer", "not_found", "conflict", "wrong_state", "reason_required", "unresolved_findings", "throttled", "unavailable", "internal"]},
                     "message": {"type": "string"}
+                }},
+                "Application": {"type": "object", "required": ["org", "applicant_type", "applicant", "description"], "properties": {
+                    "org": {"type": "string", "description": "受理机关的机构代码"},
+                    "applicant_type": {"type": "string", "enum": ["natural_person", "legal.commercial", "legal.research", "legal.public_interest", "legal.legal_services", "legal.other"]},
+                    "applicant": {"type": "object", "required": ["name", "id_number"], "properties": {
+                        "name": {"type": "string"}, "id_number": {"type": "string"}, "phone": {"type": "string"},
+                        "email": {"type": "string"}, "address": {"type": "string"}
+                    }, "description": "姓名或名称、身份证明、联系方式（电话、邮箱、地址至少一项）"},
+                    "description": {"type": "string", "description": "所需信息的名称、文号或其他特征性描述"},
+                    "purpose": {"type": "string"},
+                    "form": {"type": "string", "enum": ["paper", "electronic"]},
+                    "delivery": {"type": "string", "enum": ["post", "email", "pickup", "online"]}
                 }},
                 "DocumentLine": {"type": "object", "required": ["org", "title", "topic", "kind", "written_date", "validity", "column"], "properties": {
                     "org": {"type": "string"}, "title": {"type": "string"}, "doc_number": {"type": "string"},

@@ -211,13 +211,14 @@ async fn every_operation_of_the_openapi_document_is_routed() {
     assert_eq!(st, StatusCode::OK);
     assert_eq!(doc["openapi"], "3.0.3");
     let paths = doc["paths"].as_object().unwrap();
-    assert_eq!(paths.len(), 6);
+    assert_eq!(paths.len(), 9);
     for (path, ops) in paths {
         for (method, _) in ops.as_object().unwrap() {
             let uri = path
                 .replace("{id}", "1")
                 .replace("{action}", "submit")
-                .replace("{n}", "1");
+                .replace("{n}", "1")
+                .replace("{tracking}", "YS20261202-ABCDEFGH");
             let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
             let (st, v) = call(&s, m, &uri, "", None).await;
             // Routed: the handler answered (401 without a token, 400 without a query, 200).
@@ -230,4 +231,187 @@ async fn every_operation_of_the_openapi_document_is_routed() {
             );
         }
     }
+}
+
+async fn call_with(
+    s: &Site,
+    method: Method,
+    uri: &str,
+    headers: &[(&str, &str)],
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let mut req = Request::builder().method(method).uri(uri);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let req = match body {
+        Some(b) => req
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(b.to_string())),
+        None => req.body(Body::empty()),
+    }
+    .unwrap();
+    let p = s.request(req).await;
+    (
+        p.status,
+        serde_json::from_str(&p.body).unwrap_or(Value::Null),
+    )
+}
+
+#[tokio::test]
+async fn a_request_is_filed_registered_worked_and_followed_through_the_api() {
+    let s = site().await;
+    let clerk = token(&s, "clerk1", "GL00101", Role::Clerk).await;
+    let outsider = token(&s, "other", "LH00201", Role::Clerk).await;
+    let application = json!({
+        "org": "GL00101",
+        "applicant_type": "natural_person",
+        "applicant": {"name": "张三", "id_number": "350102199003071234", "phone": "13905912345"},
+        "description": "2025年鼓楼区老旧小区改造资金使用情况",
+        "delivery": "online"
+    });
+    // A bad application names its fields.
+    let (st, v) = call(
+        &s,
+        Method::POST,
+        "/api/v1/requests",
+        "",
+        Some(json!({"org": "GL00101"})),
+    )
+    .await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    let fields: Vec<&str> = v["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["field"].as_str().unwrap())
+        .collect();
+    assert!(
+        fields.contains(&"applicant_type") && fields.contains(&"description"),
+        "{v}"
+    );
+    let (st, receipt) = call(&s, Method::POST, "/api/v1/requests", "", Some(application)).await;
+    assert_eq!(st, StatusCode::CREATED, "{receipt}");
+    let tracking = receipt["tracking"].as_str().unwrap().to_owned();
+    let secret = receipt["secret"].as_str().unwrap().to_owned();
+    let uri = format!("/api/v1/requests/{tracking}");
+
+    // The applicant follows it with the secret; nothing without, not found with a wrong one.
+    let (st, seen) = call_with(
+        &s,
+        Method::GET,
+        &uri,
+        &[("x-tracking-secret", &secret)],
+        None,
+    )
+    .await;
+    assert_eq!(
+        (st, seen["status"].as_str()),
+        (StatusCode::OK, Some("submitted")),
+        "{seen}"
+    );
+    assert!(
+        !seen.to_string().contains("张三"),
+        "the tracking view carries no identity"
+    );
+    let (st, _) = call(&s, Method::GET, &uri, "", None).await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    let (st, _) = call_with(
+        &s,
+        Method::GET,
+        &uri,
+        &[("x-tracking-secret", "guess")],
+        None,
+    )
+    .await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+
+    // The unit registers it and records a consultation; another unit cannot even see it.
+    let events = format!("{uri}/events");
+    let today = gongkai_domain::format_date_iso(s.app.today());
+    let (st, _) = call(
+        &s,
+        Method::POST,
+        &events,
+        &outsider,
+        Some(json!({"kind": "received", "date": today})),
+    )
+    .await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    let (st, clock) = call(
+        &s,
+        Method::POST,
+        &events,
+        &clerk,
+        Some(json!({"kind": "received", "date": today})),
+    )
+    .await;
+    assert_eq!(
+        (st, clock["status"].as_str()),
+        (StatusCode::OK, Some("open")),
+        "{clock}"
+    );
+    let (st, clock) = call(
+        &s,
+        Method::POST,
+        &events,
+        &clerk,
+        Some(json!({"kind": "consultation_sent", "date": today, "id": "1"})),
+    )
+    .await;
+    assert_eq!(
+        (st, clock["status"].as_str(), clock["paused"].as_u64()),
+        (StatusCode::OK, Some("paused"), Some(15)),
+        "{clock}"
+    );
+    let (st, bad) = call(
+        &s,
+        Method::POST,
+        &events,
+        &clerk,
+        Some(json!({"kind": "consultation_answered", "date": today, "id": "2"})),
+    )
+    .await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{bad}");
+    let (st, whole) = call(&s, Method::GET, &uri, &clerk, None).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(whole["application"]["applicant"]["name"], "张三");
+    let (st, _) = call(&s, Method::GET, &uri, &outsider, None).await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+
+    // The reply closes it; the applicant sees it replied, with how the date was worked out.
+    let (st, clock) = call(
+        &s,
+        Method::POST,
+        &events,
+        &clerk,
+        Some(json!({
+            "kind": "replied", "date": today, "outcome": "disclosed", "basis": ["art36.2"]
+        })),
+    )
+    .await;
+    assert_eq!(
+        (st, clock["status"].as_str()),
+        (StatusCode::OK, Some("replied")),
+        "{clock}"
+    );
+    let (_, seen) = call_with(
+        &s,
+        Method::GET,
+        &uri,
+        &[("x-tracking-secret", &secret)],
+        None,
+    )
+    .await;
+    assert_eq!(seen["status"], "replied");
+    assert!(seen["steps"].as_array().unwrap().len() >= 3, "{seen}");
+    let (st, _) = call(
+        &s,
+        Method::POST,
+        &events,
+        &clerk,
+        Some(json!({"kind": "withdrawn", "date": today})),
+    )
+    .await;
+    assert_eq!(st, StatusCode::CONFLICT);
 }

@@ -1,0 +1,191 @@
+//! The HTTP API for requests (SPEC "HTTP API"): the public form's twin (`POST
+//! /api/v1/requests`, no token), the applicant's view by 查询码 and secret, and the handling
+//! unit's view and clock events by token. Applicant details go only to the unit's staff.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use gongkai_app::documents::Actor;
+use gongkai_app::intake::{NewEvent, StaffView};
+use gongkai_domain::application::validate_application;
+use gongkai_domain::{LegalBasis, Outcome};
+use serde_json::{Value, json};
+
+use crate::AppState;
+use crate::api::{ApiError, Bearer, Body};
+use crate::public::PathOr404;
+use crate::staff::ClientAddress;
+
+type ApiResult<T> = Result<T, ApiError>;
+
+fn bad(msg: impl Into<String>) -> ApiError {
+    ApiError::new(StatusCode::BAD_REQUEST, "bad_request", msg)
+}
+
+/// `POST /api/v1/requests`: files an application → 201 `{"tracking", "secret"}`; a bad one
+/// is a 400 naming every field, in `problems` too.
+pub async fn create(
+    State(s): State<AppState>,
+    ClientAddress(source): ClientAddress,
+    Body(body): Body,
+) -> ApiResult<Response> {
+    let application = match validate_application(&body) {
+        Ok(a) => a,
+        Err(problems) => {
+            let message: Vec<String> = problems
+                .iter()
+                .map(|p| format!("{}：{}", p.field, p.message))
+                .collect();
+            let list: Vec<Value> = problems
+                .iter()
+                .map(|p| json!({"field": p.field, "message": p.message}))
+                .collect();
+            return Ok((
+                StatusCode::BAD_REQUEST,
+                [(header::CACHE_CONTROL, "no-store")],
+                Json(json!({"error": "bad_request", "message": message.join("；"), "problems": list})),
+            )
+                .into_response());
+        }
+    };
+    let receipt = gongkai_app::intake::submit(s.app(), &application, &source).await?;
+    Ok((
+        StatusCode::CREATED,
+        [
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+            (
+                header::LOCATION,
+                format!("/api/v1/requests/{}", receipt.tracking),
+            ),
+        ],
+        Json(json!({"tracking": receipt.tracking, "secret": receipt.secret})),
+    )
+        .into_response())
+}
+
+/// `GET /api/v1/requests/{tracking}`: with `X-Tracking-Secret`, what the applicant sees;
+/// with a staff token, the whole record for the handling unit (404 for anyone else).
+pub async fn get(
+    State(s): State<AppState>,
+    ClientAddress(source): ClientAddress,
+    headers: HeaderMap,
+    PathOr404(tracking): PathOr404<String>,
+) -> ApiResult<Response> {
+    if headers.contains_key(header::AUTHORIZATION) {
+        let staff = Bearer::from_headers(&s, &headers).await?;
+        let view = gongkai_app::intake::for_staff(s.app(), Actor::Staff(&staff), &tracking).await?;
+        return Ok(no_store(Json(staff_json(&view))));
+    }
+    let Some(secret) = headers
+        .get("x-tracking-secret")
+        .and_then(|v| v.to_str().ok())
+    else {
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "请在请求头 X-Tracking-Secret 中提供提交申请时得到的密码（工作人员用 Authorization: Bearer 令牌）",
+        ));
+    };
+    let tracked = gongkai_app::intake::track(s.app(), &tracking, secret, &source).await?;
+    Ok(no_store(Json(tracked)))
+}
+
+fn no_store(body: impl IntoResponse) -> Response {
+    ([(header::CACHE_CONTROL, "no-store")], body).into_response()
+}
+
+/// The whole record for the handling unit.
+fn staff_json(v: &StaffView) -> Value {
+    let intake = v.intake.as_ref().map(|i| {
+        json!({
+            "tracking": i.tracking,
+            "channel": i.channel,
+            "applicant_type": i.applicant_type,
+            "applicant": serde_json::from_str::<Value>(&i.applicant).unwrap_or(Value::Null),
+            "description": i.description,
+            "purpose": i.purpose,
+            "form": i.form,
+            "delivery": i.delivery,
+            "submitted_at": gongkai_app::format_china_time(i.submitted_at),
+        })
+    });
+    let request = v.request.as_ref().map(|r| {
+        json!({
+            "tracking": r.tracking,
+            "org": r.org_code,
+            "applicant_type": r.applicant_type,
+            "applicant": serde_json::from_str::<Value>(&r.applicant).unwrap_or(Value::Null),
+            "description": r.description,
+            "received_date": gongkai_domain::format_date_iso(r.received_date),
+            "events": serde_json::from_str::<Value>(&r.events).unwrap_or(Value::Null),
+            "outcome": r.outcome,
+            "basis": serde_json::from_str::<Value>(&r.bases).unwrap_or(Value::Null),
+            "replied_date": r.replied_date.map(gongkai_domain::format_date_iso),
+        })
+    });
+    json!({
+        "status": v.clock.as_ref().map_or("submitted", |c| c.status.code()),
+        "application": intake,
+        "request": request,
+        "clock": v.clock,
+    })
+}
+
+/// `POST /api/v1/requests/{tracking}/events`: one clock event of DOMAIN A6.1 (`replied` with
+/// `outcome` and `basis`), or `{"kind": "received", "date"}` registering an application with
+/// its receipt date (Art. 31) → 200 with the clock after it.
+pub async fn event(
+    State(s): State<AppState>,
+    Bearer(staff): Bearer,
+    PathOr404(tracking): PathOr404<String>,
+    Body(mut body): Body,
+) -> ApiResult<Response> {
+    let Some(map) = body.as_object_mut() else {
+        return Err(bad(
+            "请求体须为一个时限事件对象，如 {\"kind\": \"extension\", \"date\": \"2026-12-01\", \"working_days\": 10}",
+        ));
+    };
+    let actor = Actor::Staff(&staff);
+    if map.get("kind").and_then(Value::as_str) == Some("received") {
+        let date = map
+            .get("date")
+            .and_then(Value::as_str)
+            .ok_or_else(|| bad("date：须写收到申请之日 YYYY-MM-DD"))?;
+        let date = gongkai_domain::parse_date(date).map_err(|e| bad(format!("date：{e}")))?;
+        let clock = gongkai_app::intake::register(s.app(), actor, &tracking, date).await?;
+        return Ok(no_store(Json(clock)));
+    }
+    let outcome = map.remove("outcome");
+    let basis = map.remove("basis");
+    let outcome = match outcome {
+        None | Some(Value::Null) => None,
+        Some(Value::String(code)) => {
+            let outcome = Outcome::from_code(&code).map_err(|e| bad(format!("outcome：{e}")))?;
+            let codes: Vec<String> = match basis {
+                None | Some(Value::Null) => Vec::new(),
+                Some(Value::String(b)) => vec![b],
+                Some(Value::Array(items)) => items
+                    .into_iter()
+                    .map(|i| match i {
+                        Value::String(b) => Ok(b),
+                        _ => Err(bad("basis：须为字符串或字符串数组")),
+                    })
+                    .collect::<ApiResult<_>>()?,
+                Some(_) => return Err(bad("basis：须为字符串或字符串数组")),
+            };
+            let bases = codes
+                .iter()
+                .map(|c| LegalBasis::parse(c).map_err(|e| bad(format!("basis：{e}"))))
+                .collect::<ApiResult<Vec<_>>>()?;
+            Some((outcome, bases))
+        }
+        Some(_) => return Err(bad("outcome：须为办理结果代码（DOMAIN A2）")),
+    };
+    let new = NewEvent {
+        event: body,
+        outcome,
+    };
+    let clock = gongkai_app::intake::add_event(s.app(), actor, &tracking, &new).await?;
+    Ok(no_store(Json(clock)))
+}
