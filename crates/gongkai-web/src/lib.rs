@@ -16,6 +16,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 mod admin;
 mod api;
 mod api_requests;
+mod apply;
 mod assets;
 pub mod cache;
 mod desk;
@@ -111,6 +112,18 @@ fn router_with_state(state: AppState) -> Router {
         .route("/a11y/{mode}", get(public::a11y))
         .route("/static/{file}", get(assets::stylesheet))
         .route("/search", get(search::page))
+        .route(
+            "/apply",
+            get(apply::form)
+                .post(apply::submit)
+                .layer(tower_http::limit::RequestBodyLimitLayer::new(64 * 1024)),
+        )
+        .route(
+            "/track",
+            get(apply::track_form)
+                .post(apply::track)
+                .layer(tower_http::limit::RequestBodyLimitLayer::new(16 * 1024)),
+        )
         .route("/api/v1/search", get(search::api))
         .route("/api/v1/openapi.json", get(api::openapi))
         .route("/api/v1/documents", post(api::create))

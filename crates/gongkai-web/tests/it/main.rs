@@ -3,6 +3,7 @@
 
 mod admin;
 mod api;
+mod apply;
 mod cache;
 mod desk;
 mod feeds;

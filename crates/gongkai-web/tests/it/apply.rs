@@ -1,0 +1,143 @@
+//! The public application form and the tracking page, as a citizen uses them without
+//! JavaScript, and what they refuse.
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+
+use crate::{Page, Site, site};
+
+fn enc(v: &str) -> String {
+    serde_urlencoded::to_string([("v", v)]).unwrap()[2..].to_owned()
+}
+
+/// Posts a form as a browser on this site.
+async fn post(s: &Site, uri: &str, cookie: &str, body: &str) -> Page {
+    s.request(
+        Request::post(uri)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, cookie)
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::from(body.to_owned()))
+            .unwrap(),
+    )
+    .await
+}
+
+/// The form's cookie and its token as shown `age` seconds ago.
+async fn shown(s: &Site, age: i64) -> (String, String) {
+    let form = s.get("/apply?org=GL00101").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let cookie = form.cookie();
+    let token = form.attrs("input[name=_t]", "value")[0].clone();
+    let (t, at) = token.split_once(':').unwrap();
+    let at: i64 = at.parse().unwrap();
+    (cookie, format!("{t}:{}", at - age))
+}
+
+fn fields(extra: &str) -> String {
+    let base = [
+        ("org", "GL00101"),
+        ("applicant_type", "natural_person"),
+        ("name", "张三"),
+        ("id_number", "350102199003071234"),
+        ("phone", "13905912345"),
+        ("description", "2025年鼓楼区老旧小区改造资金使用情况"),
+        ("delivery", "online"),
+    ];
+    let mut out: Vec<String> = base
+        .iter()
+        .filter(|(k, _)| !extra.contains(&format!("{k}=")))
+        .map(|(k, v)| format!("{k}={}", enc(v)))
+        .collect();
+    if !extra.is_empty() {
+        out.push(extra.to_owned());
+    }
+    out.join("&")
+}
+
+#[tokio::test]
+async fn a_citizen_files_an_application_and_follows_it_by_code_and_secret() {
+    let s = site().await;
+    let form = s.get("/apply?org=GL00101").await;
+    assert_eq!(form.attrs("#f-org option[selected]", "value"), ["GL00101"]);
+    assert!(form.body.contains("条例"), "the form says what it rests on");
+
+    // Missing fields come back beside their inputs, values kept.
+    let (cookie, token) = shown(&s, 10).await;
+    let bad = post(
+        &s,
+        "/apply",
+        &cookie,
+        &format!("{}&_t={token}", fields("name=&phone=&email=bad")),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert_eq!(bad.attrs("#f-name", "aria-invalid"), ["true"]);
+    assert!(bad.text("#e-email").contains("电子邮箱"));
+    assert_eq!(bad.attrs("#f-id_number", "value"), ["350102199003071234"]);
+    assert!(bad.text(".form-errors").contains("姓名或名称"));
+
+    // A good one: the receipt shows the 查询码 and the secret once.
+    let (cookie, token) = shown(&s, 10).await;
+    let done = post(&s, "/apply", &cookie, &format!("{}&_t={token}", fields(""))).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    let codes = done.texts(".receipt code");
+    let (tracking, secret) = (codes[0].clone(), codes[1].clone());
+    assert!(tracking.starts_with("YS"));
+    assert_eq!(done.headers[header::CACHE_CONTROL], "no-store");
+
+    // The tracking page, posted so the secret stays out of the address.
+    let page = post(
+        &s,
+        "/track",
+        "",
+        &format!("tracking={tracking}&secret={secret}"),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.text("#st-title").contains("已提交"), "{}", page.body);
+    assert!(!page.body.contains("张三") && !page.body.contains("13905912345"));
+    let wrong = post(
+        &s,
+        "/track",
+        "",
+        &format!("tracking={tracking}&secret=guess"),
+    )
+    .await;
+    assert_eq!(wrong.status, StatusCode::NOT_FOUND);
+    assert!(wrong.text(".form-error").contains("查询码或密码不对"));
+}
+
+#[tokio::test]
+async fn scripts_are_held_off_without_any_outside_service() {
+    let s = site().await;
+    // Posted the moment the form was shown.
+    let (cookie, token) = shown(&s, 0).await;
+    let fast = post(&s, "/apply", &cookie, &format!("{}&_t={token}", fields(""))).await;
+    assert_eq!(fast.status, StatusCode::BAD_REQUEST);
+    assert!(fast.text(".form-error").contains("提交过快"));
+    // Without this browser's cookie (posted from elsewhere, or by a script).
+    let (_, token) = shown(&s, 10).await;
+    let stray = post(&s, "/apply", "", &format!("{}&_t={token}", fields(""))).await;
+    assert_eq!(stray.status, StatusCode::BAD_REQUEST);
+    // The field people cannot see was filled in.
+    let (cookie, token) = shown(&s, 10).await;
+    let bot = post(
+        &s,
+        "/apply",
+        &cookie,
+        &format!("{}&_t={token}", fields("website=http%3A%2F%2Fspam")),
+    )
+    .await;
+    assert_eq!(bot.status, StatusCode::BAD_REQUEST);
+    // Another site's page cannot post it at all.
+    let cross = s
+        .request(
+            Request::post("/apply")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header("sec-fetch-site", "cross-site")
+                .body(Body::from(fields("")))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(cross.status, StatusCode::FORBIDDEN);
+}
