@@ -127,30 +127,45 @@ async fn store(app: &App, actor: Actor<'_>, a: &Application, channel: Channel) -
     Ok(Receipt { tracking, secret })
 }
 
-/// A 查询码: the day and eight characters no one misreads (no 0/O, 1/I/L).
+/// Characters no one misreads (no 0/O, 1/I/L).
+const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+
+fn random_chars(n: usize) -> String {
+    (0..n)
+        .map(|_| char::from(ALPHABET[rand::random_range(0..ALPHABET.len())]))
+        .collect()
+}
+
+/// A 查询码: the day and eight characters.
 fn new_tracking(today: Date) -> String {
-    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
-    let mut code = format!(
-        "YS{:04}{:02}{:02}-",
+    format!(
+        "YS{:04}{:02}{:02}-{}",
         today.year(),
         u8::from(today.month()),
-        today.day()
-    );
-    for _ in 0..8 {
-        let i = rand::random_range(0..ALPHABET.len());
-        code.push(char::from(ALPHABET[i]));
-    }
-    code
+        today.day(),
+        random_chars(8)
+    )
 }
 
-/// A secret of 128 bits, hex.
+/// A secret a person can copy by hand: twelve characters in groups of four (about 59 bits;
+/// wrong guesses are slowed down per address).
 fn new_secret() -> String {
-    let bytes: [u8; 16] = rand::random();
-    hex::encode(bytes)
+    format!(
+        "{}-{}-{}",
+        random_chars(4),
+        random_chars(4),
+        random_chars(4)
+    )
 }
 
+/// The secret's hash, whatever case and separators it was typed with.
 fn hash(secret: &str) -> String {
-    hex::encode(Sha256::digest(secret.trim().as_bytes()))
+    let normal: String = secret
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    hex::encode(Sha256::digest(normal.as_bytes()))
 }
 
 /// What the applicant sees of their request.

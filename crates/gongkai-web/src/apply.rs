@@ -441,7 +441,7 @@ pub async fn track(
         Err(gongkai_app::Error::NotFound(_)) => (
             StatusCode::NOT_FOUND,
             None,
-            Some("查询码或密码不对，请核对后重试（密码在提交申请时显示，区分大小写）".to_owned()),
+            Some("查询码或密码不对，请核对后重试（密码在提交申请时显示，不区分大小写）".to_owned()),
         ),
         Err(e @ gongkai_app::Error::Throttled { .. }) => {
             (StatusCode::TOO_MANY_REQUESTS, None, Some(e.to_string()))

@@ -53,6 +53,11 @@ db_test!(
             .await
             .unwrap();
         assert_eq!((seen.status, seen.due.as_deref()), ("submitted", None));
+        // Typed in lower case and without dashes it opens all the same.
+        let typed = receipt.secret.to_lowercase().replace('-', "");
+        track(&a, &receipt.tracking, &typed, "203.0.113.9")
+            .await
+            .unwrap();
         assert!(matches!(
             track(&a, &receipt.tracking, "wrong", "203.0.113.9").await,
             Err(Error::NotFound(_))
