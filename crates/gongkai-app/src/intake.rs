@@ -496,3 +496,85 @@ pub async fn add_event(
     tx.commit().await?;
     Ok(clock)
 }
+
+/// An application waiting to be registered, as the queue shows it (no personal data).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WaitingRow {
+    /// 查询码.
+    pub tracking: String,
+    /// The organization asked.
+    pub org: String,
+    /// How it came in, in Chinese.
+    pub channel: &'static str,
+    /// When it was filed (China time).
+    pub submitted_at: String,
+}
+
+/// An open request on the desk.
+#[derive(Clone, Debug)]
+pub struct OpenRow {
+    /// 查询码.
+    pub tracking: String,
+    /// The handling organization.
+    pub org: String,
+    /// 收到申请之日.
+    pub received: Date,
+    /// Its clock today.
+    pub clock: Clock,
+}
+
+/// What a person's units have to do about requests: applications to register and open
+/// requests, the soonest due first.
+#[derive(Clone, Debug, Default)]
+pub struct Desk {
+    /// Filed, not yet registered.
+    pub waiting: Vec<WaitingRow>,
+    /// Registered and not yet replied to or withdrawn.
+    pub open: Vec<OpenRow>,
+}
+
+/// Rows a queue shows at most.
+const QUEUE: i64 = 500;
+
+/// The request desk of the organizations `staff` may see.
+pub async fn desk(app: &App, staff: &crate::auth::Staff) -> Result<Desk> {
+    let tree = crate::orgs::OrgTree::load(app).await?;
+    let orgs = crate::staff::visible_orgs(staff, &tree);
+    let name = |id: i64| tree.get(id).map(|o| o.name.clone()).unwrap_or_default();
+    let mut c = app.db().conn().await?;
+    let waiting = intake::waiting(&mut c, &orgs, QUEUE).await?;
+    let open = requests::open_of(&mut c, &orgs, QUEUE).await?;
+    drop(c);
+    let mut desk = Desk {
+        waiting: waiting
+            .into_iter()
+            .map(|i| WaitingRow {
+                org: name(i.org_id),
+                channel: match i.channel.as_str() {
+                    "letter" => "信函",
+                    "walk_in" => "当面",
+                    _ => "网上",
+                },
+                submitted_at: crate::format_china_time(i.submitted_at),
+                tracking: i.tracking,
+            })
+            .collect(),
+        open: Vec::new(),
+    };
+    for r in open {
+        // A request whose stored events no longer compute is left out and logged.
+        match clock_of(app, &r) {
+            Ok(clock) if clock.status != gongkai_domain::deadline::ClockStatus::Withdrawn => {
+                desk.open.push(OpenRow {
+                    org: name(r.org_id),
+                    tracking: r.tracking,
+                    received: r.received_date,
+                    clock,
+                });
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(request.id = r.id, error = %e, "request clock not computed"),
+        }
+    }
+    Ok(desk)
+}

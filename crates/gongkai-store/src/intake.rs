@@ -137,3 +137,23 @@ pub async fn set_registered(
     .rows_affected());
     Ok(n == 1)
 }
+
+/// Applications of these organizations not yet registered, oldest first.
+pub async fn waiting(h: &mut impl Handle, org_ids: &[i64], limit: i64) -> Result<Vec<Intake>> {
+    if org_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list: Vec<String> = (0..org_ids.len()).map(|i| crate::ph(i + 2)).collect();
+    let sql = format!(
+        "SELECT {COLUMNS} FROM request_intake WHERE request_id IS NULL AND org_id IN ({}) \
+         ORDER BY submitted_at, id LIMIT $1",
+        list.join(", ")
+    );
+    Ok(dispatch!(h, c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(limit);
+        for id in org_ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(c).await?
+    }))
+}

@@ -301,6 +301,26 @@ pub async fn by_id(h: &mut impl Handle, id: i64) -> Result<Option<Request>> {
         .await?))
 }
 
+/// The requests of these organizations not yet replied to, the soonest due first (those
+/// without a due date, awaiting a correction or a calendar, last).
+pub async fn open_of(h: &mut impl Handle, org_ids: &[i64], limit: i64) -> Result<Vec<Request>> {
+    if org_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "{SELECT} WHERE r.replied_date IS NULL AND r.org_id IN ({}) \
+         ORDER BY CASE WHEN r.due_date IS NULL THEN 1 ELSE 0 END, r.due_date, r.id LIMIT $1",
+        list(2, org_ids.len())
+    );
+    Ok(dispatch!(h, c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(limit);
+        for id in org_ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(c).await?
+    }))
+}
+
 /// The request with this 查询码.
 pub async fn by_tracking(h: &mut impl Handle, tracking: &str) -> Result<Option<Request>> {
     let sql = format!("{SELECT} WHERE r.tracking = $1");

@@ -26,6 +26,7 @@ mod layout;
 mod limits;
 mod openapi;
 pub(crate) mod public;
+mod requests_desk;
 mod search;
 mod security;
 mod server;
@@ -166,6 +167,16 @@ fn router_with_state(state: AppState) -> Router {
         .route("/staff/admin/channels", post(admin::add_channel))
         .route("/staff/admin/settings", post(admin::change_setting))
         .route("/staff/deliveries", get(desk::deliveries))
+        .route("/staff/requests", get(requests_desk::list))
+        .route("/staff/requests/{tracking}", get(requests_desk::show))
+        .route(
+            "/staff/requests/{tracking}/register",
+            post(requests_desk::register),
+        )
+        .route(
+            "/staff/requests/{tracking}/event",
+            post(requests_desk::event),
+        )
         .route(
             "/staff/admin/calendar",
             post(admin::load_calendar).layer(axum::extract::DefaultBodyLimit::max(1024 * 1024)),

@@ -141,3 +141,109 @@ async fn scripts_are_held_off_without_any_outside_service() {
         .await;
     assert_eq!(cross.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_unit_registers_an_application_and_keeps_its_clock_from_the_desk() {
+    use gongkai_app::auth::create_user;
+    use gongkai_domain::Role;
+    let s = site().await;
+    let (cookie, token) = shown(&s, 10).await;
+    let done = post(&s, "/apply", &cookie, &format!("{}&_t={token}", fields(""))).await;
+    let codes = done.texts(".receipt code");
+    let (tracking, secret) = (codes[0].clone(), codes[1].clone());
+    create_user(
+        &s.app,
+        "clerk9",
+        "林经办",
+        "correct-horse-9",
+        &[("GL00101", Role::Clerk)],
+    )
+    .await
+    .unwrap();
+    create_user(
+        &s.app,
+        "other9",
+        "外单位",
+        "correct-horse-9",
+        &[("LH00201", Role::Clerk)],
+    )
+    .await
+    .unwrap();
+    let clerk = s.login("clerk9", "correct-horse-9").await.cookie();
+    let other = s.login("other9", "correct-horse-9").await.cookie();
+
+    let desk = s.get_with_cookie("/staff/requests", &clerk).await;
+    assert_eq!(desk.status, StatusCode::OK);
+    assert!(desk.body.contains(&tracking), "waiting on the desk");
+    let elsewhere = s.get_with_cookie("/staff/requests", &other).await;
+    assert!(!elsewhere.body.contains(&tracking));
+    let hidden = s
+        .get_with_cookie(&format!("/staff/requests/{tracking}"), &other)
+        .await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+
+    let page = s
+        .get_with_cookie(&format!("/staff/requests/{tracking}"), &clerk)
+        .await;
+    assert!(page.body.contains("张三"), "the unit sees the applicant");
+    let today = gongkai_domain::format_date_iso(s.app.today());
+    let reg = s
+        .post_form(
+            &format!("/staff/requests/{tracking}/register"),
+            &clerk,
+            &format!("received={today}"),
+        )
+        .await;
+    assert_eq!(reg.status, StatusCode::SEE_OTHER, "{}", reg.body);
+    let page = s
+        .get_with_cookie(&format!("/staff/requests/{tracking}"), &clerk)
+        .await;
+    assert!(page.text("h1").contains("办理中"), "{}", page.body);
+    assert!(page.text("#c-title + dl").contains(&today));
+
+    // A consultation: paused, its 15 days counted at once.
+    let ev = s
+        .post_form(
+            &format!("/staff/requests/{tracking}/event"),
+            &clerk,
+            &format!("kind=consultation_sent&date={today}&id=1"),
+        )
+        .await;
+    assert_eq!(ev.status, StatusCode::SEE_OTHER, "{}", ev.body);
+    let desk = s
+        .get_with_cookie("/staff/requests?filter=paused", &clerk)
+        .await;
+    assert!(desk.body.contains(&tracking), "{}", desk.body);
+    // An answer to a letter never sent is refused with the reason.
+    let bad = s
+        .post_form(
+            &format!("/staff/requests/{tracking}/event"),
+            &clerk,
+            &format!("kind=consultation_answered&date={today}&id=9"),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("征求意见"));
+    // The reply with its outcome and basis; the applicant sees it replied.
+    let reply = s
+        .post_form(
+            &format!("/staff/requests/{tracking}/event"),
+            &clerk,
+            &format!("kind=replied&date={today}&outcome=disclosed&basis=art36.2"),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let seen = post(
+        &s,
+        "/track",
+        "",
+        &format!("tracking={tracking}&secret={secret}"),
+    )
+    .await;
+    assert!(seen.text("#st-title").contains("已答复"), "{}", seen.body);
+    let desk = s.get_with_cookie("/staff/requests", &clerk).await;
+    assert!(
+        !desk.body.contains(&tracking),
+        "replied requests leave the queue"
+    );
+}
