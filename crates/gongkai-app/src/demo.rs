@@ -176,6 +176,7 @@ pub async fn seed(app: &App, mut progress: impl FnMut(DemoProgress)) -> Result<D
     }
     let requests = report.imported as u64;
     office_figures(app).await?;
+    live_requests(app).await?;
 
     progress(DemoProgress {
         stage: "创建演示账号",
@@ -477,4 +478,124 @@ fn task_table_docx() -> Result<Vec<u8>> {
         .pack(&mut out)
         .map_err(|e| Error::internal(format!("docx: {e}")))?;
     Ok(out.into_inner())
+}
+
+/// Requests filed in the weeks before today, so the desk shows each state on any day the demo
+/// is made: overdue, due soon, paused by a consultation, awaiting a correction, extended,
+/// just registered, and two applications waiting to be registered.
+async fn live_requests(app: &App) -> Result<()> {
+    use crate::intake::{Channel, NewEvent, register, store_at};
+    let calendar = app.calendar();
+    let today = app.today();
+    // The date `n` working days before today (today itself when n is 0).
+    let back = |n: u32| -> Result<time::Date> {
+        let mut d = today;
+        let mut left = n;
+        while left > 0 {
+            d = d
+                .previous_day()
+                .ok_or_else(|| Error::internal("date underflow"))?;
+            if calendar
+                .is_workday(d)
+                .map_err(|e| Error::internal(e.to_string()))?
+            {
+                left -= 1;
+            }
+        }
+        Ok(d)
+    };
+    let at = |d: time::Date| {
+        d.with_hms(9, 30, 0)
+            .map(|t| t.assume_offset(crate::china_offset()))
+            .map_err(|e| Error::internal(e.to_string()))
+    };
+    let people = [
+        (
+            "王五",
+            "natural_person",
+            "2025年鼓楼区老旧小区改造项目的资金使用明细",
+        ),
+        (
+            "福建某某律师事务所",
+            "legal.legal_services",
+            "鼓楼区2026年第三季度行政处罚决定书的目录",
+        ),
+        (
+            "李四",
+            "natural_person",
+            "某街道2025年城乡低保审批名单公示的依据文件",
+        ),
+        (
+            "某某科技有限公司",
+            "legal.commercial",
+            "2026年鼓楼区政府采购意向公开的汇总表",
+        ),
+        ("赵六", "natural_person", "鼓政办〔2026〕12号文件全文"),
+        ("陈七", "natural_person", "鼓楼区2026年政府信息公开工作要点"),
+        (
+            "某某研究院",
+            "legal.research",
+            "鼓楼区近三年依申请公开答复情况的统计",
+        ),
+        (
+            "周八",
+            "natural_person",
+            "华大街道2026年道路维修工程的验收报告",
+        ),
+    ];
+    // Working days before today it was received, and its events with theirs; `None`: filed
+    // and still waiting to be registered.
+    type Plan = Option<(u32, Vec<(&'static str, u32, serde_json::Value)>)>;
+    let plans: [Plan; 8] = [
+        Some((23, vec![])),
+        Some((17, vec![])),
+        Some((
+            8,
+            vec![("consultation_sent", 3, serde_json::json!({"id": "1"}))],
+        )),
+        Some((4, vec![("correction_requested", 2, serde_json::json!({}))])),
+        Some((
+            19,
+            vec![("extension", 1, serde_json::json!({"working_days": 15}))],
+        )),
+        Some((2, vec![])),
+        None,
+        None,
+    ];
+    for (i, ((name, kind, description), plan)) in people.iter().zip(plans).enumerate() {
+        let application = gongkai_domain::application::validate_application(&serde_json::json!({
+            "org": "GL00101",
+            "applicant_type": kind,
+            "applicant": {"name": name, "id_number": format!("E{:08}", 20_260_000 + i), "phone": format!("1390591{:04}", 1000 + i)},
+            "description": description,
+            "delivery": "online",
+        }))
+        .map_err(|p| Error::internal(format!("demo application: {p:?}")))?;
+        let filed = match &plan {
+            Some((received, _)) => back(*received)?,
+            None => back(u32::try_from(i).unwrap_or(7).saturating_sub(6))?,
+        };
+        let receipt = store_at(
+            app,
+            Actor::System,
+            &application,
+            Channel::Online,
+            at(filed)?,
+        )
+        .await?;
+        let Some((_, events)) = plan else { continue };
+        register(app, Actor::System, &receipt.tracking, filed).await?;
+        for (kind, ago, extra) in events {
+            let mut event = serde_json::json!({"kind": kind, "date": gongkai_domain::format_date_iso(back(ago)?)});
+            if let (Some(e), serde_json::Value::Object(more)) = (event.as_object_mut(), extra) {
+                e.extend(more);
+            }
+            let new = NewEvent {
+                event,
+                outcome: None,
+            };
+            crate::intake::add_event(app, Actor::System, &receipt.tracking, &new).await?;
+        }
+    }
+    Ok(())
 }

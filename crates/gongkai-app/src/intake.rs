@@ -83,13 +83,25 @@ pub async fn submit(app: &App, application: &Application, source: Source<'_>) ->
 
 /// Stores an application with a new 查询码 and secret, audited without personal data.
 async fn store(app: &App, actor: Actor<'_>, a: &Application, channel: Channel) -> Result<Receipt> {
+    store_at(app, actor, a, channel, app.now()).await
+}
+
+/// [`store`] as filed at `at` (the demo's requests of the weeks before today).
+pub(crate) async fn store_at(
+    app: &App,
+    actor: Actor<'_>,
+    a: &Application,
+    channel: Channel,
+    at: time::OffsetDateTime,
+) -> Result<Receipt> {
     let mut tx = app.db().begin().await?;
     let org = orgs::by_code(&mut tx, a.org.as_str())
         .await?
         .ok_or_else(|| Error::Invalid(format!("org：机构代码 {} 不存在", a.org)))?;
-    let mut tracking = new_tracking(app.today());
+    let filed_on = at.to_offset(crate::china_offset()).date();
+    let mut tracking = new_tracking(filed_on);
     while intake::tracking_taken(&mut tx, &tracking).await? {
-        tracking = new_tracking(app.today());
+        tracking = new_tracking(filed_on);
     }
     let secret = new_secret();
     let applicant = serde_json::to_string(&a.applicant)
@@ -108,7 +120,7 @@ async fn store(app: &App, actor: Actor<'_>, a: &Application, channel: Channel) -
             form: a.form.map(|f| f.code()),
             delivery: a.delivery.map(|d| d.code()),
         },
-        app.now(),
+        at,
     )
     .await?;
     crate::audit::record(

@@ -105,11 +105,11 @@ pub async fn list(
             tracking: r.tracking.clone(),
             org: r.org.clone(),
             received: gongkai_domain::format_date_iso(r.received),
-            due: r
-                .clock
-                .due
-                .map(gongkai_domain::format_date_iso)
-                .unwrap_or_else(|| "—".into()),
+            due: match (r.clock.due, r.clock.provisional.is_empty()) {
+                (Some(d), true) => gongkai_domain::format_date_iso(d),
+                (Some(d), false) => format!("{}（暂定）", gongkai_domain::format_date_iso(d)),
+                (None, _) => "—".into(),
+            },
             status: r.clock.status.label(),
             status_code: r.clock.status.code(),
             days_left: r
