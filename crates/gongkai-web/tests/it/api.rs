@@ -22,20 +22,13 @@ async fn call(
     token: &str,
     body: Option<Value>,
 ) -> (StatusCode, Value) {
-    let mut req = Request::builder().method(method).uri(uri);
-    if !token.is_empty() {
-        req = req.header(header::AUTHORIZATION, format!("Bearer {token}"));
-    }
-    let req = match body {
-        Some(b) => req
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(b.to_string())),
-        None => req.body(Body::empty()),
-    }
-    .unwrap();
-    let p = s.request(req).await;
-    let v = serde_json::from_str(&p.body).unwrap_or(Value::Null);
-    (p.status, v)
+    let bearer = format!("Bearer {token}");
+    let headers: &[(&str, &str)] = if token.is_empty() {
+        &[]
+    } else {
+        &[("authorization", &bearer)]
+    };
+    call_with(s, method, uri, headers, body).await
 }
 
 fn line(body: &str) -> Value {
