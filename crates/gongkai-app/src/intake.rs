@@ -590,3 +590,39 @@ pub async fn desk(app: &App, staff: &crate::auth::Staff) -> Result<Desk> {
     }
     Ok(desk)
 }
+
+/// The reminders of a desk (DOMAIN A6: before the deadline, at the settings' two distances).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Reminders {
+    /// Past the due date.
+    pub overdue: usize,
+    /// Due within the last reminder's working days.
+    pub last: usize,
+    /// Due within the first reminder's working days (the last ones included).
+    pub first: usize,
+    /// Filed and waiting to be registered.
+    pub waiting: usize,
+}
+
+/// Counts what a desk should be reminded of.
+pub fn reminders(desk: &Desk, settings: &crate::Settings) -> Reminders {
+    use gongkai_domain::deadline::ClockStatus;
+    let within = |days: u32| {
+        desk.open
+            .iter()
+            .filter(|r| {
+                r.clock.status == ClockStatus::Open && r.clock.days_left.is_some_and(|d| d <= days)
+            })
+            .count()
+    };
+    Reminders {
+        overdue: desk
+            .open
+            .iter()
+            .filter(|r| r.clock.status == ClockStatus::Overdue)
+            .count(),
+        last: within(settings.reminder_last_days),
+        first: within(settings.reminder_first_days),
+        waiting: desk.waiting.len(),
+    }
+}

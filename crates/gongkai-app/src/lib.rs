@@ -54,6 +54,10 @@ pub struct Settings {
     pub withheld_review_months: u8,
     /// Hours within which a published record should reach every channel (转载时限).
     pub repost_hours: u32,
+    /// Working days before a request's due date when its unit is first reminded.
+    pub reminder_first_days: u32,
+    /// Working days before the due date of the last reminder.
+    pub reminder_last_days: u32,
 }
 
 impl Default for Settings {
@@ -65,6 +69,8 @@ impl Default for Settings {
             clock: ClockSettings::default(),
             withheld_review_months: 6,
             repost_hours: 12,
+            reminder_first_days: 5,
+            reminder_last_days: 1,
         }
     }
 }

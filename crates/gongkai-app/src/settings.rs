@@ -52,6 +52,18 @@ pub const EDITABLE: &[Editable] = &[
         min: 1,
         max: 168,
     },
+    Editable {
+        key: "reminder_first_days",
+        label: "依申请公开：答复期限前第一次提醒（工作日）",
+        min: 1,
+        max: 20,
+    },
+    Editable {
+        key: "reminder_last_days",
+        label: "依申请公开：答复期限前最后一次提醒（工作日）",
+        min: 0,
+        max: 19,
+    },
 ];
 
 /// The value of an editable setting in `s`.
@@ -62,6 +74,8 @@ pub fn value(s: &Settings, key: &str) -> Option<i64> {
         "session_hours" => s.session_hours,
         "withheld_review_months" => i64::from(s.withheld_review_months),
         "repost_hours" => i64::from(s.repost_hours),
+        "reminder_first_days" => i64::from(s.reminder_first_days),
+        "reminder_last_days" => i64::from(s.reminder_last_days),
         _ => return None,
     })
 }
@@ -75,6 +89,12 @@ fn with(mut s: Settings, key: &str, v: i64) -> Settings {
             s.withheld_review_months = u8::try_from(v).unwrap_or(s.withheld_review_months);
         }
         "repost_hours" => s.repost_hours = u32::try_from(v).unwrap_or(s.repost_hours),
+        "reminder_first_days" => {
+            s.reminder_first_days = u32::try_from(v).unwrap_or(s.reminder_first_days);
+        }
+        "reminder_last_days" => {
+            s.reminder_last_days = u32::try_from(v).unwrap_or(s.reminder_last_days);
+        }
         _ => {}
     }
     s

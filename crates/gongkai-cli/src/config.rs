@@ -6,7 +6,9 @@
 //! `secure_cookies`, `log_format`, `[auth] lockout_failures, lockout_minutes,
 //! session_hours`, `[http] cache_mb, head_timeout_secs, max_connections, poll_ms` and
 //! `[requests] fee_pauses_clock` (whether a fee notice pauses the reply
-//! clock: DOMAIN A6.1 leaves it open, default true), `[documents] withheld_review_months`
+//! clock: DOMAIN A6.1 leaves it open, default true), `reminder_first_days` and
+//! `reminder_last_days` (working days before a due date when the unit is reminded, 5 and 1),
+//! `[documents] withheld_review_months`
 //! (条例 Art. 18: months between reviews of a withheld record, default 6) and `repost_hours`
 //! (hours within which a record should reach every channel, default 12); every key can also be set as `GONGKAI_<KEY>` in the environment, a table
 //! key with `__` (`GONGKAI_AUTH__LOCKOUT_FAILURES`). Without `--config`, the file is
@@ -111,6 +113,8 @@ struct HttpKeys {
 #[serde(default)]
 struct RequestKeys {
     fee_pauses_clock: Option<bool>,
+    reminder_first_days: Option<u32>,
+    reminder_last_days: Option<u32>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -276,6 +280,16 @@ pub fn load(
             .repost_hours
             .or(file_keys.documents.repost_hours)
             .unwrap_or(defaults.repost_hours),
+        reminder_first_days: env_keys
+            .requests
+            .reminder_first_days
+            .or(file_keys.requests.reminder_first_days)
+            .unwrap_or(defaults.reminder_first_days),
+        reminder_last_days: env_keys
+            .requests
+            .reminder_last_days
+            .or(file_keys.requests.reminder_last_days)
+            .unwrap_or(defaults.reminder_last_days),
     };
     check_settings(&settings)?;
     let http = http_settings(&env_keys.http, &file_keys.http)?;
@@ -383,6 +397,11 @@ fn check_settings(s: &Settings) -> anyhow::Result<()> {
     }
     if !(1..=720).contains(&s.session_hours) {
         return Err(user("auth.session_hours 须在 1 到 720（30 天）小时之间"));
+    }
+    if !(1..=20).contains(&s.reminder_first_days) || s.reminder_last_days >= s.reminder_first_days {
+        return Err(user(
+            "requests.reminder_first_days 须在 1 到 20 之间，reminder_last_days 须小于它",
+        ));
     }
     Ok(())
 }

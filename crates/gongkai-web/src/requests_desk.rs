@@ -46,11 +46,8 @@ pub struct RequestsPage {
     today: String,
 }
 
-/// Working days left at or under which a request is "due soon" (the first reminder).
-const SOON: u32 = 5;
-
-fn filters(desk: &Desk) -> Vec<(&'static str, &'static str, usize)> {
-    let count = |f: &str| desk.open.iter().filter(|r| matches(f, r)).count();
+fn filters(desk: &Desk, soon: u32) -> Vec<(&'static str, &'static str, usize)> {
+    let count = |f: &str| desk.open.iter().filter(|r| matches(f, r, soon)).count();
     [
         ("", "全部"),
         ("soon", "即将到期"),
@@ -64,10 +61,11 @@ fn filters(desk: &Desk) -> Vec<(&'static str, &'static str, usize)> {
     .collect()
 }
 
-fn matches(filter: &str, r: &gongkai_app::intake::OpenRow) -> bool {
+/// Whether a row passes a filter; "soon" is within the first reminder's working days.
+fn matches(filter: &str, r: &gongkai_app::intake::OpenRow, soon: u32) -> bool {
     let c = &r.clock;
     match filter {
-        "soon" => c.status == ClockStatus::Open && c.days_left.is_some_and(|d| d <= SOON),
+        "soon" => c.status == ClockStatus::Open && c.days_left.is_some_and(|d| d <= soon),
         "overdue" => c.status == ClockStatus::Overdue,
         "correction" => c.status == ClockStatus::AwaitingCorrection,
         "paused" => c.status == ClockStatus::Paused,
@@ -96,11 +94,12 @@ pub async fn list(
         Err(e) => return WebError(e).into_response(),
     };
     layout.staff_name = Some(staff.display_name.clone());
-    let filters = filters(&desk);
+    let settings = s.app().settings();
+    let filters = filters(&desk, settings.reminder_first_days);
     let open = desk
         .open
         .iter()
-        .filter(|r| matches(&q.filter, r))
+        .filter(|r| matches(&q.filter, r, settings.reminder_first_days))
         .map(|r| OpenRow {
             tracking: r.tracking.clone(),
             org: r.org.clone(),
@@ -118,7 +117,9 @@ pub async fn list(
                 .map(|d| format!("{d} 个工作日"))
                 .unwrap_or_else(|| "—".into()),
             urgent: r.clock.status == ClockStatus::Overdue
-                || r.clock.days_left.is_some_and(|d| d <= 1),
+                || r.clock
+                    .days_left
+                    .is_some_and(|d| d <= settings.reminder_last_days),
         })
         .collect();
     RequestsPage {

@@ -252,6 +252,9 @@ pub struct HomePage {
     counts: Vec<(String, i64)>,
     drafts: Vec<Row>,
     published: Vec<Row>,
+    reminders: gongkai_app::intake::Reminders,
+    first_days: u32,
+    last_days: u32,
 }
 
 /// `GET /staff/`: the landing page.
@@ -263,6 +266,9 @@ pub async fn home(
     let app = s.app();
     let tree = OrgTree::load(app).await?;
     let dash = gongkai_app::staff::dashboard(app, &staff, &tree).await?;
+    let settings = app.settings();
+    let desk = gongkai_app::intake::desk(app, &staff).await?;
+    let reminders = gongkai_app::intake::reminders(&desk, &settings);
     layout.staff_name = Some(staff.display_name.clone());
     let counts = DocStatus::all()
         .iter()
@@ -293,6 +299,9 @@ pub async fn home(
         counts,
         drafts: dash.drafts.iter().map(Row::from).collect(),
         published: dash.published.iter().map(Row::from).collect(),
+        reminders,
+        first_days: settings.reminder_first_days,
+        last_days: settings.reminder_last_days,
     })
 }
 

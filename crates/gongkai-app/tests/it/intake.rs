@@ -206,3 +206,47 @@ db_test!(
         submit(&a, &application(), "198.51.100.8").await.unwrap();
     }
 );
+
+#[test]
+fn reminders_count_at_the_settings_two_distances() {
+    use gongkai_app::intake::{Desk, OpenRow, WaitingRow, reminders};
+    use gongkai_domain::deadline::Clock;
+    let row = |status: ClockStatus, days_left: Option<u32>| OpenRow {
+        tracking: "T".into(),
+        org: "鼓楼区".into(),
+        received: time::macros::date!(2026 - 11 - 02),
+        clock: Clock {
+            due: Some(time::macros::date!(2026 - 12 - 01)),
+            extension: 0,
+            paused: 0,
+            status,
+            days_left,
+            steps: Vec::new(),
+            warnings: Vec::new(),
+            provisional: Vec::new(),
+        },
+    };
+    let desk = Desk {
+        waiting: vec![WaitingRow {
+            tracking: "W".into(),
+            org: "鼓楼区".into(),
+            channel: "网上",
+            submitted_at: String::new(),
+        }],
+        open: vec![
+            row(ClockStatus::Overdue, None),
+            row(ClockStatus::Open, Some(0)),
+            row(ClockStatus::Open, Some(1)),
+            row(ClockStatus::Open, Some(5)),
+            row(ClockStatus::Open, Some(6)),
+            row(ClockStatus::Paused, None),
+        ],
+    };
+    let r = reminders(&desk, &gongkai_app::Settings::default());
+    assert_eq!((r.overdue, r.last, r.first, r.waiting), (1, 2, 3, 1));
+    let wider = gongkai_app::Settings {
+        reminder_first_days: 6,
+        ..gongkai_app::Settings::default()
+    };
+    assert_eq!(reminders(&desk, &wider).first, 4);
+}

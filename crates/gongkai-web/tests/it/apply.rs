@@ -175,6 +175,13 @@ async fn the_unit_registers_an_application_and_keeps_its_clock_from_the_desk() {
     let desk = s.get_with_cookie("/staff/requests", &clerk).await;
     assert_eq!(desk.status, StatusCode::OK);
     assert!(desk.body.contains(&tracking), "waiting on the desk");
+    let home = s.get_with_cookie("/staff/", &clerk).await;
+    assert!(
+        home.text("#remind-title + ul")
+            .contains("1 件网上申请待确认受理"),
+        "{}",
+        home.body
+    );
     let elsewhere = s.get_with_cookie("/staff/requests", &other).await;
     assert!(!elsewhere.body.contains(&tracking));
     let hidden = s
