@@ -32,7 +32,8 @@ pub enum Channel {
 }
 
 impl Channel {
-    fn code(self) -> &'static str {
+    /// The code stored.
+    pub fn code(self) -> &'static str {
         match self {
             Channel::Online => "online",
             Channel::Letter => "letter",
@@ -625,4 +626,37 @@ pub fn reminders(desk: &Desk, settings: &crate::Settings) -> Reminders {
         first: within(settings.reminder_first_days),
         waiting: desk.waiting.len(),
     }
+}
+
+/// Registers a letter or a walk-in application at once (a 经办人 of the organization asked):
+/// `received` is the receipt date of Art. 31 (the day the letter was signed for, or handed
+/// in), today or before. Returns the receipt to hand to the applicant and the clock.
+pub async fn register_offline(
+    app: &App,
+    actor: Actor<'_>,
+    a: &Application,
+    channel: Channel,
+    received: Date,
+) -> Result<(Receipt, Clock)> {
+    if channel == Channel::Online {
+        return Err(Error::Invalid("channel：网上申请由申请人提交".into()));
+    }
+    let mut c = app.db().conn().await?;
+    let org = orgs::by_code(&mut c, a.org.as_str())
+        .await?
+        .ok_or_else(|| Error::Invalid(format!("org：机构代码 {} 不存在", a.org)))?;
+    drop(c);
+    clerk_of(actor, org.id)?;
+    if received > app.today() {
+        return Err(Error::Invalid(
+            "received_date：收到申请之日不能晚于今天".into(),
+        ));
+    }
+    let at = received
+        .with_hms(9, 0, 0)
+        .map(|t| t.assume_offset(crate::china_offset()))
+        .map_err(|e| Error::internal(e.to_string()))?;
+    let receipt = store_at(app, actor, a, channel, at).await?;
+    let clock = register(app, actor, &receipt.tracking, received).await?;
+    Ok((receipt, clock))
 }

@@ -70,10 +70,14 @@ pub struct ApplyForm {
     /// `token:unix-time` of when the form was shown.
     #[serde(rename = "_t")]
     shown: String,
+    /// Staff registration only: `letter` or `walk_in`.
+    pub(crate) channel: String,
+    /// Staff registration only: the receipt date of Art. 31.
+    pub(crate) received: String,
 }
 
 impl ApplyForm {
-    fn to_json(&self) -> Value {
+    pub(crate) fn to_json(&self) -> Value {
         let text = |s: &str| {
             let s = s.trim();
             if s.is_empty() {
@@ -112,6 +116,9 @@ impl ApplyForm {
 #[template(path = "public/apply.html")]
 pub struct ApplyPage {
     layout: Layout,
+    /// A 经办人 registering a letter or a walk-in, not the public.
+    staff: bool,
+    today: String,
     form: ApplyForm,
     errors: HashMap<&'static str, String>,
     general: Option<String>,
@@ -152,7 +159,7 @@ const FIELDS: &[(&str, &str)] = &[
 ];
 
 /// The input a problem of the domain's check concerns.
-fn input_of(field: &str) -> &'static str {
+pub(crate) fn input_of(field: &str) -> &'static str {
     match field {
         "org" => "org",
         "applicant_type" => "applicant_type",
@@ -176,10 +183,25 @@ async fn page(
     general: Option<String>,
     status: StatusCode,
 ) -> Response {
+    form_page(s, layout, None, form, errors, general, status).await
+}
+
+/// The form for the public, or for a 经办人 registering a letter or a walk-in (`staff`: the
+/// person, whose clerk units are the choices).
+pub(crate) async fn form_page(
+    s: &AppState,
+    layout: Layout,
+    staff: Option<&gongkai_app::auth::Staff>,
+    form: ApplyForm,
+    errors: HashMap<&'static str, String>,
+    general: Option<String>,
+    status: StatusCode,
+) -> Response {
     let orgs = match gongkai_app::orgs::OrgTree::load(s.app()).await {
         Ok(tree) => tree
             .all()
             .iter()
+            .filter(|o| staff.is_none_or(|p| p.has_role(o.id, gongkai_domain::Role::Clerk)))
             .map(|o| (o.code.clone(), o.name.clone()))
             .collect::<Vec<_>>(),
         Err(e) => return crate::error::WebError(e).into_response(),
@@ -219,6 +241,8 @@ async fn page(
         status,
         ApplyPage {
             layout,
+            staff: staff.is_some(),
+            today: gongkai_domain::format_date_iso(s.app().today()),
             form,
             errors,
             general,
@@ -230,7 +254,9 @@ async fn page(
         },
     )
         .into_response();
-    if let Ok(v) = HeaderValue::from_str(&cookie) {
+    if staff.is_none()
+        && let Ok(v) = HeaderValue::from_str(&cookie)
+    {
         r.headers_mut().insert(header::SET_COOKIE, v);
     }
     r.headers_mut()
@@ -286,10 +312,12 @@ impl<S: Send + Sync> FromRequestParts<S> for ApplyCookie {
 #[derive(Template, WebTemplate)]
 #[template(path = "public/applied.html")]
 pub struct AppliedPage {
-    layout: Layout,
-    tracking: String,
-    secret: String,
-    org: String,
+    pub(crate) layout: Layout,
+    pub(crate) tracking: String,
+    pub(crate) secret: String,
+    pub(crate) org: String,
+    /// Registered by staff: the receipt is printed for the applicant.
+    pub(crate) staff: bool,
 }
 
 /// `POST /apply`: files the application, or shows the form again with each problem beside
@@ -365,6 +393,7 @@ pub async fn submit(
                 tracking: receipt.tracking,
                 secret: receipt.secret,
                 org,
+                staff: false,
             }
             .into_response();
             r.headers_mut()

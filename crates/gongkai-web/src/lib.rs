@@ -168,6 +168,10 @@ fn router_with_state(state: AppState) -> Router {
         .route("/staff/admin/settings", post(admin::change_setting))
         .route("/staff/deliveries", get(desk::deliveries))
         .route("/staff/requests", get(requests_desk::list))
+        .route(
+            "/staff/requests/new",
+            get(requests_desk::new_form).post(requests_desk::create),
+        )
         .route("/staff/requests/{tracking}", get(requests_desk::show))
         .route(
             "/staff/requests/{tracking}/register",

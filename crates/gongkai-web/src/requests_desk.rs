@@ -413,3 +413,121 @@ pub async fn event(
         Err(e) => WebError(e).into_response(),
     }
 }
+
+/// `GET /staff/requests/new`: registering a letter or a walk-in.
+pub async fn new_form(
+    State(s): State<AppState>,
+    mut layout: Layout,
+    LoggedIn(staff): LoggedIn,
+) -> Response {
+    layout.staff_name = Some(staff.display_name.clone());
+    let mut form = crate::apply::ApplyForm::default();
+    form.channel = "letter".into();
+    form.received = gongkai_domain::format_date_iso(s.app().today());
+    crate::apply::form_page(
+        &s,
+        layout,
+        Some(&staff),
+        form,
+        std::collections::HashMap::new(),
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// `POST /staff/requests/new`: registers it with its receipt date and shows the receipt
+/// (查询码 and secret) to hand to the applicant.
+pub async fn create(
+    State(s): State<AppState>,
+    mut layout: Layout,
+    LoggedIn(staff): LoggedIn,
+    form: Result<Form<crate::apply::ApplyForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let Ok(Form(form)) = form else {
+        return ErrorPage::bad_request("表单内容不完整，请重新填写。").into_response();
+    };
+    layout.staff_name = Some(staff.display_name.clone());
+    let mut errors = std::collections::HashMap::new();
+    let channel = match form.channel.as_str() {
+        "walk_in" => gongkai_app::intake::Channel::WalkIn,
+        _ => gongkai_app::intake::Channel::Letter,
+    };
+    let received = gongkai_domain::parse_date(form.received.trim());
+    if received.is_err() {
+        errors.insert("received", "请按“年-月-日”填写收到申请之日".to_owned());
+    }
+    let application = match gongkai_domain::application::validate_application(&form.to_json()) {
+        Ok(a) => Some(a),
+        Err(problems) => {
+            for p in problems {
+                errors
+                    .entry(crate::apply::input_of(p.field))
+                    .or_insert(p.message);
+            }
+            None
+        }
+    };
+    let (Some(application), Ok(received)) = (application, received) else {
+        return crate::apply::form_page(
+            &s,
+            layout,
+            Some(&staff),
+            form,
+            errors,
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let done = gongkai_app::intake::register_offline(
+        s.app(),
+        Actor::Staff(&staff),
+        &application,
+        channel,
+        received,
+    )
+    .await;
+    match done {
+        Ok((receipt, _)) => {
+            let org = staff
+                .grants
+                .iter()
+                .find(|g| g.org_code == application.org.as_str())
+                .map(|g| g.org_name.clone())
+                .unwrap_or_default();
+            let mut r = crate::apply::AppliedPage {
+                layout,
+                tracking: receipt.tracking,
+                secret: receipt.secret,
+                org,
+                staff: true,
+            }
+            .into_response();
+            r.headers_mut().insert(
+                axum::http::header::CACHE_CONTROL,
+                axum::http::HeaderValue::from_static("no-store"),
+            );
+            r
+        }
+        Err(gongkai_app::Error::Invalid(m)) => {
+            let field = if m.starts_with("received") {
+                "received"
+            } else {
+                "org"
+            };
+            errors.insert(field, m);
+            crate::apply::form_page(
+                &s,
+                layout,
+                Some(&staff),
+                form,
+                errors,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => WebError(e).into_response(),
+    }
+}

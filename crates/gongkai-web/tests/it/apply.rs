@@ -254,3 +254,113 @@ async fn the_unit_registers_an_application_and_keeps_its_clock_from_the_desk() {
         "replied requests leave the queue"
     );
 }
+
+#[tokio::test]
+async fn a_clerk_registers_a_letter_with_the_day_it_was_signed_for() {
+    use gongkai_app::auth::create_user;
+    use gongkai_domain::Role;
+    let s = site().await;
+    create_user(
+        &s.app,
+        "clerk8",
+        "陈经办",
+        "correct-horse-8",
+        &[("GL00101", Role::Clerk)],
+    )
+    .await
+    .unwrap();
+    let clerk = s.login("clerk8", "correct-horse-8").await.cookie();
+
+    let form = s.get_with_cookie("/staff/requests/new", &clerk).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    assert_eq!(
+        form.attrs("#f-org option", "value")
+            .into_iter()
+            .filter(|v| !v.is_empty())
+            .collect::<Vec<_>>(),
+        vec!["GL00101".to_owned()],
+        "only the clerk's own units"
+    );
+    assert!(form.attrs("input[name=_t]", "value").is_empty());
+
+    let today = s.app.today();
+    let cal = gongkai_domain::Calendar::shipped();
+    let mut signed = today.previous_day().unwrap();
+    while !cal.is_workday(signed).unwrap() {
+        signed = signed.previous_day().unwrap();
+    }
+    let signed_iso = gongkai_domain::format_date_iso(signed);
+
+    // A date to come is refused beside its field; nothing is filed.
+    let tomorrow = gongkai_domain::format_date_iso(today.next_day().unwrap());
+    let bad = s
+        .post_form(
+            "/staff/requests/new",
+            &clerk,
+            &format!("{}&channel=letter&received={tomorrow}", fields("")),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(
+        bad.text("#e-received").contains("不能晚于今天"),
+        "{}",
+        bad.body
+    );
+    let garbled = s
+        .post_form(
+            "/staff/requests/new",
+            &clerk,
+            &format!("{}&channel=letter&received=昨天", fields("")),
+        )
+        .await;
+    assert_eq!(garbled.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(garbled.text("#e-received").contains("年-月-日"));
+    // Another unit's application is not this clerk's to register.
+    let foreign = s
+        .post_form(
+            "/staff/requests/new",
+            &clerk,
+            &format!(
+                "{}&channel=walk_in&received={signed_iso}",
+                fields("org=LH00201")
+            ),
+        )
+        .await;
+    assert_ne!(foreign.status, StatusCode::OK, "{}", foreign.body);
+    let desk = s.get_with_cookie("/staff/requests", &clerk).await;
+    assert!(!desk.body.contains("张三"));
+
+    let done = s
+        .post_form(
+            "/staff/requests/new",
+            &clerk,
+            &format!("{}&channel=letter&received={signed_iso}", fields("")),
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert_eq!(done.headers.get("cache-control").unwrap(), "no-store");
+    let codes = done.texts(".receipt code");
+    let (tracking, secret) = (codes[0].clone(), codes[1].clone());
+
+    // Registered at once: open, its clock counted from the day it was signed for.
+    let page = s
+        .get_with_cookie(&format!("/staff/requests/{tracking}"), &clerk)
+        .await;
+    assert!(page.text("h1").contains("办理中"), "{}", page.body);
+    assert!(
+        page.text("#c-title + dl").contains(&signed_iso),
+        "{}",
+        page.body
+    );
+    let due = gongkai_domain::format_date_iso(cal.add_workdays(signed, 20).unwrap());
+    assert!(page.text("#c-title + dl").contains(&due), "{}", page.body);
+    // The applicant follows it with the receipt like any other.
+    let seen = post(
+        &s,
+        "/track",
+        "",
+        &format!("tracking={tracking}&secret={secret}"),
+    )
+    .await;
+    assert!(seen.body.contains(&due), "{}", seen.body);
+}
