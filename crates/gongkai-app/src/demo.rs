@@ -593,6 +593,7 @@ async fn live_requests(app: &App) -> Result<()> {
             let new = NewEvent {
                 event,
                 outcome: None,
+                letter: None,
             };
             crate::intake::add_event(app, Actor::System, &receipt.tracking, &new).await?;
         }

@@ -6,7 +6,11 @@
 //! public, see nothing of the applicant.
 
 use gongkai_domain::application::Application;
+use std::collections::BTreeMap;
+
+use gongkai_domain::ClockEventKind;
 use gongkai_domain::deadline::Clock;
+use gongkai_domain::letter::{LetterKind, TemplateKey};
 use gongkai_domain::{ApplicantType, LegalBasis, Outcome, Role};
 use gongkai_store::intake::{self, Intake, NewIntake};
 use gongkai_store::orgs;
@@ -204,8 +208,8 @@ pub struct Tracked {
     pub provisional: Option<String>,
     /// How the due date was worked out, step by step, in Chinese.
     pub steps: Vec<TrackedStep>,
-    /// Letters addressed to the applicant (none yet).
-    pub letters: Vec<String>,
+    /// Letters addressed to the applicant, in the order issued.
+    pub letters: Vec<crate::letters::LetterRow>,
 }
 
 /// One step of the explanation.
@@ -240,6 +244,10 @@ pub async fn track(app: &App, tracking: &str, secret: &str, source: Source<'_>) 
     let request = match found.request_id {
         Some(id) => requests::by_id(&mut c, id).await?,
         None => None,
+    };
+    let letters = match &request {
+        Some(r) => crate::letters::for_applicant(&mut c, r.id).await?,
+        None => Vec::new(),
     };
     drop(c);
     let submitted_at = crate::format_china_time(found.submitted_at);
@@ -277,8 +285,34 @@ pub async fn track(app: &App, tracking: &str, secret: &str, source: Source<'_>) 
                 effect: s.effect.clone(),
             })
             .collect(),
-        letters: Vec::new(),
+        letters,
     })
+}
+
+/// A letter addressed to the applicant, opened with the 查询码 and secret (wrong secrets
+/// slowed down as on the tracking page).
+pub async fn applicant_letter(
+    app: &App,
+    tracking: &str,
+    secret: &str,
+    id: i64,
+    source: Source<'_>,
+) -> Result<gongkai_domain::letter::Letter> {
+    let now = app.now();
+    let reservation = app
+        .throttle()
+        .attempt(&[(format!("track@{source}"), LOOKUPS)], now)
+        .map_err(|wait| Error::Throttled {
+            seconds: wait.whole_seconds().max(1),
+        })?;
+    let mut c = app.db().conn().await?;
+    let found = intake::by_tracking(&mut c, tracking.trim()).await?;
+    let Some(found) = found.filter(|f| f.secret_hash == hash(secret)) else {
+        return Err(Error::NotFound("申请（查询码或密码不对）"));
+    };
+    app.throttle().succeeded(reservation);
+    let request_id = found.request_id.ok_or(Error::NotFound("告知书"))?;
+    crate::letters::one(&mut c, request_id, id, true).await
 }
 
 /// The clock of a stored request today.
@@ -298,6 +332,8 @@ pub struct StaffView {
     pub request: Option<Request>,
     /// Its clock today.
     pub clock: Option<Clock>,
+    /// Its letters, in the order issued.
+    pub letters: Vec<crate::letters::LetterRow>,
 }
 
 /// The roles that may see a unit's requests.
@@ -334,10 +370,18 @@ pub async fn for_staff(app: &App, actor: Actor<'_>, tracking: &str) -> Result<St
         return Err(Error::NotFound("申请"));
     }
     let clock = request.as_ref().map(|r| clock_of(app, r)).transpose()?;
+    let letters = match &request {
+        Some(r) => {
+            let mut c = app.db().conn().await?;
+            crate::letters::rows(&mut c, r.id).await?
+        }
+        None => Vec::new(),
+    };
     Ok(StaffView {
         intake: found,
         request,
         clock,
+        letters,
     })
 }
 
@@ -391,6 +435,21 @@ pub async fn register(
     if !intake::set_registered(&mut tx, found.id, request.id, actor.user_id()).await? {
         return Err(Error::Conflict("该申请已登记".into()));
     }
+    let clock = clock_of(app, &request)?;
+    crate::letters::issue_in(
+        &mut tx,
+        app,
+        actor,
+        &request,
+        &clock,
+        &crate::letters::Issue {
+            key: TemplateKey::of(LetterKind::Receipt),
+            date: app.today(),
+            written: BTreeMap::new(),
+            strict: true,
+        },
+    )
+    .await?;
     crate::audit::record(
         &mut tx,
         app,
@@ -403,7 +462,7 @@ pub async fn register(
     )
     .await?;
     tx.commit().await?;
-    clock_of(app, &request)
+    Ok(clock)
 }
 
 /// A clock event recorded by staff, or the reply with its outcome and legal bases.
@@ -413,6 +472,42 @@ pub struct NewEvent {
     pub event: serde_json::Value,
     /// With `replied`: the outcome and its bases.
     pub outcome: Option<(Outcome, Vec<LegalBasis>)>,
+    /// The letter the event announces, with what the clerk wrote for it: the 补正告知书 of
+    /// `correction_requested`, the 延期告知书 of `extension`, the 征求意见函 of
+    /// `consultation_sent`, the 收费通知 of `fee_notice`. The 答复告知书 of `replied` is
+    /// issued in any case (its fill-ins checked only when they are given).
+    pub letter: Option<Written>,
+}
+
+/// What the clerk wrote for an event's letter.
+#[derive(Clone, Debug, Default)]
+pub struct Written {
+    /// Fill-ins by name (补正事项, 答复内容, …).
+    pub fields: BTreeMap<String, String>,
+    /// With `consultation_sent`: another agency (Art. 34) rather than a third party (Art. 32).
+    pub to_agency: bool,
+}
+
+/// The letter an event of this kind announces, if any.
+fn letter_key(
+    kind: ClockEventKind,
+    letter: &Written,
+    outcome: Option<&(Outcome, Vec<LegalBasis>)>,
+) -> Option<TemplateKey> {
+    Some(match kind {
+        ClockEventKind::CorrectionRequested => TemplateKey::of(LetterKind::Correction),
+        ClockEventKind::Extension => TemplateKey::of(LetterKind::Extension),
+        ClockEventKind::ConsultationSent if letter.to_agency => {
+            TemplateKey::of(LetterKind::ConsultAgency)
+        }
+        ClockEventKind::ConsultationSent => TemplateKey::of(LetterKind::ConsultThirdParty),
+        ClockEventKind::FeeNotice => TemplateKey::of(LetterKind::FeeNotice),
+        ClockEventKind::Replied => {
+            let (o, bases) = outcome?;
+            crate::letters::reply_key(bases, *o)
+        }
+        _ => return None,
+    })
 }
 
 /// Records an event on a registered request (a 经办人 of its organization), checked against
@@ -428,6 +523,28 @@ pub async fn add_event(
         .await?
         .ok_or(Error::NotFound("申请"))?;
     clerk_of(actor, request.org_id)?;
+    let replying = new.event.get("kind").and_then(|k| k.as_str()) == Some("replied");
+    if replying
+        && let Some(r) = gongkai_store::letters::reply(&mut tx, request.id).await?
+        && r.stage != "draft"
+    {
+        return Err(Error::Conflict(
+            "该申请的答复正在审核、签发中，签发后自动记录答复".into(),
+        ));
+    }
+    let clock = add_event_in(&mut tx, app, actor, &request, new).await?;
+    tx.commit().await?;
+    Ok(clock)
+}
+
+/// Records an event on a request inside a transaction (the caller has checked who acts).
+pub(crate) async fn add_event_in(
+    tx: &mut gongkai_store::Tx,
+    app: &App,
+    actor: Actor<'_>,
+    request: &Request,
+    new: &NewEvent,
+) -> Result<Clock> {
     if request.replied_date.is_some() {
         return Err(Error::Conflict("该申请已答复，不能再记录时限事件".into()));
     }
@@ -450,7 +567,7 @@ pub async fn add_event(
         app.today(),
     )
     .map_err(|e| Error::Invalid(e.to_string()))?;
-    let replied = last.filter(|(k, _)| *k == gongkai_domain::ClockEventKind::Replied);
+    let replied = last.filter(|(k, _)| *k == ClockEventKind::Replied);
     let closed = match (replied, &new.outcome) {
         (Some(_), None) => {
             return Err(Error::Invalid(
@@ -485,8 +602,37 @@ pub async fn add_event(
         }
         (None, None) => None,
     };
+    if let Some((kind, date)) = last {
+        let given = new.letter.clone();
+        let written = given.clone().unwrap_or_default();
+        match letter_key(kind, &written, new.outcome.as_ref()) {
+            Some(key) if given.is_some() || kind == ClockEventKind::Replied => {
+                crate::letters::issue_in(
+                    &mut *tx,
+                    app,
+                    actor,
+                    request,
+                    &clock,
+                    &crate::letters::Issue {
+                        key,
+                        date,
+                        written: written.fields,
+                        strict: given.is_some(),
+                    },
+                )
+                .await?;
+            }
+            None if given.is_some() => {
+                return Err(Error::Invalid(format!(
+                    "letter：“{}”不发告知书",
+                    kind.label()
+                )));
+            }
+            _ => {}
+        }
+    }
     requests::set_clock(
-        &mut tx,
+        &mut *tx,
         request.id,
         &events_json,
         clock.due,
@@ -496,7 +642,7 @@ pub async fn add_event(
     )
     .await?;
     crate::audit::record(
-        &mut tx,
+        &mut *tx,
         app,
         actor,
         "request.event",
@@ -506,7 +652,6 @@ pub async fn add_event(
         serde_json::json!({"tracking": request.tracking, "event": new.event, "outcome": closed.as_ref().map(|c| c.0)}),
     )
     .await?;
-    tx.commit().await?;
     Ok(clock)
 }
 

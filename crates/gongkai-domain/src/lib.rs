@@ -23,6 +23,8 @@
 //!   〔2021〕30号): tables 二, 三 and 四 counted from the records, their sums checked, the JSON
 //!   of DOMAIN A5, and the template's labels.
 //! - [`text`]: strict dates, Chinese date display and paragraph splitting.
+//! - [`letter`]: the letters of a request (登记回执, 补正告知书, 延期告知书, 征求意见函, 收费通知,
+//!   答复告知书 per legal basis) from editable templates, with the remedies of 行政复议法 (2023).
 //! - [`fee`]: 信息处理费 by count and by volume, marginal tiers (国办函〔2020〕109号 Art. 4, 5).
 //! - [`workflow`]: the publication life cycle (草稿 → 审核 → 签发 → 发布, returns, withdrawal,
 //!   scheduled publication) as a state machine, with the roles and separation of duties.
@@ -45,6 +47,7 @@ pub mod document;
 pub mod draft;
 pub mod fee;
 pub mod index_number;
+pub mod letter;
 pub mod org;
 pub mod report;
 pub mod request;

@@ -29,6 +29,7 @@ pub mod counts;
 pub mod documents;
 pub mod generation;
 pub mod intake;
+pub mod letters;
 pub mod orgs;
 pub mod outbox;
 pub mod report_figures;

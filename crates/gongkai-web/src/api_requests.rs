@@ -7,8 +7,9 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use gongkai_app::documents::Actor;
-use gongkai_app::intake::{NewEvent, StaffView};
+use gongkai_app::intake::{NewEvent, StaffView, Written};
 use gongkai_domain::application::validate_application;
+use gongkai_domain::letter;
 use gongkai_domain::{LegalBasis, Outcome};
 use serde_json::{Value, json};
 
@@ -91,6 +92,82 @@ pub async fn get(
     Ok(no_store(Json(tracked)))
 }
 
+/// The `letter` of an event: the fill-ins of DOMAIN's letter templates by name
+/// (`{"补正事项": "…", "补正期限": "…"}`), and `"to_agency": true` for a consultation of
+/// another agency.
+fn written(v: Option<Value>) -> ApiResult<Option<Written>> {
+    let map = match v {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::Object(map)) => map,
+        Some(_) => {
+            return Err(bad(
+                "letter：须为对象，如 {\"补正事项\": \"…\", \"补正期限\": \"…\"}",
+            ));
+        }
+    };
+    let mut out = Written::default();
+    for (k, v) in map {
+        if k == "to_agency" {
+            out.to_agency = v
+                .as_bool()
+                .ok_or_else(|| bad("letter.to_agency：须为 true 或 false"))?;
+            continue;
+        }
+        if !letter::WRITTEN.contains(&k.as_str()) {
+            return Err(bad(format!(
+                "letter.{k}：不认识的填写项，可用的有：{}、to_agency",
+                letter::WRITTEN.join("、")
+            )));
+        }
+        let Value::String(text) = v else {
+            return Err(bad(format!("letter.{k}：须为字符串")));
+        };
+        out.fields.insert(k, text);
+    }
+    Ok(Some(out))
+}
+
+/// `GET /api/v1/requests/{tracking}/letters/{id}?format=json|html|docx`: one letter, for the
+/// handling unit (token) or, addressed to the applicant, with `X-Tracking-Secret`.
+pub async fn letter(
+    State(s): State<AppState>,
+    ClientAddress(source): ClientAddress,
+    headers: HeaderMap,
+    PathOr404((tracking, id)): PathOr404<(String, i64)>,
+    axum::extract::Query(q): axum::extract::Query<FormatQuery>,
+) -> ApiResult<Response> {
+    let found = if headers.contains_key(header::AUTHORIZATION) {
+        let staff = Bearer::from_headers(&s, &headers).await?;
+        gongkai_app::letters::staff_letter(s.app(), Actor::Staff(&staff), &tracking, id).await?
+    } else {
+        let Some(secret) = headers
+            .get("x-tracking-secret")
+            .and_then(|v| v.to_str().ok())
+        else {
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "请在请求头 X-Tracking-Secret 中提供提交申请时得到的密码（工作人员用 Authorization: Bearer 令牌）",
+            ));
+        };
+        gongkai_app::intake::applicant_letter(s.app(), &tracking, secret, id, &source).await?
+    };
+    match q.format.as_deref().unwrap_or("json") {
+        "json" => Ok(no_store(Json(found))),
+        "html" => Ok(no_store(crate::letters::page(found))),
+        "docx" => Ok(crate::letters::docx_response(&tracking, &found)),
+        other => Err(bad(format!(
+            "format：只支持 json、html、docx，收到“{other}”"
+        ))),
+    }
+}
+
+/// `?format=`.
+#[derive(serde::Deserialize)]
+pub struct FormatQuery {
+    format: Option<String>,
+}
+
 fn no_store(body: impl IntoResponse) -> Response {
     ([(header::CACHE_CONTROL, "no-store")], body).into_response()
 }
@@ -129,6 +206,7 @@ fn staff_json(v: &StaffView) -> Value {
         "application": intake,
         "request": request,
         "clock": v.clock,
+        "letters": v.letters,
     })
 }
 
@@ -156,6 +234,7 @@ pub async fn event(
         let clock = gongkai_app::intake::register(s.app(), actor, &tracking, date).await?;
         return Ok(no_store(Json(clock)));
     }
+    let letter = written(map.remove("letter"))?;
     let outcome = map.remove("outcome");
     let basis = map.remove("basis");
     let outcome = match outcome {
@@ -185,6 +264,7 @@ pub async fn event(
     let new = NewEvent {
         event: body,
         outcome,
+        letter,
     };
     let clock = gongkai_app::intake::add_event(s.app(), actor, &tracking, &new).await?;
     Ok(no_store(Json(clock)))

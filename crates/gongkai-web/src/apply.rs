@@ -433,6 +433,8 @@ pub async fn submit(
 pub struct TrackPage {
     layout: Layout,
     tracking: String,
+    /// Posted back with a letter download, once the pair opened the request.
+    secret: String,
     error: Option<String>,
     found: Option<Tracked>,
 }
@@ -442,6 +444,7 @@ pub async fn track_form(layout: Layout) -> Response {
     TrackPage {
         layout,
         tracking: String::new(),
+        secret: String::new(),
         error: None,
         found: None,
     }
@@ -482,6 +485,11 @@ pub async fn track(
         TrackPage {
             layout,
             tracking,
+            secret: if found.is_some() {
+                f.secret.clone()
+            } else {
+                String::new()
+            },
             error,
             found,
         },

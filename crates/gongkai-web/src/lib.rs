@@ -23,6 +23,7 @@ mod desk;
 pub mod error;
 mod feeds;
 mod layout;
+mod letters;
 mod limits;
 mod openapi;
 pub(crate) mod public;
@@ -125,6 +126,11 @@ fn router_with_state(state: AppState) -> Router {
                 .post(apply::track)
                 .layer(tower_http::limit::RequestBodyLimitLayer::new(16 * 1024)),
         )
+        .route(
+            "/track/letter",
+            post(letters::applicant_letter)
+                .layer(tower_http::limit::RequestBodyLimitLayer::new(16 * 1024)),
+        )
         .route("/api/v1/search", get(search::api))
         .route("/api/v1/openapi.json", get(api::openapi))
         .route("/api/v1/documents", post(api::create))
@@ -138,6 +144,10 @@ fn router_with_state(state: AppState) -> Router {
                 .layer(tower_http::limit::RequestBodyLimitLayer::new(64 * 1024)),
         )
         .route("/api/v1/requests/{tracking}", get(api_requests::get))
+        .route(
+            "/api/v1/requests/{tracking}/letters/{id}",
+            get(api_requests::letter),
+        )
         .route(
             "/api/v1/requests/{tracking}/events",
             post(api_requests::event),
@@ -173,6 +183,22 @@ fn router_with_state(state: AppState) -> Router {
             get(requests_desk::new_form).post(requests_desk::create),
         )
         .route("/staff/requests/{tracking}", get(requests_desk::show))
+        .route(
+            "/staff/requests/{tracking}/reply",
+            post(requests_desk::reply),
+        )
+        .route(
+            "/staff/requests/{tracking}/reply/{action}",
+            post(requests_desk::reply_action),
+        )
+        .route(
+            "/staff/requests/{tracking}/letters/{id}",
+            get(letters::staff_letter),
+        )
+        .route(
+            "/staff/requests/{tracking}/letters/{id}/docx",
+            get(letters::staff_docx),
+        )
         .route(
             "/staff/requests/{tracking}/register",
             post(requests_desk::register),

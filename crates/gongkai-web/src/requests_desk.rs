@@ -13,7 +13,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use gongkai_app::documents::Actor;
 use gongkai_app::intake::{Desk, NewEvent};
 use gongkai_domain::deadline::ClockStatus;
-use gongkai_domain::{LegalBasis, Outcome};
+use gongkai_domain::workflow::Action;
+use gongkai_domain::{LegalBasis, Outcome, Role};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -153,9 +154,32 @@ pub struct RequestPage {
     steps: Vec<(String, String)>,
     warnings: Vec<String>,
     today: String,
-    outcomes: Vec<(&'static str, String)>,
-    bases: Vec<(&'static str, &'static str)>,
+    /// The legal bases grouped under their outcome (the report row), for the reply.
+    basis_groups: Vec<(String, Vec<(&'static str, &'static str)>)>,
+    letters: Vec<gongkai_app::letters::LetterRow>,
+    /// The id the next consultation takes, and those awaiting an answer (id, label).
+    next_consult: String,
+    open_consults: Vec<(String, String)>,
+    reply: Option<ReplyPanel>,
+    /// What this person may do with the reply.
+    can_draft: bool,
+    can_review: bool,
+    can_sign: bool,
     done: Option<&'static str>,
+}
+
+/// The reply being signed, as the page shows it.
+struct ReplyPanel {
+    stage: &'static str,
+    stage_code: &'static str,
+    basis_code: &'static str,
+    basis: &'static str,
+    outcome: String,
+    content: String,
+    handled_by: String,
+    reviewed_by: String,
+    returned_reason: String,
+    preview: gongkai_domain::letter::Letter,
 }
 
 #[derive(Deserialize, Default)]
@@ -233,6 +257,59 @@ pub async fn show(
         })
         .unwrap_or_default();
     let clock = view.clock.as_ref();
+    let org_id = view
+        .request
+        .as_ref()
+        .map(|r| r.org_id)
+        .or_else(|| view.intake.as_ref().map(|i| i.org_id))
+        .unwrap_or_default();
+    // Consultations sent, and those not answered yet.
+    let events: Vec<serde_json::Value> = view
+        .request
+        .as_ref()
+        .and_then(|r| serde_json::from_str(&r.events).ok())
+        .unwrap_or_default();
+    let id_of = |e: &serde_json::Value, kind: &str| {
+        (e.get("kind").and_then(|k| k.as_str()) == Some(kind))
+            .then(|| e.get("id").and_then(|i| i.as_str()).map(str::to_owned))
+            .flatten()
+    };
+    let consults: Vec<(String, String)> = events
+        .iter()
+        .filter_map(|e| {
+            id_of(e, "consultation_sent").map(|id| {
+                let date = e.get("date").and_then(|d| d.as_str()).unwrap_or_default();
+                (id.clone(), format!("第 {id} 号征求（{date} 发出）"))
+            })
+        })
+        .collect();
+    let answered: Vec<String> = events
+        .iter()
+        .filter_map(|e| id_of(e, "consultation_answered"))
+        .collect();
+    let open_consults = consults
+        .iter()
+        .filter(|(id, _)| !answered.contains(id))
+        .cloned()
+        .collect();
+    let reply = match (&view.request, clock) {
+        (Some(r), Some(c)) => match gongkai_app::replies::view(s.app(), r, c).await {
+            Ok(v) => v.map(|v| ReplyPanel {
+                stage: v.stage.label(),
+                stage_code: v.stage.code(),
+                basis_code: v.basis.code(),
+                basis: v.basis.label(),
+                outcome: v.basis.outcome().row_label(),
+                content: v.written.get("答复内容").cloned().unwrap_or_default(),
+                handled_by: v.handled_by.unwrap_or_default(),
+                reviewed_by: v.reviewed_by.unwrap_or_default(),
+                returned_reason: v.returned_reason.unwrap_or_default(),
+                preview: v.preview,
+            }),
+            Err(e) => return WebError(e).into_response(),
+        },
+        _ => None,
+    };
     RequestPage {
         layout,
         tracking: tracking.trim().to_owned(),
@@ -281,17 +358,35 @@ pub async fn show(
             .unwrap_or_default(),
         warnings: clock.map(|c| c.warnings.clone()).unwrap_or_default(),
         today: gongkai_domain::format_date_iso(s.app().today()),
-        outcomes: Outcome::all()
+        basis_groups: Outcome::all()
             .iter()
-            .map(|o| (o.code(), o.row_label()))
+            .map(|o| {
+                (
+                    o.row_label(),
+                    o.legal_bases()
+                        .iter()
+                        .map(|b| (b.code(), b.label()))
+                        .collect(),
+                )
+            })
             .collect(),
-        bases: LegalBasis::all()
-            .iter()
-            .map(|b| (b.code(), b.label()))
-            .collect(),
+        letters: view.letters.clone(),
+        next_consult: (consults.len() + 1).to_string(),
+        open_consults,
+        can_draft: staff.has_role(org_id, Role::Clerk)
+            && reply.as_ref().is_none_or(|r| r.stage_code == "draft"),
+        can_review: staff.has_role(org_id, Role::Reviewer)
+            && reply.as_ref().is_some_and(|r| r.stage_code == "submitted"),
+        can_sign: staff.has_role(org_id, Role::Approver)
+            && reply.as_ref().is_some_and(|r| r.stage_code == "reviewed"),
+        reply,
         done: match q.done.as_str() {
-            "registered" => Some("已登记，答复期限自收到申请之日起计算。"),
+            "registered" => Some("已登记，答复期限自收到申请之日起计算；登记回执已生成。"),
             "event" => Some("已记录，答复期限已重新计算。"),
+            "submitted" => Some("答复已提交审核。"),
+            "review" => Some("已审核通过，待签发。"),
+            "approve" => Some("已签发：答复已记录，答复告知书已生成，申请人可下载。"),
+            "return" => Some("已退回经办人修改。"),
             _ => None,
         },
     }
@@ -359,6 +454,7 @@ pub async fn event(
         return ErrorPage::bad_request("表单内容不完整，请重新填写。").into_response();
     };
     let mut f = EventForm::default();
+    let mut written = gongkai_app::intake::Written::default();
     for (k, v) in pairs {
         match k.as_str() {
             "kind" => f.kind = v,
@@ -367,9 +463,44 @@ pub async fn event(
             "working_days" => f.working_days = v,
             "outcome" => f.outcome = v,
             "basis" => f.basis.push(v),
-            _ => {}
+            "to_agency" => written.to_agency = v == "1",
+            _ => {
+                if let Some(name) = k.strip_prefix("letter.")
+                    && gongkai_domain::letter::WRITTEN.contains(&name)
+                {
+                    written.fields.insert(name.to_owned(), v.trim().to_owned());
+                }
+            }
         }
     }
+    if f.kind == "replied" {
+        return ErrorPage::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "答复须经审核、签发",
+            "答复由经办人在“答复”栏拟写并提交审核，审核人审核、签发人签发后自动记录。请返回申请页面。",
+        )
+        .into_response();
+    }
+    if let Some(until) = written.fields.get("补正期限").cloned()
+        && !until.is_empty()
+    {
+        match gongkai_domain::parse_date(&until) {
+            Ok(d) if d >= s.app().today() => {
+                written
+                    .fields
+                    .insert("补正期限".into(), gongkai_domain::format_date_cn(d));
+            }
+            _ => {
+                return ErrorPage::bad_request("补正期限：请选择今天或以后的日期。")
+                    .into_response();
+            }
+        }
+    }
+    let letter = matches!(
+        f.kind.as_str(),
+        "correction_requested" | "extension" | "consultation_sent" | "fee_notice"
+    )
+    .then_some(written);
     let mut event = json!({"kind": f.kind.trim(), "date": f.date.trim()});
     if matches!(
         f.kind.as_str(),
@@ -399,7 +530,11 @@ pub async fn event(
     } else {
         None
     };
-    let new = NewEvent { event, outcome };
+    let new = NewEvent {
+        event,
+        outcome,
+        letter,
+    };
     match gongkai_app::intake::add_event(s.app(), Actor::Staff(&staff), &tracking, &new).await {
         Ok(_) => {
             Redirect::to(&format!("/staff/requests/{}?done=event", tracking.trim())).into_response()
@@ -528,6 +663,88 @@ pub async fn create(
             )
             .await
         }
+        Err(e) => WebError(e).into_response(),
+    }
+}
+
+/// The reply form of the 经办人.
+#[derive(Deserialize, Default)]
+pub struct ReplyForm {
+    #[serde(default)]
+    basis: String,
+    #[serde(default, rename = "letter.答复内容")]
+    content: String,
+}
+
+/// `POST /staff/requests/{tracking}/reply`: the 经办人 writes the reply and submits it.
+pub async fn reply(
+    State(s): State<AppState>,
+    LoggedIn(staff): LoggedIn,
+    PathOr404(tracking): PathOr404<String>,
+    form: Result<Form<ReplyForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let Ok(Form(f)) = form else {
+        return ErrorPage::bad_request("表单内容不完整，请重新填写。").into_response();
+    };
+    let Ok(basis) = LegalBasis::parse(f.basis.trim()) else {
+        return ErrorPage::bad_request("答复依据：请选择答复所依据的条款。").into_response();
+    };
+    let mut written = std::collections::BTreeMap::new();
+    written.insert("答复内容".to_owned(), f.content.trim().to_owned());
+    match gongkai_app::replies::submit(s.app(), Actor::Staff(&staff), &tracking, basis, written)
+        .await
+    {
+        Ok(()) => Redirect::to(&format!(
+            "/staff/requests/{}?done=submitted",
+            tracking.trim()
+        ))
+        .into_response(),
+        Err(gongkai_app::Error::Invalid(m)) => ErrorPage::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "未能提交",
+            &format!("{m}。请返回修改后再提交。"),
+        )
+        .into_response(),
+        Err(e) => WebError(e).into_response(),
+    }
+}
+
+/// The reviewer's or approver's form.
+#[derive(Deserialize, Default)]
+pub struct ReplyActionForm {
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /staff/requests/{tracking}/reply/{action}`: `review`, `approve` or `return`.
+pub async fn reply_action(
+    State(s): State<AppState>,
+    LoggedIn(staff): LoggedIn,
+    PathOr404((tracking, action)): PathOr404<(String, String)>,
+    form: Result<Form<ReplyActionForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let Ok(Form(f)) = form else {
+        return ErrorPage::bad_request("表单内容不完整，请重新填写。").into_response();
+    };
+    let action = match action.as_str() {
+        "review" => Action::Review,
+        "approve" => Action::Approve,
+        "return" => Action::Return { reason: f.reason },
+        _ => return ErrorPage::not_found().into_response(),
+    };
+    match gongkai_app::replies::act(s.app(), Actor::Staff(&staff), &tracking, &action).await {
+        Ok(_) => Redirect::to(&format!(
+            "/staff/requests/{}?done={}",
+            tracking.trim(),
+            action.code()
+        ))
+        .into_response(),
+        Err(gongkai_app::Error::Invalid(m)) => ErrorPage::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "未能完成",
+            &format!("{m}。请返回修改后再提交。"),
+        )
+        .into_response(),
         Err(e) => WebError(e).into_response(),
     }
 }

@@ -33,6 +33,7 @@ fn event(kind: &str, date: time::Date) -> NewEvent {
     NewEvent {
         event: json!({"kind": kind, "date": gongkai_domain::format_date_iso(date)}),
         outcome: None,
+        letter: None,
     }
 }
 
@@ -122,18 +123,19 @@ db_test!(
         assert_eq!(restarted.due, calendar.add_workdays(today, 20).ok());
         // An impossible event changes nothing and says why.
         assert!(matches!(
-            gongkai_app::intake::add_event(
-                &a,
-                Actor::Staff(&clerk),
-                &receipt.tracking,
-                &NewEvent {
-                    event: json!({"kind": "consultation_answered", "date": gongkai_domain::format_date_iso(today), "id": "X"}),
-                    outcome: None,
-                },
-            )
-            .await,
-            Err(Error::Invalid(m)) if m.contains("征求意见")
-        ));
+                   gongkai_app::intake::add_event(
+                       &a,
+                       Actor::Staff(&clerk),
+                       &receipt.tracking,
+                       &NewEvent {
+                           event: json!({"kind": "consultation_answered", "date": gongkai_domain::format_date_iso(today), "id": "X"}),
+                           outcome: None,
+        letter: None,
+                       },
+                   )
+                   .await,
+                   Err(Error::Invalid(m)) if m.contains("征求意见")
+               ));
         // The reply needs its outcome and a basis that fits it.
         assert!(matches!(
             gongkai_app::intake::add_event(&a, Actor::Staff(&clerk), &receipt.tracking, &event("replied", today)).await,

@@ -208,12 +208,73 @@ async fn the_unit_registers_an_application_and_keeps_its_clock_from_the_desk() {
     assert!(page.text("h1").contains("办理中"), "{}", page.body);
     assert!(page.text("#c-title + dl").contains(&today));
 
-    // A consultation: paused, its 15 days counted at once.
+    // The receipt was issued on registration; the applicant sees it among their letters.
+    let seen = post(
+        &s,
+        "/track",
+        "",
+        &format!("tracking={tracking}&secret={secret}"),
+    )
+    .await;
+    assert!(
+        seen.text("table.letters").contains("登记回执"),
+        "{}",
+        seen.body
+    );
+
+    // A 补正告知书 lists what to correct; the clock waits for the corrected request.
+    let until = gongkai_domain::format_date_iso(s.app.today().next_day().unwrap());
+    let missing = s
+        .post_form(
+            &format!("/staff/requests/{tracking}/event"),
+            &clerk,
+            &format!(
+                "kind=correction_requested&date={today}&{}=&{}={until}",
+                enc("letter.补正事项"),
+                enc("letter.补正期限")
+            ),
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(missing.body.contains("补正事项"), "{}", missing.body);
+    let corr = s
+        .post_form(
+            &format!("/staff/requests/{tracking}/event"),
+            &clerk,
+            &format!(
+                "kind=correction_requested&date={today}&{}={}&{}={until}",
+                enc("letter.补正事项"),
+                enc("请写明所需资金明细的年份和小区名称"),
+                enc("letter.补正期限")
+            ),
+        )
+        .await;
+    assert_eq!(corr.status, StatusCode::SEE_OTHER, "{}", corr.body);
+    let page = s
+        .get_with_cookie(&format!("/staff/requests/{tracking}"), &clerk)
+        .await;
+    assert!(page.text("h1").contains("待补正"), "{}", page.text("h1"));
+    assert!(page.text("#l-title + table").contains("补正告知书"));
     let ev = s
         .post_form(
             &format!("/staff/requests/{tracking}/event"),
             &clerk,
-            &format!("kind=consultation_sent&date={today}&id=1"),
+            &format!("kind=correction_received&date={today}"),
+        )
+        .await;
+    assert_eq!(ev.status, StatusCode::SEE_OTHER, "{}", ev.body);
+
+    // A consultation: paused, its 15 days counted at once; the letter goes to the third
+    // party and not to the applicant.
+    let ev = s
+        .post_form(
+            &format!("/staff/requests/{tracking}/event"),
+            &clerk,
+            &format!(
+                "kind=consultation_sent&date={today}&id=1&{}={}",
+                enc("letter.被征求意见方"),
+                enc("某某物业公司")
+            ),
         )
         .await;
     assert_eq!(ev.status, StatusCode::SEE_OTHER, "{}", ev.body);
@@ -231,15 +292,93 @@ async fn the_unit_registers_an_application_and_keeps_its_clock_from_the_desk() {
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("征求意见"));
-    // The reply with its outcome and basis; the applicant sees it replied.
-    let reply = s
+    let seen = post(
+        &s,
+        "/track",
+        "",
+        &format!("tracking={tracking}&secret={secret}"),
+    )
+    .await;
+    assert!(
+        !seen.text("table.letters").contains("征求"),
+        "{}",
+        seen.body
+    );
+    assert!(seen.text("table.letters").contains("补正告知书"));
+
+    // The reply is not recorded from the event form: it is signed by three people.
+    let direct = s
         .post_form(
             &format!("/staff/requests/{tracking}/event"),
             &clerk,
             &format!("kind=replied&date={today}&outcome=disclosed&basis=art36.2"),
         )
         .await;
-    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    assert_eq!(direct.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for (user, role) in [("reviewer9", Role::Reviewer), ("approver9", Role::Approver)] {
+        create_user(&s.app, user, user, "correct-horse-9", &[("GL00101", role)])
+            .await
+            .unwrap();
+    }
+    let reviewer = s.login("reviewer9", "correct-horse-9").await.cookie();
+    let approver = s.login("approver9", "correct-horse-9").await.cookie();
+    let drafted = s
+        .post_form(
+            &format!("/staff/requests/{tracking}/reply"),
+            &clerk,
+            &format!(
+                "basis=art36.2&{}={}",
+                enc("letter.答复内容"),
+                enc("现随本告知书以电子邮件向您提供该信息。")
+            ),
+        )
+        .await;
+    assert_eq!(drafted.status, StatusCode::SEE_OTHER, "{}", drafted.body);
+    // The approver cannot sign before the review; the clerk cannot review their own reply.
+    let early = s
+        .post_form(
+            &format!("/staff/requests/{tracking}/reply/approve"),
+            &approver,
+            "",
+        )
+        .await;
+    assert_ne!(early.status, StatusCode::SEE_OTHER);
+    let own = s
+        .post_form(
+            &format!("/staff/requests/{tracking}/reply/review"),
+            &clerk,
+            "",
+        )
+        .await;
+    assert_ne!(own.status, StatusCode::SEE_OTHER);
+    let page = s
+        .get_with_cookie(&format!("/staff/requests/{tracking}"), &reviewer)
+        .await;
+    assert!(
+        page.text(".letter-preview")
+            .contains("现随本告知书以电子邮件向您提供该信息")
+    );
+    assert!(
+        page.text(".letter-preview")
+            .contains("第三十六条第（二）项")
+    );
+    let reviewed = s
+        .post_form(
+            &format!("/staff/requests/{tracking}/reply/review"),
+            &reviewer,
+            "",
+        )
+        .await;
+    assert_eq!(reviewed.status, StatusCode::SEE_OTHER, "{}", reviewed.body);
+    let signed = s
+        .post_form(
+            &format!("/staff/requests/{tracking}/reply/approve"),
+            &approver,
+            "",
+        )
+        .await;
+    assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
+
     let seen = post(
         &s,
         "/track",
@@ -248,11 +387,70 @@ async fn the_unit_registers_an_application_and_keeps_its_clock_from_the_desk() {
     )
     .await;
     assert!(seen.text("#st-title").contains("已答复"), "{}", seen.body);
+    let ids = seen.attrs("table.letters input[name=id]", "value");
+    assert_eq!(ids.len(), 3, "receipt, correction, reply: {}", seen.body);
+    let reply_id = ids.last().unwrap();
+    let docx = post(
+        &s,
+        "/track/letter",
+        "",
+        &format!("tracking={tracking}&secret={secret}&id={reply_id}&format=docx"),
+    )
+    .await;
+    assert_eq!(docx.status, StatusCode::OK);
+    assert!(
+        docx.headers
+            .get("content-type")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .contains("wordprocessingml")
+    );
+    let text = docx_text(&docx.bytes);
+    assert!(text.contains("政府信息公开申请答复告知书"), "{text}");
+    assert!(text.contains("张三："), "{text}");
+    assert!(text.contains("公复〔"), "{text}");
+    assert!(
+        text.contains("六个月内依法向人民法院提起行政诉讼"),
+        "{text}"
+    );
+    // The wrong secret opens nothing; nor does another request's letter id.
+    let wrong = post(
+        &s,
+        "/track/letter",
+        "",
+        &format!("tracking={tracking}&secret=WRONG&id={reply_id}&format=docx"),
+    )
+    .await;
+    assert_eq!(wrong.status, StatusCode::NOT_FOUND);
+    assert!(!wrong.body.contains("张三"));
     let desk = s.get_with_cookie("/staff/requests", &clerk).await;
     assert!(
         !desk.body.contains(&tracking),
         "replied requests leave the queue"
     );
+}
+
+/// The text of a DOCX's paragraphs, one per line.
+fn docx_text(bytes: &[u8]) -> String {
+    use docx_rs::{DocumentChild, ParagraphChild, RunChild};
+    let doc = docx_rs::read_docx(bytes).unwrap();
+    let mut out = String::new();
+    for child in doc.document.children {
+        if let DocumentChild::Paragraph(p) = child {
+            for c in &p.children {
+                if let ParagraphChild::Run(r) = c {
+                    for t in &r.children {
+                        if let RunChild::Text(t) = t {
+                            out.push_str(&t.text);
+                        }
+                    }
+                }
+            }
+            out.push('\n');
+        }
+    }
+    out
 }
 
 #[tokio::test]
