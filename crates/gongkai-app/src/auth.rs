@@ -44,6 +44,14 @@ impl Staff {
             .any(|g| (g.org_id == org_id && g.role == role) || g.role == Role::Admin)
     }
 
+    /// Whether the person holds `role` in `org_id` itself (an administrator's reach not
+    /// counted): who may work a unit's requests.
+    pub fn holds(&self, org_id: i64, role: Role) -> bool {
+        self.grants
+            .iter()
+            .any(|g| g.org_id == org_id && g.role == role)
+    }
+
     /// Whether the person is a platform administrator.
     pub fn is_admin(&self) -> bool {
         self.grants.iter().any(|g| g.role == Role::Admin)

@@ -38,6 +38,23 @@ impl Actor<'_> {
         }
     }
 
+    /// Fails unless the person holds one of `roles` in `org_id` itself: an administrator's
+    /// reach over the platform, and an office's over the units below it, stop short of the
+    /// personal data of a unit's applicants.
+    pub fn require_in_unit(&self, org_id: i64, roles: &[Role]) -> Result<()> {
+        match self {
+            Actor::System => Ok(()),
+            Actor::Staff(s)
+                if s.grants
+                    .iter()
+                    .any(|g| g.org_id == org_id && roles.contains(&g.role)) =>
+            {
+                Ok(())
+            }
+            Actor::Staff(_) => Err(Error::Forbidden),
+        }
+    }
+
     /// The person's user id; none for the platform.
     pub fn user_id(&self) -> Option<i64> {
         match self {

@@ -342,10 +342,10 @@ const STAFF: &[Role] = &[Role::Clerk, Role::Reviewer, Role::Approver, Role::Offi
 /// A 经办人 of the organization may act; other staff of it are refused, and anyone else is
 /// told the request does not exist.
 fn clerk_of(actor: Actor<'_>, org_id: i64) -> Result<()> {
-    if actor.require_any(org_id, STAFF).is_err() {
+    if actor.require_in_unit(org_id, STAFF).is_err() {
         return Err(Error::NotFound("申请"));
     }
-    actor.require(org_id, Role::Clerk)
+    actor.require_in_unit(org_id, &[Role::Clerk])
 }
 
 /// Loads an application by 查询码 for `actor`, who must hold a role in its organization:
@@ -366,7 +366,7 @@ pub async fn for_staff(app: &App, actor: Actor<'_>, tracking: &str) -> Result<St
         (None, Some(r)) => r.org_id,
         (None, None) => return Err(Error::NotFound("申请")),
     };
-    if actor.require_any(org_id, STAFF).is_err() {
+    if actor.require_in_unit(org_id, STAFF).is_err() {
         return Err(Error::NotFound("申请"));
     }
     let clock = request.as_ref().map(|r| clock_of(app, r)).transpose()?;

@@ -69,6 +69,17 @@ pub fn review_body(tree: &OrgTree, org_id: i64) -> String {
     {
         return g.name.clone();
     }
+    // An office (办公室/办公厅) of a government answers to that government.
+    if let Some(me) = chain.last()
+        && me.kind == OrgKind::Office.code()
+        && let Some(gov) = me
+            .name
+            .strip_suffix("办公室")
+            .or_else(|| me.name.strip_suffix("办公厅"))
+            .filter(|g| g.ends_with("人民政府"))
+    {
+        return gov.to_owned();
+    }
     match chain.last().map(|o| o.kind.as_str()) {
         Some("government" | "town") | None => "上一级人民政府".to_owned(),
         Some(_) => "本级人民政府".to_owned(),
@@ -384,4 +395,105 @@ pub fn file_name(tracking: &str, l: &Letter, ext: &str) -> String {
         })
         .collect();
     format!("{clean}.{ext}")
+}
+
+/// A template as an organization uses it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TemplateRow {
+    /// Which.
+    pub key: TemplateKey,
+    /// Its wording.
+    pub template: Template,
+    /// Whose wording: the organization's own, an ancestor's (by name), or the platform's.
+    pub source: TemplateSource,
+}
+
+/// Where a template's wording comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TemplateSource {
+    /// Written by the organization itself.
+    Own,
+    /// Inherited from the organization above that wrote it.
+    Inherited(String),
+    /// The platform's.
+    Platform,
+}
+
+/// Every template of an organization, for its staff (the 政务公开办 edits them).
+pub async fn templates(app: &App, actor: Actor<'_>, org_id: i64) -> Result<Vec<TemplateRow>> {
+    actor.require_any(org_id, EDITORS_AND_READERS)?;
+    let tree = OrgTree::current(app).await?;
+    let mut c = app.db().conn().await?;
+    let mut out = Vec::new();
+    for key in TemplateKey::all() {
+        let (template, from) = template_for(&mut c, &tree, org_id, key).await?;
+        let source = match from {
+            None => TemplateSource::Platform,
+            Some(id) if id == org_id => TemplateSource::Own,
+            Some(id) => {
+                TemplateSource::Inherited(tree.get(id).map(|o| o.name.clone()).unwrap_or_default())
+            }
+        };
+        out.push(TemplateRow {
+            key,
+            template,
+            source,
+        });
+    }
+    Ok(out)
+}
+
+/// Roles that may read an organization's templates.
+const EDITORS_AND_READERS: &[gongkai_domain::Role] = &[
+    gongkai_domain::Role::Clerk,
+    gongkai_domain::Role::Reviewer,
+    gongkai_domain::Role::Approver,
+    gongkai_domain::Role::Office,
+];
+
+/// Writes an organization's own wording of a letter (its 政务公开办), checked first: a fill-in
+/// the platform does not know is refused with its paragraph. `None` goes back to the
+/// inherited wording. Letters issued before keep their words.
+pub async fn set_template(
+    app: &App,
+    actor: Actor<'_>,
+    org_id: i64,
+    key: TemplateKey,
+    template: Option<&Template>,
+) -> Result<()> {
+    actor.require(org_id, gongkai_domain::Role::Office)?;
+    let mut tx = app.db().begin().await?;
+    let code = key.code();
+    match template {
+        Some(t) => {
+            t.check()
+                .map_err(|e| Error::Invalid(format!("body：{e}")))?;
+            store::set_template(
+                &mut tx,
+                org_id,
+                &code,
+                t.title.trim(),
+                t.body.trim(),
+                actor.user_id(),
+                app.now(),
+            )
+            .await?;
+        }
+        None => {
+            store::reset_template(&mut tx, org_id, &code).await?;
+        }
+    }
+    crate::audit::record(
+        &mut tx,
+        app,
+        actor,
+        "letter_template.set",
+        "org",
+        Some(org_id),
+        Some(org_id),
+        serde_json::json!({"template": code, "reset": template.is_none()}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

@@ -129,7 +129,7 @@ async fn open_request(
         .await?
         .ok_or(Error::NotFound("申请"))?;
     if actor
-        .require_any(
+        .require_in_unit(
             request.org_id,
             &[Role::Clerk, Role::Reviewer, Role::Approver, Role::Office],
         )

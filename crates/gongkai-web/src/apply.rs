@@ -201,7 +201,7 @@ pub(crate) async fn form_page(
         Ok(tree) => tree
             .all()
             .iter()
-            .filter(|o| staff.is_none_or(|p| p.has_role(o.id, gongkai_domain::Role::Clerk)))
+            .filter(|o| staff.is_none_or(|p| p.holds(o.id, gongkai_domain::Role::Clerk)))
             .map(|o| (o.code.clone(), o.name.clone()))
             .collect::<Vec<_>>(),
         Err(e) => return crate::error::WebError(e).into_response(),

@@ -373,11 +373,11 @@ pub async fn show(
         letters: view.letters.clone(),
         next_consult: (consults.len() + 1).to_string(),
         open_consults,
-        can_draft: staff.has_role(org_id, Role::Clerk)
+        can_draft: staff.holds(org_id, Role::Clerk)
             && reply.as_ref().is_none_or(|r| r.stage_code == "draft"),
-        can_review: staff.has_role(org_id, Role::Reviewer)
+        can_review: staff.holds(org_id, Role::Reviewer)
             && reply.as_ref().is_some_and(|r| r.stage_code == "submitted"),
-        can_sign: staff.has_role(org_id, Role::Approver)
+        can_sign: staff.holds(org_id, Role::Approver)
             && reply.as_ref().is_some_and(|r| r.stage_code == "reviewed"),
         reply,
         done: match q.done.as_str() {

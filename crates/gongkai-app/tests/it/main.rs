@@ -4,6 +4,7 @@
 mod auth;
 mod import;
 mod intake;
+mod letters;
 mod portal;
 mod publish;
 mod requests;
