@@ -10,6 +10,7 @@ use gongkai_app::documents::Actor;
 use gongkai_app::intake::{NewEvent, StaffView, Written};
 use gongkai_domain::application::validate_application;
 use gongkai_domain::letter;
+use gongkai_domain::workflow::Action;
 use gongkai_domain::{LegalBasis, Outcome};
 use serde_json::{Value, json};
 
@@ -268,4 +269,67 @@ pub async fn event(
     };
     let clock = gongkai_app::intake::add_event(s.app(), actor, &tracking, &new).await?;
     Ok(no_store(Json(clock)))
+}
+
+/// `POST /api/v1/requests/{tracking}/reply`: the 经办人's reply, submitted for review.
+pub async fn reply(
+    State(s): State<AppState>,
+    Bearer(staff): Bearer,
+    PathOr404(tracking): PathOr404<String>,
+    Body(mut body): Body,
+) -> ApiResult<Response> {
+    let Some(map) = body.as_object_mut() else {
+        return Err(bad(
+            "请求体须为对象，如 {\"basis\": \"art36.2\", \"letter\": {\"答复内容\": \"…\"}}",
+        ));
+    };
+    let basis = map
+        .get("basis")
+        .and_then(Value::as_str)
+        .ok_or_else(|| bad("basis：须写答复依据代码，如 art36.2"))?;
+    let basis = LegalBasis::parse(basis).map_err(|e| bad(format!("basis：{e}")))?;
+    let fields = written(map.remove("letter"))?
+        .map(|w| w.fields)
+        .unwrap_or_default();
+    gongkai_app::replies::submit(s.app(), Actor::Staff(&staff), &tracking, basis, fields).await?;
+    Ok(no_store(Json(
+        json!({"tracking": tracking, "reply": "submitted"}),
+    )))
+}
+
+/// `POST /api/v1/requests/{tracking}/reply/actions/{action}`: `review`, `approve` (which
+/// records the reply and issues its letter) or `return` with `{"reason"}`.
+pub async fn reply_action(
+    State(s): State<AppState>,
+    Bearer(staff): Bearer,
+    PathOr404((tracking, action)): PathOr404<(String, String)>,
+    Body(body): Body,
+) -> ApiResult<Response> {
+    let reason = body
+        .get("reason")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let action = match action.as_str() {
+        "review" => Action::Review,
+        "approve" => Action::Approve,
+        "return" => Action::Return { reason },
+        other => {
+            return Err(ApiError::new(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                format!("没有“{other}”这一操作：只有 review、approve、return"),
+            ));
+        }
+    };
+    let clock =
+        gongkai_app::replies::act(s.app(), Actor::Staff(&staff), &tracking, &action).await?;
+    let stage = match action {
+        Action::Review => "reviewed",
+        Action::Approve => "approved",
+        _ => "draft",
+    };
+    Ok(no_store(Json(
+        json!({"tracking": tracking, "reply": stage, "clock": clock}),
+    )))
 }

@@ -145,6 +145,14 @@ fn router_with_state(state: AppState) -> Router {
         )
         .route("/api/v1/requests/{tracking}", get(api_requests::get))
         .route(
+            "/api/v1/requests/{tracking}/reply",
+            post(api_requests::reply),
+        )
+        .route(
+            "/api/v1/requests/{tracking}/reply/actions/{action}",
+            post(api_requests::reply_action),
+        )
+        .route(
             "/api/v1/requests/{tracking}/letters/{id}",
             get(api_requests::letter),
         )

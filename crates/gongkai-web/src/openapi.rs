@@ -151,7 +151,8 @@ pub fn document(base_url: &str) -> Value {
                         "id": {"type": "string", "description": "征求意见编号（consultation_*）"},
                         "working_days": {"type": "integer", "description": "延期工作日数（extension）"},
                         "outcome": {"type": "string", "description": "办理结果代码（replied）"},
-                        "basis": {"type": "array", "items": {"type": "string"}, "description": "答复依据代码（replied）"}
+                        "basis": {"type": "array", "items": {"type": "string"}, "description": "答复依据代码（replied）"},
+                        "letter": {"type": "object", "additionalProperties": {"type": "string"}, "description": "同时生成的告知书的填写项：correction_requested 的 补正事项、补正期限，extension 的 延期理由，consultation_sent 的 被征求意见方（另可 \"to_agency\": true 表示征求其他机关），fee_notice 的 费用金额、计费说明；replied 的 答复内容。不带 letter 时，除答复外不生成告知书"}
                     }
                 }}}},
                 "responses": {
@@ -161,6 +162,59 @@ pub fn document(base_url: &str) -> Value {
                     "403": error_response("不是承办单位的经办人"),
                     "404": error_response("申请不存在（含其他单位的申请）"),
                     "409": error_response("已登记，或已答复")
+                }
+            }},
+            "/api/v1/requests/{tracking}/letters/{id}": {"get": {
+                "summary": "一份告知书：带 X-Tracking-Secret 为发给申请人的告知书，带令牌为承办单位的任一告知书；format=json（默认）、html（打印版）或 docx",
+                "operationId": "getRequestLetter",
+                "parameters": [
+                    tracking_param(), id_param(),
+                    {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["json", "html", "docx"]}},
+                    {"name": "X-Tracking-Secret", "in": "header", "required": false, "schema": {"type": "string"}}
+                ],
+                "responses": {
+                    "200": {"description": "告知书（JSON：title、number、addressee、paragraphs、signer、date）"},
+                    "400": error_response("format 不支持"),
+                    "401": error_response("既无密码也无令牌，或令牌无效"),
+                    "404": error_response("查询码、密码或告知书不对；发给第三方的征求意见函不对申请人")
+                }
+            }},
+            "/api/v1/requests/{tracking}/reply": {"post": {
+                "summary": "经办人拟写答复并提交审核（签署“经办”）：{\"basis\": 答复依据代码, \"letter\": {\"答复内容\": \"…\"}}",
+                "operationId": "submitRequestReply",
+                "security": secured,
+                "parameters": [tracking_param()],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["basis"],
+                    "properties": {
+                        "basis": {"type": "string", "description": "答复依据代码（决定办理结果与答复告知书的写法）"},
+                        "letter": {"type": "object", "additionalProperties": {"type": "string"}}
+                    }
+                }}}},
+                "responses": {
+                    "200": {"description": "答复的状态"},
+                    "400": error_response("输入有误，message 指明字段"),
+                    "401": error_response("缺少令牌或令牌无效"),
+                    "403": error_response("不是承办单位的经办人"),
+                    "404": error_response("申请不存在（含其他单位的申请）"),
+                    "409": error_response("已答复，或答复正在审核签发中")
+                }
+            }},
+            "/api/v1/requests/{tracking}/reply/actions/{action}": {"post": {
+                "summary": "答复的审核（review）、签发（approve）或退回（return，须带 reason）；三个环节由三人签署，签发即记录答复并生成答复告知书",
+                "operationId": "actOnRequestReply",
+                "security": secured,
+                "parameters": [tracking_param(), {"name": "action", "in": "path", "required": true, "schema": {"type": "string", "enum": ["review", "approve", "return"]}}],
+                "requestBody": {"required": false, "content": {"application/json": {"schema": {
+                    "type": "object", "properties": {"reason": {"type": "string"}}
+                }}}},
+                "responses": {
+                    "200": {"description": "答复的状态；签发后带答复后的时限"},
+                    "400": error_response("退回须写原因"),
+                    "401": error_response("缺少令牌或令牌无效"),
+                    "403": error_response("角色不符或同一人签署两个环节"),
+                    "404": error_response("申请不存在（含其他单位的申请）"),
+                    "409": error_response("当前状态不能执行此操作")
                 }
             }},
             "/api/v1/search": {"get": {

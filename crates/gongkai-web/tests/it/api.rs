@@ -204,7 +204,7 @@ async fn every_operation_of_the_openapi_document_is_routed() {
     assert_eq!(st, StatusCode::OK);
     assert_eq!(doc["openapi"], "3.0.3");
     let paths = doc["paths"].as_object().unwrap();
-    assert_eq!(paths.len(), 9);
+    assert_eq!(paths.len(), 12);
     for (path, ops) in paths {
         for (method, _) in ops.as_object().unwrap() {
             let uri = path
@@ -344,12 +344,57 @@ async fn a_request_is_filed_registered_worked_and_followed_through_the_api() {
         (StatusCode::OK, Some("open")),
         "{clock}"
     );
+    // A 补正告知书 through the API: the letter's fill-ins ride with the event; the clock
+    // waits without a due date, and starts again from the corrected request.
+    let (st, bad) = call(
+        &s,
+        Method::POST,
+        &events,
+        &clerk,
+        Some(json!({"kind": "correction_requested", "date": today, "letter": {"补正原因": "x"}})),
+    )
+    .await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{bad}");
+    assert!(
+        bad["message"].as_str().unwrap().contains("补正事项"),
+        "{bad}"
+    );
     let (st, clock) = call(
         &s,
         Method::POST,
         &events,
         &clerk,
-        Some(json!({"kind": "consultation_sent", "date": today, "id": "1"})),
+        Some(json!({"kind": "correction_requested", "date": today,
+                    "letter": {"补正事项": "请写明小区名称", "补正期限": "2099年1月5日"}})),
+    )
+    .await;
+    assert_eq!(
+        (st, clock["status"].as_str(), &clock["due"]),
+        (StatusCode::OK, Some("awaiting_correction"), &Value::Null),
+        "{clock}"
+    );
+    let (st, clock) = call(
+        &s,
+        Method::POST,
+        &events,
+        &clerk,
+        Some(json!({"kind": "correction_received", "date": today})),
+    )
+    .await;
+    assert_eq!(
+        (st, clock["status"].as_str()),
+        (StatusCode::OK, Some("open")),
+        "{clock}"
+    );
+    let (st, clock) = call(
+        &s,
+        Method::POST,
+        &events,
+        &clerk,
+        Some(
+            json!({"kind": "consultation_sent", "date": today, "id": "1",
+                    "letter": {"被征求意见方": "某某物业公司"}}),
+        ),
     )
     .await;
     assert_eq!(
@@ -372,21 +417,72 @@ async fn a_request_is_filed_registered_worked_and_followed_through_the_api() {
     let (st, _) = call(&s, Method::GET, &uri, &outsider, None).await;
     assert_eq!(st, StatusCode::NOT_FOUND);
 
-    // The reply closes it; the applicant sees it replied, with how the date was worked out.
     let (st, clock) = call(
         &s,
         Method::POST,
         &events,
         &clerk,
-        Some(json!({
-            "kind": "replied", "date": today, "outcome": "disclosed", "basis": ["art36.2"]
-        })),
+        Some(json!({"kind": "consultation_answered", "date": today, "id": "1"})),
     )
     .await;
     assert_eq!(
         (st, clock["status"].as_str()),
-        (StatusCode::OK, Some("replied")),
+        (StatusCode::OK, Some("open")),
         "{clock}"
+    );
+
+    // The reply is written, reviewed and signed by three people; signing closes it.
+    let reviewer = token(&s, "reviewer1", "GL00101", Role::Reviewer).await;
+    let approver = token(&s, "approver1", "GL00101", Role::Approver).await;
+    let reply = format!("{uri}/reply");
+    let (st, v) = call(
+        &s,
+        Method::POST,
+        &reply,
+        &clerk,
+        Some(json!({"basis": "art36.2", "letter": {"答复内容": "随本告知书以电子邮件提供。"}})),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let (st, v) = call(
+        &s,
+        Method::POST,
+        &format!("{reply}/actions/approve"),
+        &approver,
+        None,
+    )
+    .await;
+    assert_eq!(st, StatusCode::CONFLICT, "signed before review: {v}");
+    let (st, v) = call(
+        &s,
+        Method::POST,
+        &format!("{reply}/actions/review"),
+        &clerk,
+        None,
+    )
+    .await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "{v}");
+    let (st, v) = call(
+        &s,
+        Method::POST,
+        &format!("{reply}/actions/review"),
+        &reviewer,
+        None,
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let (st, v) = call(
+        &s,
+        Method::POST,
+        &format!("{reply}/actions/approve"),
+        &approver,
+        None,
+    )
+    .await;
+    assert_eq!(
+        (st, v["clock"]["status"].as_str()),
+        (StatusCode::OK, Some("replied")),
+        "{v}"
     );
     let (_, seen) = call_with(
         &s,
@@ -398,6 +494,80 @@ async fn a_request_is_filed_registered_worked_and_followed_through_the_api() {
     .await;
     assert_eq!(seen["status"], "replied");
     assert!(seen["steps"].as_array().unwrap().len() >= 3, "{seen}");
+    // The applicant's letters: the receipt, the 补正告知书 and the reply, not the letter to
+    // the third party; the reply as DOCX.
+    let kinds: Vec<&str> = seen["letters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["receipt", "correction", "reply"], "{seen}");
+    let reply_id = seen["letters"][2]["id"].as_i64().unwrap();
+    let (st, letter) = call_with(
+        &s,
+        Method::GET,
+        &format!("{uri}/letters/{reply_id}"),
+        &[("x-tracking-secret", &secret)],
+        None,
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{letter}");
+    assert_eq!(letter["addressee"], "张三");
+    assert!(
+        letter["number"].as_str().unwrap().contains("公复〔"),
+        "{letter}"
+    );
+    let docx = s
+        .request(
+            Request::get(format!("{uri}/letters/{reply_id}?format=docx"))
+                .header("x-tracking-secret", &secret)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(docx.status, StatusCode::OK);
+    assert!(docx.bytes.starts_with(b"PK"), "a DOCX is a ZIP package");
+    let (_, whole) = call(&s, Method::GET, &uri, &clerk, None).await;
+    let all = whole["letters"].as_array().unwrap();
+    assert_eq!(
+        all.len(),
+        4,
+        "the unit sees the consultation letter too: {whole}"
+    );
+    let consult_id = all
+        .iter()
+        .find(|l| l["kind"] == "consult_third_party")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let (st, _) = call_with(
+        &s,
+        Method::GET,
+        &format!("{uri}/letters/{consult_id}"),
+        &[("x-tracking-secret", &secret)],
+        None,
+    )
+    .await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    let (st, _) = call(
+        &s,
+        Method::GET,
+        &format!("{uri}/letters/{consult_id}"),
+        &outsider,
+        None,
+    )
+    .await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    let (st, v) = call(
+        &s,
+        Method::GET,
+        &format!("{uri}/letters/{consult_id}?format=pdf"),
+        &clerk,
+        None,
+    )
+    .await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{v}");
     let (st, _) = call(
         &s,
         Method::POST,
