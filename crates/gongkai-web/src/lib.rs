@@ -186,6 +186,11 @@ fn router_with_state(state: AppState) -> Router {
         .route("/staff/admin/settings", post(admin::change_setting))
         .route("/staff/deliveries", get(desk::deliveries))
         .route("/staff/requests", get(requests_desk::list))
+        .route("/staff/letters", get(letters::templates_page))
+        .route(
+            "/staff/letters/{org}/{key}",
+            get(letters::template_form).post(letters::template_save),
+        )
         .route(
             "/staff/requests/new",
             get(requests_desk::new_form).post(requests_desk::create),

@@ -562,3 +562,87 @@ async fn a_clerk_registers_a_letter_with_the_day_it_was_signed_for() {
     .await;
     assert!(seen.body.contains(&due), "{}", seen.body);
 }
+
+#[tokio::test]
+async fn the_office_edits_a_letter_template_with_a_preview_and_its_mistakes_named() {
+    use gongkai_app::auth::create_user;
+    use gongkai_domain::Role;
+    let s = site().await;
+    create_user(
+        &s.app,
+        "office7",
+        "政务公开办",
+        "correct-horse-7",
+        &[("GL00101", Role::Office)],
+    )
+    .await
+    .unwrap();
+    create_user(
+        &s.app,
+        "clerk7",
+        "经办",
+        "correct-horse-7",
+        &[("GL00101", Role::Clerk)],
+    )
+    .await
+    .unwrap();
+    let office = s.login("office7", "correct-horse-7").await.cookie();
+    let clerk = s.login("clerk7", "correct-horse-7").await.cookie();
+    let list = s.get_with_cookie("/staff/letters", &office).await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    assert!(
+        list.text("table")
+            .contains("答复告知书：第三十六条第（四）项（信息不存在）")
+    );
+    assert_eq!(
+        s.get_with_cookie("/staff/letters", &clerk).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        s.get_with_cookie("/staff/letters/GL00101/correction", &clerk)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
+    let uri = "/staff/letters/GL00101/reply.art36.4";
+    let form = s.get_with_cookie(uri, &office).await;
+    assert!(form.text("#tpl-body").contains("{依据}"), "{}", form.body);
+    assert!(form.text(".letter").contains("第三十六条第（四）项"));
+    let bad = s
+        .post_form(
+            uri,
+            &office,
+            &format!(
+                "title={}&body={}&action=save",
+                enc("答复"),
+                enc("您好{申请人名}")
+            ),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text("#tpl-error").contains("申请人名"), "{}", bad.body);
+    assert_eq!(
+        bad.text("#tpl-body"),
+        "您好{申请人名}",
+        "what was typed is kept"
+    );
+    let ok = s
+        .post_form(
+            uri,
+            &office,
+            &format!(
+                "title={}&body={}&action=save",
+                enc("答复告知书"),
+                enc("{申请人}：经检索，该信息不存在。\n\n{救济}")
+            ),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let list = s.get_with_cookie("/staff/letters", &office).await;
+    assert!(list.body.contains("<strong>本机关</strong>"));
+    let reset = s.post_form(uri, &office, "title=&body=&action=reset").await;
+    assert_eq!(reset.status, StatusCode::SEE_OTHER);
+    let list = s.get_with_cookie("/staff/letters", &office).await;
+    assert!(!list.body.contains("<strong>本机关</strong>"));
+}
