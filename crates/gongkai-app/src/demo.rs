@@ -62,6 +62,8 @@ pub struct DemoReport {
     pub requests: u64,
     /// Organizations.
     pub organizations: u64,
+    /// A replied request whose letters the applicant downloads: (查询码, 密码).
+    pub sample_request: Option<(String, String)>,
 }
 
 #[derive(Deserialize)]
@@ -176,7 +178,7 @@ pub async fn seed(app: &App, mut progress: impl FnMut(DemoProgress)) -> Result<D
     }
     let requests = report.imported as u64;
     office_figures(app).await?;
-    live_requests(app).await?;
+    let live = live_requests(app).await?;
 
     progress(DemoProgress {
         stage: "创建演示账号",
@@ -213,12 +215,14 @@ pub async fn seed(app: &App, mut progress: impl FnMut(DemoProgress)) -> Result<D
         total: 1,
     });
     workflow_examples(app).await?;
+    let mut sample_request = None;
     if let (Some(clerk), Some(reviewer), Some(approver)) = (
         staff_of.get("clerk"),
         staff_of.get("reviewer"),
         staff_of.get("approver"),
     ) {
         queues(app, clerk, reviewer, approver).await?;
+        sample_request = reply_examples(app, &live, clerk, reviewer, approver).await?;
     }
     progress(DemoProgress {
         stage: "草稿、撤回与附件",
@@ -231,6 +235,7 @@ pub async fn seed(app: &App, mut progress: impl FnMut(DemoProgress)) -> Result<D
         documents,
         requests,
         organizations: total_orgs,
+        sample_request,
     })
 }
 
@@ -482,8 +487,9 @@ fn task_table_docx() -> Result<Vec<u8>> {
 
 /// Requests filed in the weeks before today, so the desk shows each state on any day the demo
 /// is made: overdue, due soon, paused by a consultation, awaiting a correction, extended,
-/// just registered, and two applications waiting to be registered.
-async fn live_requests(app: &App) -> Result<()> {
+/// just registered, and two applications waiting to be registered. Returns the 查询码 and
+/// secret of the registered ones, in that order.
+async fn live_requests(app: &App) -> Result<Vec<(String, String)>> {
     use crate::intake::{Channel, NewEvent, register, store_at};
     let calendar = app.calendar();
     let today = app.today();
@@ -546,17 +552,33 @@ async fn live_requests(app: &App) -> Result<()> {
     // Working days before today it was received, and its events with theirs; `None`: filed
     // and still waiting to be registered.
     type Plan = Option<(u32, Vec<(&'static str, u32, serde_json::Value)>)>;
+    let mut live = Vec::new();
     let plans: [Plan; 8] = [
         Some((23, vec![])),
         Some((17, vec![])),
         Some((
             8,
-            vec![("consultation_sent", 3, serde_json::json!({"id": "1"}))],
+            vec![(
+                "consultation_sent",
+                3,
+                serde_json::json!({"id": "1", "letter": {"被征求意见方": "福建某某建设工程有限公司"}}),
+            )],
         )),
-        Some((4, vec![("correction_requested", 2, serde_json::json!({}))])),
+        Some((
+            4,
+            vec![(
+                "correction_requested",
+                2,
+                serde_json::json!({"letter": {"补正事项": "请写明所需验收报告对应的道路名称或者工程项目名称", "补正期限": "收到本告知书之日起15日内"}}),
+            )],
+        )),
         Some((
             19,
-            vec![("extension", 1, serde_json::json!({"working_days": 15}))],
+            vec![(
+                "extension",
+                1,
+                serde_json::json!({"working_days": 15, "letter": {"延期理由": "所申请信息涉及区财政局、区住建局等多个部门，需要协调核实"}}),
+            )],
         )),
         Some((2, vec![])),
         None,
@@ -587,16 +609,76 @@ async fn live_requests(app: &App) -> Result<()> {
         register(app, Actor::System, &receipt.tracking, filed).await?;
         for (kind, ago, extra) in events {
             let mut event = serde_json::json!({"kind": kind, "date": gongkai_domain::format_date_iso(back(ago)?)});
-            if let (Some(e), serde_json::Value::Object(more)) = (event.as_object_mut(), extra) {
+            let mut letter = None;
+            if let (Some(e), serde_json::Value::Object(mut more)) = (event.as_object_mut(), extra) {
+                if let Some(serde_json::Value::Object(fields)) = more.remove("letter") {
+                    letter = Some(crate::intake::Written {
+                        fields: fields
+                            .into_iter()
+                            .filter_map(|(k, v)| v.as_str().map(|v| (k, v.to_owned())))
+                            .collect(),
+                        to_agency: false,
+                    });
+                }
                 e.extend(more);
             }
             let new = NewEvent {
                 event,
                 outcome: None,
-                letter: None,
+                letter,
             };
             crate::intake::add_event(app, Actor::System, &receipt.tracking, &new).await?;
         }
+        live.push((receipt.tracking.clone(), receipt.secret.clone()));
     }
-    Ok(())
+    Ok(live)
+}
+
+/// Replies of the live requests on their way: one waiting for review, one for signature, and
+/// one signed, whose letters the applicant downloads (its 查询码 and secret are returned).
+async fn reply_examples(
+    app: &App,
+    live: &[(String, String)],
+    clerk: &auth::Staff,
+    reviewer: &auth::Staff,
+    approver: &auth::Staff,
+) -> Result<Option<(String, String)>> {
+    use gongkai_domain::LegalBasis;
+    use gongkai_domain::workflow::Action;
+    let written = |text: &str| {
+        let mut m = std::collections::BTreeMap::new();
+        m.insert("答复内容".to_owned(), text.to_owned());
+        m
+    };
+    let (Some(overdue), Some(soon), Some(fresh)) = (live.first(), live.get(1), live.get(5)) else {
+        return Ok(None);
+    };
+    crate::replies::submit(
+        app,
+        Actor::Staff(clerk),
+        &overdue.0,
+        LegalBasis::NotExist,
+        written("经检索本机关档案和相关业务系统，未找到该项目的资金使用明细。"),
+    )
+    .await?;
+    crate::replies::submit(
+        app,
+        Actor::Staff(clerk),
+        &soon.0,
+        LegalBasis::CanDisclose,
+        written("本机关将通过电子邮件向您提供该目录的电子文本。"),
+    )
+    .await?;
+    crate::replies::act(app, Actor::Staff(reviewer), &soon.0, &Action::Review).await?;
+    crate::replies::submit(
+        app,
+        Actor::Staff(clerk),
+        &fresh.0,
+        LegalBasis::AlreadyPublic,
+        written("该文件已在福州市鼓楼区人民政府门户网站“政府信息公开”专栏“政策文件”栏目公开，您可通过本平台检索“政务公开工作要点”查阅全文。"),
+    )
+    .await?;
+    crate::replies::act(app, Actor::Staff(reviewer), &fresh.0, &Action::Review).await?;
+    crate::replies::act(app, Actor::Staff(approver), &fresh.0, &Action::Approve).await?;
+    Ok(Some(fresh.clone()))
 }

@@ -128,6 +128,12 @@ pub fn summary(report: &DemoReport, base_url: &str, data: &Path) -> String {
         );
         out.push_str(&table::table(&["用户名", "密码", "角色", "机构"], &rows));
     }
+    if let Some((tracking, secret)) = &report.sample_request {
+        let _ = writeln!(
+            out,
+            "演示申请（申请人所见）：在 {base_url}/track 输入查询码 {tracking}、密码 {secret}，可下载答复告知书"
+        );
+    }
     out
 }
 
@@ -195,6 +201,7 @@ mod tests {
             documents: 120,
             requests: 30,
             organizations: 9,
+            sample_request: Some(("YS20261201-ABCDEFGH".into(), "ABCD-EFGH".into())),
         };
         let text = summary(
             &report,
@@ -213,6 +220,8 @@ mod tests {
             "demo-pass",
             "经办人",
             "鼓楼区人民政府（GLQ）",
+            "YS20261201-ABCDEFGH",
+            "ABCD-EFGH",
         ] {
             assert!(text.contains(needle), "{needle} missing in\n{text}");
         }
