@@ -57,3 +57,13 @@ CREATE TABLE request_replies (
     updated_at TEXT NOT NULL
 );
 CREATE INDEX request_replies_stage ON request_replies (stage);
+
+-- Who handles an open request (承办人), and when it was archived (归档, 条例 Art. 45).
+CREATE TABLE request_handling (
+    request_id INTEGER PRIMARY KEY REFERENCES requests (id) ON DELETE CASCADE,
+    assigned_to INTEGER REFERENCES users (id),
+    archived_on TEXT,
+    archived_by INTEGER REFERENCES users (id),
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX request_handling_assigned ON request_handling (assigned_to);

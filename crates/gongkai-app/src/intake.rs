@@ -679,6 +679,43 @@ pub struct OpenRow {
     pub received: Date,
     /// Its clock today.
     pub clock: Clock,
+    /// A consultation is awaiting its answer.
+    pub consulting: bool,
+    /// A fee notice is awaiting payment.
+    pub awaiting_fee: bool,
+    /// Where its reply is (`draft`, `submitted`, `reviewed`), if one is being written.
+    pub reply_stage: Option<String>,
+    /// Its 承办人: (user id, display name).
+    pub assignee: Option<(i64, String)>,
+}
+
+/// Whether a request's stored events leave a consultation unanswered, and a fee unpaid.
+fn pending(events: &str) -> (bool, bool) {
+    let events: Vec<serde_json::Value> = serde_json::from_str(events).unwrap_or_default();
+    let kind = |e: &serde_json::Value| {
+        e.get("kind")
+            .and_then(|k| k.as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let id = |e: &serde_json::Value| {
+        e.get("id")
+            .and_then(|k| k.as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let mut open: Vec<String> = Vec::new();
+    let mut fee = false;
+    for e in &events {
+        match kind(e).as_str() {
+            "consultation_sent" => open.push(id(e)),
+            "consultation_answered" => open.retain(|x| *x != id(e)),
+            "fee_notice" => fee = true,
+            "fee_paid" => fee = false,
+            _ => {}
+        }
+    }
+    (!open.is_empty(), fee)
 }
 
 /// What a person's units have to do about requests: applications to register and open
@@ -702,6 +739,18 @@ pub async fn desk(app: &App, staff: &crate::auth::Staff) -> Result<Desk> {
     let mut c = app.db().conn().await?;
     let waiting = intake::waiting(&mut c, &orgs, QUEUE).await?;
     let open = requests::open_of(&mut c, &orgs, QUEUE).await?;
+    let ids: Vec<i64> = open.iter().map(|r| r.id).collect();
+    let stages = gongkai_store::letters::reply_stages(&mut c, &ids).await?;
+    let handling = requests::handling_of(&mut c, &ids).await?;
+    let mut names = std::collections::HashMap::new();
+    for h in &handling {
+        if let Some(u) = h.assigned_to
+            && !names.contains_key(&u)
+            && let Some(user) = gongkai_store::users::by_id(&mut c, u).await?
+        {
+            names.insert(u, user.display_name);
+        }
+    }
     drop(c);
     let mut desk = Desk {
         waiting: waiting
@@ -723,11 +772,24 @@ pub async fn desk(app: &App, staff: &crate::auth::Staff) -> Result<Desk> {
         // A request whose stored events no longer compute is left out and logged.
         match clock_of(app, &r) {
             Ok(clock) if clock.status != gongkai_domain::deadline::ClockStatus::Withdrawn => {
+                let (consulting, awaiting_fee) = pending(&r.events);
+                let assignee = handling
+                    .iter()
+                    .find(|h| h.request_id == r.id)
+                    .and_then(|h| h.assigned_to)
+                    .map(|u| (u, names.get(&u).cloned().unwrap_or_default()));
                 desk.open.push(OpenRow {
                     org: name(r.org_id),
-                    tracking: r.tracking,
                     received: r.received_date,
                     clock,
+                    consulting,
+                    awaiting_fee,
+                    reply_stage: stages
+                        .iter()
+                        .find(|(id, _)| *id == r.id)
+                        .map(|(_, s)| s.clone()),
+                    assignee,
+                    tracking: r.tracking,
                 });
             }
             Ok(_) => {}

@@ -22,6 +22,7 @@ pub mod export;
 pub mod feeds;
 pub mod files;
 pub mod generate;
+pub mod handling;
 pub mod import;
 pub mod intake;
 pub mod letters;

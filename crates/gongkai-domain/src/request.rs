@@ -347,6 +347,37 @@ impl Review {
     }
 }
 
+/// Checks a case that staff enter on a request received on `received`: filed no earlier than
+/// the receipt and no later than `today`, decided no earlier than filed and no later than
+/// `today`. The first problem names its field.
+pub fn check_review(
+    received: Date,
+    review: &Review,
+    today: Date,
+) -> Result<(), (&'static str, String)> {
+    if review.filed < received {
+        return Err((
+            "filed_date",
+            format!("立案日期 {} 早于收到申请之日 {received}", review.filed),
+        ));
+    }
+    if review.filed > today {
+        return Err(("filed_date", "立案日期不能晚于今天".to_owned()));
+    }
+    if let Some((_, decided)) = review.decision {
+        if decided < review.filed {
+            return Err((
+                "decided_date",
+                format!("审结日期 {decided} 早于立案日期 {}", review.filed),
+            ));
+        }
+        if decided > today {
+            return Err(("decided_date", "审结日期不能晚于今天".to_owned()));
+        }
+    }
+    Ok(())
+}
+
 /// 查询码: the code an applicant follows a request by, or the number an older system gave it.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TrackingCode(String);

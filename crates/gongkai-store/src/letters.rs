@@ -340,3 +340,24 @@ pub async fn replies_at(
         q.fetch_all(c).await?
     }))
 }
+
+/// The reply stages of these requests (those with a reply on its way or signed).
+pub async fn reply_stages(h: &mut impl Handle, request_ids: &[i64]) -> Result<Vec<(i64, String)>> {
+    let mut out = Vec::new();
+    for chunk in request_ids.chunks(500) {
+        let list: Vec<String> = (0..chunk.len()).map(|i| crate::ph(i + 1)).collect();
+        let sql = format!(
+            "SELECT request_id, stage FROM request_replies WHERE request_id IN ({})",
+            list.join(", ")
+        );
+        let rows: Vec<(i64, String)> = dispatch!(h, c => {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.fetch_all(c).await?
+        });
+        out.extend(rows);
+    }
+    Ok(out)
+}

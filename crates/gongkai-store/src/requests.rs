@@ -540,3 +540,124 @@ pub async fn count(h: &mut impl Handle) -> Result<i64> {
         .await?);
     Ok(n)
 }
+
+/// Who handles a request and whether it is archived.
+#[derive(Clone, Debug, PartialEq, Eq, FromRow)]
+pub struct Handling {
+    /// The request.
+    pub request_id: i64,
+    /// 承办人.
+    pub assigned_to: Option<i64>,
+    /// 归档 day.
+    pub archived_on: Option<Date>,
+    /// Who archived it.
+    pub archived_by: Option<i64>,
+}
+
+/// The handling of these requests (those with any).
+pub async fn handling_of(h: &mut impl Handle, request_ids: &[i64]) -> Result<Vec<Handling>> {
+    let mut out = Vec::new();
+    for chunk in request_ids.chunks(500) {
+        let sql = format!(
+            "SELECT request_id, assigned_to, archived_on, archived_by FROM request_handling \
+             WHERE request_id IN ({})",
+            list(1, chunk.len())
+        );
+        let rows: Vec<Handling> = dispatch!(h, c => {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.fetch_all(c).await?
+        });
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// Assigns a request to a person (or nobody).
+pub async fn assign(
+    h: &mut impl Handle,
+    request_id: i64,
+    user_id: Option<i64>,
+    now: time::OffsetDateTime,
+) -> Result<()> {
+    dispatch!(h, c => sqlx::query(
+        "INSERT INTO request_handling (request_id, assigned_to, updated_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (request_id) DO UPDATE SET assigned_to = excluded.assigned_to, \
+         updated_at = excluded.updated_at",
+    )
+    .bind(request_id)
+    .bind(user_id)
+    .bind(crate::truncate(now))
+    .execute(c)
+    .await?
+    .rows_affected());
+    Ok(())
+}
+
+/// Archives a request on `day`; false when it was archived already.
+pub async fn archive(
+    h: &mut impl Handle,
+    request_id: i64,
+    day: Date,
+    user_id: Option<i64>,
+    now: time::OffsetDateTime,
+) -> Result<bool> {
+    let n = dispatch!(h, c => sqlx::query(
+        "INSERT INTO request_handling (request_id, archived_on, archived_by, updated_at) \
+         VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (request_id) DO UPDATE SET archived_on = excluded.archived_on, \
+         archived_by = excluded.archived_by, updated_at = excluded.updated_at \
+         WHERE request_handling.archived_on IS NULL",
+    )
+    .bind(request_id)
+    .bind(day)
+    .bind(user_id)
+    .bind(crate::truncate(now))
+    .execute(c)
+    .await?
+    .rows_affected());
+    Ok(n == 1)
+}
+
+/// Adds a 行政复议 or 行政诉讼 case to a request, after its others.
+pub async fn add_review(h: &mut impl Handle, request_id: i64, r: &NewReview) -> Result<()> {
+    dispatch!(h, c => sqlx::query(
+        "INSERT INTO request_reviews (request_id, position, kind, filed_date, result, decided_date) \
+         VALUES ($1, (SELECT COALESCE(MAX(position), -1) + 1 FROM request_reviews WHERE request_id = $1), \
+         $2, $3, $4, $5)",
+    )
+    .bind(request_id)
+    .bind(r.kind)
+    .bind(r.filed_date)
+    .bind(r.result)
+    .bind(r.decided_date)
+    .execute(c)
+    .await?
+    .rows_affected());
+    Ok(())
+}
+
+/// Records the decision of a pending case (by position); false when there is no such
+/// pending case.
+pub async fn decide_review(
+    h: &mut impl Handle,
+    request_id: i64,
+    position: i64,
+    result: &str,
+    decided: Date,
+) -> Result<bool> {
+    let n = dispatch!(h, c => sqlx::query(
+        "UPDATE request_reviews SET result = $3, decided_date = $4 \
+         WHERE request_id = $1 AND position = $2 AND result IS NULL",
+    )
+    .bind(request_id)
+    .bind(position)
+    .bind(result)
+    .bind(decided)
+    .execute(c)
+    .await?
+    .rows_affected());
+    Ok(n == 1)
+}

@@ -154,6 +154,18 @@ pub async fn roles(h: &mut impl Handle, user_id: i64) -> Result<Vec<RoleGrant>> 
     .await?))
 }
 
+/// Active people holding `role` in `org_id`: (id, display name), by name.
+pub async fn holding(h: &mut impl Handle, org_id: i64, role: &str) -> Result<Vec<(i64, String)>> {
+    Ok(dispatch!(h, c => sqlx::query_as(
+        "SELECT u.id, u.display_name FROM users u JOIN user_roles r ON r.user_id = u.id \
+         WHERE r.org_id = $1 AND r.role = $2 AND u.active ORDER BY u.display_name, u.id",
+    )
+    .bind(org_id)
+    .bind(role)
+    .fetch_all(c)
+    .await?))
+}
+
 /// Stores a session under the hash of its token.
 pub async fn insert_session(
     h: &mut impl Handle,

@@ -205,6 +205,18 @@ fn router_with_state(state: AppState) -> Router {
             post(requests_desk::reply_action),
         )
         .route(
+            "/staff/requests/{tracking}/assign",
+            post(requests_desk::assign),
+        )
+        .route(
+            "/staff/requests/{tracking}/archive",
+            post(requests_desk::archive),
+        )
+        .route(
+            "/staff/requests/{tracking}/reviews",
+            post(requests_desk::review),
+        )
+        .route(
             "/staff/requests/{tracking}/letters/{id}",
             get(letters::staff_letter),
         )

@@ -34,6 +34,8 @@ pub struct OpenRow {
     status_code: &'static str,
     days_left: String,
     urgent: bool,
+    assignee: String,
+    reply: &'static str,
 }
 
 #[derive(Template, WebTemplate)]
@@ -44,18 +46,24 @@ pub struct RequestsPage {
     open: Vec<OpenRow>,
     filter: String,
     filters: Vec<(&'static str, &'static str, usize)>,
+    /// Per unit: name, open, due soon, overdue (for an office over several units).
+    units: Vec<(String, usize, usize, usize)>,
     today: String,
 }
 
-fn filters(desk: &Desk, soon: u32) -> Vec<(&'static str, &'static str, usize)> {
-    let count = |f: &str| desk.open.iter().filter(|r| matches(f, r, soon)).count();
+fn filters(desk: &Desk, soon: u32, me: i64) -> Vec<(&'static str, &'static str, usize)> {
+    let count = |f: &str| desk.open.iter().filter(|r| matches(f, r, soon, me)).count();
     [
         ("", "全部"),
+        ("mine", "我承办的"),
         ("soon", "即将到期"),
         ("overdue", "已逾期"),
         ("correction", "待补正"),
-        ("paused", "暂停计时"),
+        ("consulting", "征求意见中"),
+        ("fee", "待缴费"),
         ("extended", "已延期"),
+        ("review", "答复待审核"),
+        ("sign", "答复待签发"),
     ]
     .into_iter()
     .map(|(code, label)| (code, label, count(code)))
@@ -63,14 +71,19 @@ fn filters(desk: &Desk, soon: u32) -> Vec<(&'static str, &'static str, usize)> {
 }
 
 /// Whether a row passes a filter; "soon" is within the first reminder's working days.
-fn matches(filter: &str, r: &gongkai_app::intake::OpenRow, soon: u32) -> bool {
+fn matches(filter: &str, r: &gongkai_app::intake::OpenRow, soon: u32, me: i64) -> bool {
     let c = &r.clock;
     match filter {
+        "mine" => r.assignee.as_ref().is_some_and(|(id, _)| *id == me),
         "soon" => c.status == ClockStatus::Open && c.days_left.is_some_and(|d| d <= soon),
         "overdue" => c.status == ClockStatus::Overdue,
         "correction" => c.status == ClockStatus::AwaitingCorrection,
         "paused" => c.status == ClockStatus::Paused,
+        "consulting" => r.consulting,
+        "fee" => r.awaiting_fee,
         "extended" => c.extension > 0,
+        "review" => r.reply_stage.as_deref() == Some("submitted"),
+        "sign" => r.reply_stage.as_deref() == Some("reviewed"),
         _ => true,
     }
 }
@@ -96,11 +109,11 @@ pub async fn list(
     };
     layout.staff_name = Some(staff.display_name.clone());
     let settings = s.app().settings();
-    let filters = filters(&desk, settings.reminder_first_days);
+    let filters = filters(&desk, settings.reminder_first_days, staff.id);
     let open = desk
         .open
         .iter()
-        .filter(|r| matches(&q.filter, r, settings.reminder_first_days))
+        .filter(|r| matches(&q.filter, r, settings.reminder_first_days, staff.id))
         .map(|r| OpenRow {
             tracking: r.tracking.clone(),
             org: r.org.clone(),
@@ -112,6 +125,13 @@ pub async fn list(
             },
             status: r.clock.status.label(),
             status_code: r.clock.status.code(),
+            assignee: r.assignee.as_ref().map(|a| a.1.clone()).unwrap_or_default(),
+            reply: match r.reply_stage.as_deref() {
+                Some("submitted") => "答复待审核",
+                Some("reviewed") => "答复待签发",
+                Some("draft") => "答复已退回",
+                _ => "",
+            },
             days_left: r
                 .clock
                 .days_left
@@ -123,8 +143,27 @@ pub async fn list(
                     .is_some_and(|d| d <= settings.reminder_last_days),
         })
         .collect();
+    let mut units: Vec<(String, usize, usize, usize)> = Vec::new();
+    for r in &desk.open {
+        let i = match units.iter().position(|u| u.0 == r.org) {
+            Some(i) => i,
+            None => {
+                units.push((r.org.clone(), 0, 0, 0));
+                units.len() - 1
+            }
+        };
+        units[i].1 += 1;
+        if matches("soon", r, settings.reminder_first_days, staff.id) {
+            units[i].2 += 1;
+        }
+        if matches("overdue", r, settings.reminder_first_days, staff.id) {
+            units[i].3 += 1;
+        }
+    }
+    units.sort_by(|a, b| b.3.cmp(&a.3).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
     RequestsPage {
         layout,
+        units,
         waiting: desk.waiting,
         open,
         filter: q.filter,
@@ -165,7 +204,31 @@ pub struct RequestPage {
     can_draft: bool,
     can_review: bool,
     can_sign: bool,
+    /// 承办: the unit's 经办人 and who has it.
+    handlers: Vec<(i64, String)>,
+    assigned: Option<i64>,
+    assignee: String,
+    can_handle: bool,
+    archived: String,
+    reviews: Vec<ReviewLine>,
+    review_kinds: Vec<(&'static str, &'static str)>,
+    review_results: Vec<(&'static str, &'static str)>,
     done: Option<&'static str>,
+}
+
+impl RequestPage {
+    fn is_assigned(&self, id: &i64) -> bool {
+        self.assigned == Some(*id)
+    }
+}
+
+/// A 行政复议 or 行政诉讼 case of the request.
+struct ReviewLine {
+    position: usize,
+    kind: String,
+    filed: String,
+    result: String,
+    decided: String,
 }
 
 /// The reply being signed, as the page shows it.
@@ -310,8 +373,68 @@ pub async fn show(
         },
         _ => None,
     };
+    let can_handle = staff.holds(org_id, Role::Clerk) || staff.holds(org_id, Role::Office);
+    let handlers = match gongkai_app::handling::handlers(s.app(), org_id).await {
+        Ok(h) => h.into_iter().map(|h| (h.id, h.name)).collect::<Vec<_>>(),
+        Err(e) => return WebError(e).into_response(),
+    };
+    let (handling, cases) = match &view.request {
+        Some(r) => {
+            let h = gongkai_app::handling::of(s.app(), r.id).await;
+            let c = gongkai_app::handling::reviews(s.app(), r.id).await;
+            match (h, c) {
+                (Ok(h), Ok(c)) => (h, c),
+                (Err(e), _) | (_, Err(e)) => return WebError(e).into_response(),
+            }
+        }
+        None => (None, Vec::new()),
+    };
+    let assigned = handling.as_ref().and_then(|h| h.assigned_to);
+    let assignee = assigned
+        .and_then(|id| handlers.iter().find(|h| h.0 == id).map(|h| h.1.clone()))
+        .unwrap_or_default();
+    let archived = handling
+        .as_ref()
+        .and_then(|h| h.archived_on)
+        .map(gongkai_domain::format_date_iso)
+        .unwrap_or_default();
+    let reviews = cases
+        .iter()
+        .enumerate()
+        .map(|(i, c)| ReviewLine {
+            position: i,
+            kind: gongkai_domain::request::ReviewKind::from_code(&c.kind)
+                .map(|k| k.label().to_owned())
+                .unwrap_or_else(|_| c.kind.clone()),
+            filed: gongkai_domain::format_date_iso(c.filed_date),
+            result: c
+                .result
+                .as_deref()
+                .and_then(|r| gongkai_domain::request::ReviewResult::from_code(r).ok())
+                .map(|r| r.label().to_owned())
+                .unwrap_or_default(),
+            decided: c
+                .decided_date
+                .map(gongkai_domain::format_date_iso)
+                .unwrap_or_default(),
+        })
+        .collect();
     RequestPage {
         layout,
+        handlers,
+        assigned,
+        assignee,
+        can_handle,
+        archived,
+        reviews,
+        review_kinds: gongkai_domain::request::ReviewKind::all()
+            .iter()
+            .map(|k| (k.code(), k.label()))
+            .collect(),
+        review_results: gongkai_domain::request::ReviewResult::all()
+            .iter()
+            .map(|k| (k.code(), k.label()))
+            .collect(),
         tracking: tracking.trim().to_owned(),
         status: clock.map_or("待受理（尚未登记）", |c| c.status.label()),
         registered: view.request.is_some(),
@@ -387,6 +510,10 @@ pub async fn show(
             "review" => Some("已审核通过，待签发。"),
             "approve" => Some("已签发：答复已记录，答复告知书已生成，申请人可下载。"),
             "return" => Some("已退回经办人修改。"),
+            "assigned" => Some("承办人已更新。"),
+            "archived" => Some("已归档。"),
+            "review_added" => Some("已记录复议诉讼案件，计入年度报告表四。"),
+            "review_decided" => Some("已记录审结结果。"),
             _ => None,
         },
     }
@@ -739,6 +866,153 @@ pub async fn reply_action(
             action.code()
         ))
         .into_response(),
+        Err(gongkai_app::Error::Invalid(m)) => ErrorPage::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "未能完成",
+            &format!("{m}。请返回修改后再提交。"),
+        )
+        .into_response(),
+        Err(e) => WebError(e).into_response(),
+    }
+}
+
+/// The 承办人 form.
+#[derive(Deserialize, Default)]
+pub struct AssignForm {
+    #[serde(default)]
+    assigned_to: String,
+}
+
+/// `POST /staff/requests/{tracking}/assign`.
+pub async fn assign(
+    State(s): State<AppState>,
+    LoggedIn(staff): LoggedIn,
+    PathOr404(tracking): PathOr404<String>,
+    form: Result<Form<AssignForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let Ok(Form(f)) = form else {
+        return ErrorPage::bad_request("表单内容不完整，请重新填写。").into_response();
+    };
+    let to = match f.assigned_to.trim() {
+        "" => None,
+        v => match v.parse::<i64>() {
+            Ok(id) => Some(id),
+            Err(_) => return ErrorPage::bad_request("承办人：请从列表中选择。").into_response(),
+        },
+    };
+    done_or_error(
+        gongkai_app::handling::assign(s.app(), Actor::Staff(&staff), &tracking, to).await,
+        &tracking,
+        "assigned",
+    )
+}
+
+/// `POST /staff/requests/{tracking}/archive`.
+pub async fn archive(
+    State(s): State<AppState>,
+    LoggedIn(staff): LoggedIn,
+    PathOr404(tracking): PathOr404<String>,
+) -> Response {
+    done_or_error(
+        gongkai_app::handling::archive(s.app(), Actor::Staff(&staff), &tracking).await,
+        &tracking,
+        "archived",
+    )
+}
+
+/// A 行政复议 or 行政诉讼 case, or its decision.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ReviewForm {
+    kind: String,
+    filed_date: String,
+    result: String,
+    decided_date: String,
+    position: String,
+}
+
+/// `POST /staff/requests/{tracking}/reviews`: a new case, or (with `position`) the decision
+/// of a pending one.
+pub async fn review(
+    State(s): State<AppState>,
+    LoggedIn(staff): LoggedIn,
+    PathOr404(tracking): PathOr404<String>,
+    form: Result<Form<ReviewForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    use gongkai_domain::request::{Review, ReviewKind, ReviewResult};
+    let Ok(Form(f)) = form else {
+        return ErrorPage::bad_request("表单内容不完整，请重新填写。").into_response();
+    };
+    let date = |v: &str, what: &str| {
+        gongkai_domain::parse_date(v.trim()).map_err(|_| {
+            ErrorPage::bad_request(&format!("{what}：请按“年-月-日”填写，如 2026-12-01。"))
+        })
+    };
+    let result = match f.result.trim() {
+        "" => None,
+        r => match ReviewResult::from_code(r) {
+            Ok(r) => Some(r),
+            Err(_) => return ErrorPage::bad_request("结果：请从列表中选择。").into_response(),
+        },
+    };
+    let decided = match (result, f.decided_date.trim()) {
+        (None, "") => None,
+        (Some(_), "") => {
+            return ErrorPage::bad_request("审结日期：有结果时须填写审结日期。").into_response();
+        }
+        (None, _) => {
+            return ErrorPage::bad_request("结果：有审结日期时须选择结果。").into_response();
+        }
+        (Some(_), d) => match date(d, "审结日期") {
+            Ok(d) => Some(d),
+            Err(e) => return e.into_response(),
+        },
+    };
+    let done = if f.position.trim().is_empty() {
+        let Ok(kind) = ReviewKind::from_code(f.kind.trim()) else {
+            return ErrorPage::bad_request("类型：请选择行政复议或行政诉讼。").into_response();
+        };
+        let filed = match date(&f.filed_date, "立案日期") {
+            Ok(d) => d,
+            Err(e) => return e.into_response(),
+        };
+        let case = Review {
+            kind,
+            filed,
+            decision: result.zip(decided),
+        };
+        gongkai_app::handling::add_review(s.app(), Actor::Staff(&staff), &tracking, &case)
+            .await
+            .map(|()| "review_added")
+    } else {
+        let Ok(position) = f.position.trim().parse::<i64>() else {
+            return ErrorPage::not_found().into_response();
+        };
+        let (Some(result), Some(decided)) = (result, decided) else {
+            return ErrorPage::bad_request("结果：请选择结果并填写审结日期。").into_response();
+        };
+        gongkai_app::handling::decide_review(
+            s.app(),
+            Actor::Staff(&staff),
+            &tracking,
+            position,
+            result,
+            decided,
+        )
+        .await
+        .map(|()| "review_decided")
+    };
+    match done {
+        Ok(what) => done_or_error(Ok(()), &tracking, what),
+        Err(e) => done_or_error(Err(e), &tracking, ""),
+    }
+}
+
+/// Back to the request's page with what was done, or the reason it was not.
+fn done_or_error(r: gongkai_app::Result<()>, tracking: &str, what: &str) -> Response {
+    match r {
+        Ok(()) => Redirect::to(&format!("/staff/requests/{}?done={what}", tracking.trim()))
+            .into_response(),
         Err(gongkai_app::Error::Invalid(m)) => ErrorPage::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "未能完成",

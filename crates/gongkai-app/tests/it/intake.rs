@@ -227,6 +227,10 @@ fn reminders_count_at_the_settings_two_distances() {
             warnings: Vec::new(),
             provisional: Vec::new(),
         },
+        consulting: false,
+        awaiting_fee: false,
+        reply_stage: None,
+        assignee: None,
     };
     let desk = Desk {
         waiting: vec![WaitingRow {

@@ -147,3 +147,52 @@ fn request_lines_are_checked_field_by_field() {
     assert_eq!(v.closed.map(|c| c.0), Some(Outcome::Other));
     assert_eq!(v.to_line()["basis"], json!(["withdrawn"]));
 }
+
+#[test]
+fn a_case_entered_on_a_request_is_checked_against_its_dates() {
+    use gongkai_domain::request::{Review, ReviewKind, ReviewResult, check_review};
+    use time::macros::date;
+    let received = date!(2026 - 03 - 02);
+    let today = date!(2026 - 12 - 03);
+    let case = |filed, decision| Review {
+        kind: ReviewKind::Reconsideration,
+        filed,
+        decision,
+    };
+    assert!(check_review(received, &case(date!(2026 - 05 - 01), None), today).is_ok());
+    assert!(
+        check_review(
+            received,
+            &case(received, Some((ReviewResult::Upheld, received))),
+            today
+        )
+        .is_ok()
+    );
+    assert_eq!(
+        check_review(received, &case(date!(2026 - 03 - 01), None), today)
+            .unwrap_err()
+            .0,
+        "filed_date"
+    );
+    assert_eq!(
+        check_review(received, &case(date!(2026 - 12 - 04), None), today)
+            .unwrap_err()
+            .0,
+        "filed_date"
+    );
+    let early = case(
+        date!(2026 - 05 - 01),
+        Some((ReviewResult::Corrected, date!(2026 - 04 - 30))),
+    );
+    let (field, message) = check_review(received, &early, today).unwrap_err();
+    assert_eq!(field, "decided_date");
+    assert!(message.contains("早于立案日期"), "{message}");
+    let later = case(
+        date!(2026 - 05 - 01),
+        Some((ReviewResult::Other, date!(2026 - 12 - 04))),
+    );
+    assert_eq!(
+        check_review(received, &later, today).unwrap_err().0,
+        "decided_date"
+    );
+}

@@ -646,3 +646,172 @@ async fn the_office_edits_a_letter_template_with_a_preview_and_its_mistakes_name
     let list = s.get_with_cookie("/staff/letters", &office).await;
     assert!(!list.body.contains("<strong>本机关</strong>"));
 }
+
+#[tokio::test]
+async fn the_unit_assigns_archives_and_records_the_cases_brought_about_a_request() {
+    use gongkai_app::auth::create_user;
+    use gongkai_app::documents::Actor;
+    use gongkai_domain::Role;
+    let s = site().await;
+    let (cookie, token) = shown(&s, 10).await;
+    let done = post(&s, "/apply", &cookie, &format!("{}&_t={token}", fields(""))).await;
+    let tracking = done.texts(".receipt code")[0].clone();
+    for (user, name) in [("clerk5", "林经办"), ("clerk6", "王经办")] {
+        create_user(
+            &s.app,
+            user,
+            name,
+            "correct-horse-5",
+            &[("GL00101", Role::Clerk)],
+        )
+        .await
+        .unwrap();
+    }
+    let clerk = s.login("clerk5", "correct-horse-5").await.cookie();
+    let other = s.login("clerk6", "correct-horse-5").await.cookie();
+    let today = gongkai_domain::format_date_iso(s.app.today());
+    let reg = s
+        .post_form(
+            &format!("/staff/requests/{tracking}/register"),
+            &clerk,
+            &format!("received={today}"),
+        )
+        .await;
+    assert_eq!(reg.status, StatusCode::SEE_OTHER);
+
+    // Assigned to 王经办: it is on their "mine" list, not on 林经办's.
+    let page = s
+        .get_with_cookie(&format!("/staff/requests/{tracking}"), &clerk)
+        .await;
+    let options = page.texts("#as-to option");
+    assert!(options.contains(&"王经办".to_owned()), "{options:?}");
+    let wang = page
+        .attrs("#as-to option", "value")
+        .into_iter()
+        .zip(options)
+        .find(|(_, n)| n == "王经办")
+        .unwrap()
+        .0;
+    let a = s
+        .post_form(
+            &format!("/staff/requests/{tracking}/assign"),
+            &clerk,
+            &format!("assigned_to={wang}"),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    let bad = s
+        .post_form(
+            &format!("/staff/requests/{tracking}/assign"),
+            &clerk,
+            "assigned_to=999999",
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        s.get_with_cookie("/staff/requests?filter=mine", &other)
+            .await
+            .body
+            .contains(&tracking)
+    );
+    assert!(
+        !s.get_with_cookie("/staff/requests?filter=mine", &clerk)
+            .await
+            .body
+            .contains(&tracking)
+    );
+    let desk = s.get_with_cookie("/staff/requests", &clerk).await;
+    assert!(desk.text("table.data tbody").contains("王经办"));
+
+    // Archiving waits for the reply.
+    let early = s
+        .post_form(&format!("/staff/requests/{tracking}/archive"), &clerk, "")
+        .await;
+    assert_eq!(early.status, StatusCode::CONFLICT, "{}", early.body);
+    let reply = gongkai_app::intake::NewEvent {
+        event: serde_json::json!({"kind": "replied", "date": today}),
+        outcome: Some((
+            gongkai_domain::Outcome::NotHeld,
+            vec![gongkai_domain::LegalBasis::NotExist],
+        )),
+        letter: None,
+    };
+    gongkai_app::intake::add_event(&s.app, Actor::System, &tracking, &reply)
+        .await
+        .unwrap();
+    let arch = s
+        .post_form(&format!("/staff/requests/{tracking}/archive"), &clerk, "")
+        .await;
+    assert_eq!(arch.status, StatusCode::SEE_OTHER, "{}", arch.body);
+    let page = s
+        .get_with_cookie(&format!("/staff/requests/{tracking}"), &clerk)
+        .await;
+    assert!(
+        page.text("#h-title + dl").contains("已归档"),
+        "{}",
+        page.text("#h-title + dl")
+    );
+    let again = s
+        .post_form(&format!("/staff/requests/{tracking}/archive"), &clerk, "")
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+
+    // A 行政复议 case: a date before the request is refused with its field; a pending case is
+    // later decided.
+    let before = s
+        .post_form(
+            &format!("/staff/requests/{tracking}/reviews"),
+            &clerk,
+            "kind=reconsideration&filed_date=2020-01-01",
+        )
+        .await;
+    assert_eq!(before.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(before.body.contains("立案日期"), "{}", before.body);
+    let half = s
+        .post_form(
+            &format!("/staff/requests/{tracking}/reviews"),
+            &clerk,
+            &format!("kind=reconsideration&filed_date={today}&result=upheld"),
+        )
+        .await;
+    assert_eq!(half.status, StatusCode::BAD_REQUEST);
+    let added = s
+        .post_form(
+            &format!("/staff/requests/{tracking}/reviews"),
+            &clerk,
+            &format!("kind=reconsideration&filed_date={today}"),
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let page = s
+        .get_with_cookie(&format!("/staff/requests/{tracking}"), &clerk)
+        .await;
+    assert!(page.text("#rv-title ~ table").contains("尚未审结"));
+    let decided = s
+        .post_form(
+            &format!("/staff/requests/{tracking}/reviews"),
+            &clerk,
+            &format!("position=0&result=corrected&decided_date={today}"),
+        )
+        .await;
+    assert_eq!(decided.status, StatusCode::SEE_OTHER, "{}", decided.body);
+    let page = s
+        .get_with_cookie(&format!("/staff/requests/{tracking}"), &clerk)
+        .await;
+    assert!(
+        page.text("#rv-title ~ table").contains("结果纠正"),
+        "{}",
+        page.body
+    );
+    // It counts in table 四 of the year it was filed.
+    let year = s.app.today().year();
+    let (report, _) = gongkai_app::report::annual(&s.app, Actor::System, "GL00101", year)
+        .await
+        .unwrap();
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(
+        json["reviews"]["reconsideration"]["corrected"], 1,
+        "{}",
+        json["reviews"]
+    );
+}
