@@ -67,3 +67,12 @@ CREATE TABLE request_handling (
     updated_at TEXT NOT NULL
 );
 CREATE INDEX request_handling_assigned ON request_handling (assigned_to);
+
+-- How an organization charges the 信息处理费 (国办函〔2020〕109号 Art. 3: 按件 or 按量, its
+-- choice); without a row, 按件.
+CREATE TABLE org_fee_rules (
+    org_id INTEGER PRIMARY KEY REFERENCES orgs (id),
+    rule TEXT NOT NULL,
+    updated_by INTEGER REFERENCES users (id),
+    updated_at TEXT NOT NULL
+);

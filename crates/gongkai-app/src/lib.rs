@@ -20,6 +20,7 @@ pub mod drafts;
 pub mod error;
 pub mod export;
 pub mod feeds;
+pub mod fees;
 pub mod files;
 pub mod generate;
 pub mod handling;

@@ -19,6 +19,57 @@
 //! counted in pages, are the agency's choice (Art. 3; DOMAIN.md B §2 marks the page conversion
 //! unverified) and are decided by the caller.
 
+use crate::error::vocabulary;
+
+vocabulary! {
+    /// How an agency charges (Art. 3: 按件 or 按量, its choice).
+    pub enum FeeRule: "计费方式" {
+        /// 按件计收 (Art. 4): by the number of requests of one applicant in a calendar month.
+        ByCount = ("by_count", "按件计收"),
+        /// 按量计收 (Art. 5): by the pages of the one request.
+        ByVolume = ("by_volume", "按量计收"),
+    }
+}
+
+/// A fee worked out for one request: the amount and the sentence a fee notice quotes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quote {
+    /// Whole yuan.
+    pub amount: u64,
+    /// e.g. `按件计收：同一申请人本自然月第12件申请，100元/件`.
+    pub explanation: String,
+}
+
+/// The fee of the `nth` request of one applicant in a calendar month (按件), or of a request of
+/// `n` pages (按量), with its explanation. A request that costs nothing is `amount` 0.
+pub fn quote(rule: FeeRule, n: u32) -> Result<Quote, FeeError> {
+    Ok(match rule {
+        FeeRule::ByCount => {
+            let amount = fee_by_count(n)?;
+            Quote {
+                amount,
+                explanation: format!(
+                    "按件计收：同一申请人本自然月第{n}件申请，{}",
+                    if amount == 0 {
+                        "10件以内不收费".to_owned()
+                    } else {
+                        format!("{amount}元/件")
+                    }
+                ),
+            }
+        }
+        FeeRule::ByVolume => {
+            let amount = fee_by_volume(n);
+            Quote {
+                amount,
+                explanation: format!(
+                    "按量计收：共{n}页，30页以内不收费，31—100页10元/页，101—200页20元/页，201页以上40元/页，合计{amount}元"
+                ),
+            }
+        }
+    })
+}
+
 /// Requests per applicant and calendar month that cost nothing (Art. 4).
 pub const FREE_REQUESTS: u32 = 10;
 /// Pages per request that cost nothing (Art. 5).

@@ -71,7 +71,7 @@ pub use document::{
     validate_line,
 };
 pub use error::UnknownValue;
-pub use fee::{FeeError, fee_by_count, fee_by_volume, total_by_count};
+pub use fee::{FeeError, FeeRule, fee_by_count, fee_by_volume, total_by_count};
 pub use index_number::{IndexContext, IndexPattern, IndexPatternError};
 pub use org::{OrgCode, OrgCodeError, OrgKind, Role};
 pub use report::{

@@ -661,3 +661,57 @@ pub async fn decide_review(
     .rows_affected());
     Ok(n == 1)
 }
+
+/// An organization's 计费方式 code, if it chose one.
+pub async fn fee_rule(h: &mut impl Handle, org_id: i64) -> Result<Option<String>> {
+    let row: Option<(String,)> = dispatch!(h, c => sqlx::query_as(
+        "SELECT rule FROM org_fee_rules WHERE org_id = $1",
+    )
+    .bind(org_id)
+    .fetch_optional(c)
+    .await?);
+    Ok(row.map(|r| r.0))
+}
+
+/// Sets an organization's 计费方式.
+pub async fn set_fee_rule(
+    h: &mut impl Handle,
+    org_id: i64,
+    rule: &str,
+    user_id: Option<i64>,
+    now: time::OffsetDateTime,
+) -> Result<()> {
+    dispatch!(h, c => sqlx::query(
+        "INSERT INTO org_fee_rules (org_id, rule, updated_by, updated_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (org_id) DO UPDATE SET rule = excluded.rule, updated_by = excluded.updated_by, \
+         updated_at = excluded.updated_at",
+    )
+    .bind(org_id)
+    .bind(rule)
+    .bind(user_id)
+    .bind(crate::truncate(now))
+    .execute(c)
+    .await?
+    .rows_affected());
+    Ok(())
+}
+
+/// The requests an organization received between two days (inclusive): id, day received and
+/// the applicant's details (personal information), by day and id.
+pub async fn received_between(
+    h: &mut impl Handle,
+    org_id: i64,
+    from: Date,
+    to: Date,
+) -> Result<Vec<(i64, Date, String)>> {
+    Ok(dispatch!(h, c => sqlx::query_as(
+        "SELECT id, received_date, applicant FROM requests \
+         WHERE org_id = $1 AND received_date >= $2 AND received_date <= $3 \
+         ORDER BY received_date, id",
+    )
+    .bind(org_id)
+    .bind(from)
+    .bind(to)
+    .fetch_all(c)
+    .await?))
+}

@@ -235,7 +235,34 @@ pub async fn event(
         let clock = gongkai_app::intake::register(s.app(), actor, &tracking, date).await?;
         return Ok(no_store(Json(clock)));
     }
-    let letter = written(map.remove("letter"))?;
+    let mut letter = written(map.remove("letter"))?;
+    let pages = map.remove("pages");
+    if map.get("kind").and_then(Value::as_str) == Some("fee_notice")
+        && let Some(w) = letter.as_mut()
+        && !w.fields.contains_key("费用金额")
+    {
+        // The fee is the organization's rule applied on the server.
+        let pages = match pages {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(
+                v.as_u64()
+                    .and_then(|n| u32::try_from(n).ok())
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| bad("pages：须为正整数"))?,
+            ),
+        };
+        let (_, q) =
+            gongkai_app::fees::quote_for(s.app(), Actor::Staff(&staff), &tracking, pages).await?;
+        if q.amount == 0 {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "conflict",
+                format!("{}：按规定不收费，无需发收费通知", q.explanation),
+            ));
+        }
+        w.fields.insert("费用金额".into(), q.amount.to_string());
+        w.fields.insert("计费说明".into(), q.explanation);
+    }
     let outcome = map.remove("outcome");
     let basis = map.remove("basis");
     let outcome = match outcome {

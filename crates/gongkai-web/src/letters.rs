@@ -164,6 +164,9 @@ pub struct TemplatesPage {
     orgs: Vec<OrgChoice>,
     org: String,
     lines: Vec<TemplateLine>,
+    /// The organization's 计费方式 (code) and the choices.
+    fee_rule: &'static str,
+    fee_rules: Vec<(&'static str, &'static str)>,
     done: bool,
 }
 
@@ -214,8 +217,17 @@ pub async fn templates_page(
         Ok(r) => r,
         Err(e) => return WebError(e).into_response(),
     };
+    let fee_rule = match gongkai_app::fees::rule_of(s.app(), org_id).await {
+        Ok(r) => r.code(),
+        Err(e) => return WebError(e).into_response(),
+    };
     TemplatesPage {
         layout,
+        fee_rule,
+        fee_rules: gongkai_domain::FeeRule::all()
+            .iter()
+            .map(|r| (r.code(), r.label()))
+            .collect(),
         orgs: orgs
             .iter()
             .map(|o| OrgChoice {
@@ -432,6 +444,40 @@ pub async fn template_save(
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             r
         }
+        Err(e) => WebError(e).into_response(),
+    }
+}
+
+/// The 计费方式 form.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct FeeRuleForm {
+    rule: String,
+}
+
+/// `POST /staff/fee-rule/{org}`: the organization's 计费方式 (its 政务公开办).
+pub async fn set_fee_rule(
+    State(s): State<AppState>,
+    LoggedIn(staff): LoggedIn,
+    PathOr404(org): PathOr404<String>,
+    form: Result<Form<FeeRuleForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let Ok(Form(f)) = form else {
+        return ErrorPage::bad_request("表单内容不完整，请重新填写。").into_response();
+    };
+    let Ok(rule) = gongkai_domain::FeeRule::from_code(f.rule.trim()) else {
+        return ErrorPage::bad_request("计费方式：请选择按件计收或按量计收。").into_response();
+    };
+    let tree = match OrgTree::current(s.app()).await {
+        Ok(t) => t,
+        Err(e) => return WebError(e).into_response(),
+    };
+    let Some((org_id, _, _)) = editable(&staff, &tree).into_iter().find(|o| o.1 == org) else {
+        return ErrorPage::not_found().into_response();
+    };
+    match gongkai_app::fees::set_rule(s.app(), Actor::Staff(&staff), org_id, rule).await {
+        Ok(()) => axum::response::Redirect::to(&format!("/staff/letters?org={org}&done=saved"))
+            .into_response(),
         Err(e) => WebError(e).into_response(),
     }
 }

@@ -187,6 +187,7 @@ fn router_with_state(state: AppState) -> Router {
         .route("/staff/deliveries", get(desk::deliveries))
         .route("/staff/requests", get(requests_desk::list))
         .route("/staff/letters", get(letters::templates_page))
+        .route("/staff/fee-rule/{org}", post(letters::set_fee_rule))
         .route(
             "/staff/letters/{org}/{key}",
             get(letters::template_form).post(letters::template_save),

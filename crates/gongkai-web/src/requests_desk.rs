@@ -204,6 +204,10 @@ pub struct RequestPage {
     can_draft: bool,
     can_review: bool,
     can_sign: bool,
+    /// The unit's 计费方式, and for 按件 the fee this request would cost.
+    fee_rule: &'static str,
+    fee_by_volume: bool,
+    fee_quote: String,
     /// 承办: the unit's 经办人 and who has it.
     handlers: Vec<(i64, String)>,
     assigned: Option<i64>,
@@ -374,6 +378,20 @@ pub async fn show(
         _ => None,
     };
     let can_handle = staff.holds(org_id, Role::Clerk) || staff.holds(org_id, Role::Office);
+    let rule = match gongkai_app::fees::rule_of(s.app(), org_id).await {
+        Ok(r) => r,
+        Err(e) => return WebError(e).into_response(),
+    };
+    let fee_quote = match (rule, &view.request) {
+        (gongkai_domain::FeeRule::ByCount, Some(_)) => {
+            match gongkai_app::fees::quote_for(s.app(), Actor::Staff(&staff), &tracking, None).await
+            {
+                Ok((_, q)) => q.explanation,
+                Err(e) => e.to_string(),
+            }
+        }
+        _ => String::new(),
+    };
     let handlers = match gongkai_app::handling::handlers(s.app(), org_id).await {
         Ok(h) => h.into_iter().map(|h| (h.id, h.name)).collect::<Vec<_>>(),
         Err(e) => return WebError(e).into_response(),
@@ -421,6 +439,9 @@ pub async fn show(
         .collect();
     RequestPage {
         layout,
+        fee_rule: rule.label(),
+        fee_by_volume: rule == gongkai_domain::FeeRule::ByVolume,
+        fee_quote,
         handlers,
         assigned,
         assignee,
@@ -582,6 +603,7 @@ pub async fn event(
     };
     let mut f = EventForm::default();
     let mut written = gongkai_app::intake::Written::default();
+    let mut pages = String::new();
     for (k, v) in pairs {
         match k.as_str() {
             "kind" => f.kind = v,
@@ -591,6 +613,7 @@ pub async fn event(
             "outcome" => f.outcome = v,
             "basis" => f.basis.push(v),
             "to_agency" => written.to_agency = v == "1",
+            "pages" => pages = v,
             _ => {
                 if let Some(name) = k.strip_prefix("letter.")
                     && gongkai_domain::letter::WRITTEN.contains(&name)
@@ -621,6 +644,38 @@ pub async fn event(
                 return ErrorPage::bad_request("补正期限：请选择今天或以后的日期。")
                     .into_response();
             }
+        }
+    }
+    if f.kind == "fee_notice" {
+        let pages = match pages.trim() {
+            "" => None,
+            p => match p.parse::<u32>() {
+                Ok(n) if n > 0 => Some(n),
+                _ => {
+                    return ErrorPage::bad_request("页数：请填写正整数。").into_response();
+                }
+            },
+        };
+        match gongkai_app::fees::quote_for(s.app(), Actor::Staff(&staff), &tracking, pages).await {
+            Ok((_, q)) if q.amount == 0 => {
+                return ErrorPage::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "按规定不收费",
+                    &format!("{}。无需发收费通知。", q.explanation),
+                )
+                .into_response();
+            }
+            Ok((_, q)) => {
+                written
+                    .fields
+                    .insert("费用金额".into(), q.amount.to_string());
+                written.fields.insert("计费说明".into(), q.explanation);
+            }
+            Err(gongkai_app::Error::Invalid(m)) => {
+                return ErrorPage::new(StatusCode::UNPROCESSABLE_ENTITY, "未能记录", &m)
+                    .into_response();
+            }
+            Err(e) => return WebError(e).into_response(),
         }
     }
     let letter = matches!(

@@ -487,3 +487,99 @@ db_test!(
         ));
     }
 );
+
+db_test!(
+    the_fee_is_worked_out_from_the_units_rule_and_quoted_on_the_notice,
+    async |t: &TestDb| {
+        use gongkai_domain::FeeRule;
+        let a = app(t);
+        org_tree(&a).await;
+        let clerk = user(&a, "clerk", &[("GL00101", Role::Clerk)]).await;
+        let office = user(&a, "office", &[("GL00101", Role::Office)]).await;
+        let gl = gongkai_app::orgs::OrgTree::load(&a)
+            .await
+            .unwrap()
+            .by_code("GL00101")
+            .unwrap()
+            .id;
+        let mut filed = Vec::new();
+        for i in 0..11 {
+            filed.push(registered(&a, &clerk, &format!("198.51.100.{}", 20 + i)).await);
+        }
+        // 按件: the tenth request of the month is free, the eleventh costs 100 元.
+        assert_eq!(
+            gongkai_app::fees::rule_of(&a, gl).await.unwrap(),
+            FeeRule::ByCount
+        );
+        let (_, tenth) = gongkai_app::fees::quote_for(&a, Actor::Staff(&clerk), &filed[9].0, None)
+            .await
+            .unwrap();
+        assert_eq!(tenth.amount, 0, "{}", tenth.explanation);
+        let (_, eleventh) =
+            gongkai_app::fees::quote_for(&a, Actor::Staff(&clerk), &filed[10].0, None)
+                .await
+                .unwrap();
+        assert_eq!(eleventh.amount, 100);
+        assert!(
+            eleventh.explanation.contains("第11件"),
+            "{}",
+            eleventh.explanation
+        );
+
+        // 按量, chosen by the office: the pages decide.
+        assert!(
+            gongkai_app::fees::set_rule(&a, Actor::Staff(&clerk), gl, FeeRule::ByVolume)
+                .await
+                .is_err()
+        );
+        gongkai_app::fees::set_rule(&a, Actor::Staff(&office), gl, FeeRule::ByVolume)
+            .await
+            .unwrap();
+        assert!(matches!(
+            gongkai_app::fees::quote_for(&a, Actor::Staff(&clerk), &filed[0].0, None).await,
+            Err(Error::Invalid(m)) if m.contains("页数")
+        ));
+        let (_, q) = gongkai_app::fees::quote_for(&a, Actor::Staff(&clerk), &filed[0].0, Some(250))
+            .await
+            .unwrap();
+        assert_eq!(q.amount, 4700);
+
+        // The notice pauses the clock (the default setting) and quotes the amount; payment
+        // resumes it.
+        let (tracking, secret) = &filed[0];
+        let notice = with_letter(
+            "fee_notice",
+            &a,
+            &[
+                ("费用金额", &q.amount.to_string()),
+                ("计费说明", &q.explanation),
+            ],
+            false,
+        );
+        let clock = add_event(&a, Actor::Staff(&clerk), tracking, &notice)
+            .await
+            .unwrap();
+        assert_eq!(clock.status.code(), "paused");
+        let seen = track(&a, tracking, secret, "198.51.100.20").await.unwrap();
+        let fee = seen
+            .letters
+            .iter()
+            .find(|l| l.kind == "fee_notice")
+            .unwrap();
+        let l = applicant_letter(&a, tracking, secret, fee.id, "198.51.100.20")
+            .await
+            .unwrap();
+        let text = l.paragraphs.join("");
+        assert!(text.contains("信息处理费4700元"), "{text}");
+        assert!(text.contains("合计4700元"), "{text}");
+        let clock = add_event(
+            &a,
+            Actor::Staff(&clerk),
+            tracking,
+            &json_event("fee_paid", &a),
+        )
+        .await
+        .unwrap();
+        assert_eq!(clock.status.code(), "open");
+    }
+);

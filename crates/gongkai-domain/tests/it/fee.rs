@@ -111,3 +111,23 @@ proptest! {
         prop_assert_eq!(total_by_count(n + 1), total_by_count(n) + fee_by_count(n + 1)?);
     }
 }
+
+#[test]
+fn a_quote_names_its_rule_and_the_figures_it_rests_on() {
+    use gongkai_domain::fee::{FeeRule, quote};
+    let q = quote(FeeRule::ByCount, 12).unwrap();
+    assert_eq!(q.amount, 100);
+    assert!(
+        q.explanation.contains("第12件") && q.explanation.contains("100元/件"),
+        "{}",
+        q.explanation
+    );
+    assert_eq!(quote(FeeRule::ByCount, 10).unwrap().amount, 0);
+    assert_eq!(quote(FeeRule::ByCount, 31).unwrap().amount, 200);
+    assert!(quote(FeeRule::ByCount, 0).is_err());
+    let v = quote(FeeRule::ByVolume, 250).unwrap();
+    assert_eq!(v.amount, 4700);
+    assert!(v.explanation.contains("共250页") && v.explanation.contains("合计4700元"));
+    assert_eq!(quote(FeeRule::ByVolume, 30).unwrap().amount, 0);
+    assert_eq!(FeeRule::parse("按量计收"), Ok(FeeRule::ByVolume));
+}

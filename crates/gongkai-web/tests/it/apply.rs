@@ -815,3 +815,98 @@ async fn the_unit_assigns_archives_and_records_the_cases_brought_about_a_request
         json["reviews"]
     );
 }
+
+#[tokio::test]
+async fn a_fee_notice_from_the_page_charges_by_the_units_rule() {
+    use gongkai_app::auth::create_user;
+    use gongkai_domain::Role;
+    let s = site().await;
+    let (cookie, token) = shown(&s, 10).await;
+    let done = post(&s, "/apply", &cookie, &format!("{}&_t={token}", fields(""))).await;
+    let tracking = done.texts(".receipt code")[0].clone();
+    create_user(
+        &s.app,
+        "clerk4",
+        "经办",
+        "correct-horse-4",
+        &[("GL00101", Role::Clerk)],
+    )
+    .await
+    .unwrap();
+    create_user(
+        &s.app,
+        "office4",
+        "公开办",
+        "correct-horse-4",
+        &[("GL00101", Role::Office)],
+    )
+    .await
+    .unwrap();
+    let clerk = s.login("clerk4", "correct-horse-4").await.cookie();
+    let office = s.login("office4", "correct-horse-4").await.cookie();
+    let today = gongkai_domain::format_date_iso(s.app.today());
+    s.post_form(
+        &format!("/staff/requests/{tracking}/register"),
+        &clerk,
+        &format!("received={today}"),
+    )
+    .await;
+    // 按件 by default: the applicant's first request of the month costs nothing.
+    let page = s
+        .get_with_cookie(&format!("/staff/requests/{tracking}"), &clerk)
+        .await;
+    assert!(
+        page.text("#fn-help").contains("第1件"),
+        "{}",
+        page.text("#fn-help")
+    );
+    let free = s
+        .post_form(
+            &format!("/staff/requests/{tracking}/event"),
+            &clerk,
+            &format!("kind=fee_notice&date={today}"),
+        )
+        .await;
+    assert_eq!(free.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(free.body.contains("不收费"), "{}", free.body);
+    // The office chooses 按量; the clerk gives the pages and the platform the amount.
+    assert_eq!(
+        s.post_form("/staff/fee-rule/GL00101", &clerk, "rule=by_volume")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let set = s
+        .post_form("/staff/fee-rule/GL00101", &office, "rule=by_volume")
+        .await;
+    assert_eq!(set.status, StatusCode::SEE_OTHER, "{}", set.body);
+    let paid = s
+        .post_form(
+            &format!("/staff/requests/{tracking}/event"),
+            &clerk,
+            &format!(
+                "kind=fee_notice&date={today}&pages=250&{}=999",
+                enc("letter.费用金额")
+            ),
+        )
+        .await;
+    assert_eq!(paid.status, StatusCode::SEE_OTHER, "{}", paid.body);
+    let page = s
+        .get_with_cookie(&format!("/staff/requests/{tracking}"), &clerk)
+        .await;
+    assert!(page.text("h1").contains("暂停计时"), "{}", page.text("h1"));
+    let rows = page.text("#l-title + table");
+    assert!(rows.contains("收费通知"), "{rows}");
+    let letters: Vec<String> = page.attrs("#l-title + table a", "href");
+    let fee = letters.iter().rfind(|h| !h.ends_with("/docx")).unwrap();
+    let letter = s.get_with_cookie(fee, &clerk).await;
+    assert!(
+        letter.text("main").contains("信息处理费4700元"),
+        "{}",
+        letter.body
+    );
+    assert!(
+        !letter.text("main").contains("999"),
+        "the amount is the platform's"
+    );
+}
