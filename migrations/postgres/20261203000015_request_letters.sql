@@ -76,3 +76,13 @@ CREATE TABLE org_fee_rules (
     updated_by BIGINT REFERENCES users (id),
     updated_at TIMESTAMPTZ NOT NULL
 );
+
+-- What an applicant sent in answer to a 补正告知书 (Art. 30), through the tracking page or
+-- the API; its arrival restarts the clock. Personal information.
+CREATE TABLE request_corrections (
+    id BIGSERIAL PRIMARY KEY,
+    request_id BIGINT NOT NULL REFERENCES requests (id) ON DELETE CASCADE,
+    text TEXT NOT NULL,
+    submitted_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX request_corrections_request ON request_corrections (request_id);

@@ -289,6 +289,91 @@ pub async fn track(app: &App, tracking: &str, secret: &str, source: Source<'_>) 
     })
 }
 
+/// The longest answer to a 补正告知书, in characters.
+const MAX_CORRECTION: usize = 2000;
+
+/// The applicant answers a 补正告知书 (Art. 30) with the 查询码 and secret: the answer is kept
+/// for the unit and its arrival today restarts the clock. Returns the clock after it.
+pub async fn correct(
+    app: &App,
+    tracking: &str,
+    secret: &str,
+    text: &str,
+    source: Source<'_>,
+) -> Result<Clock> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(Error::Invalid("text：请写明补正的内容".into()));
+    }
+    let chars = text.chars().count();
+    if chars > MAX_CORRECTION {
+        return Err(Error::Invalid(format!(
+            "text：补正内容 {chars} 字，请控制在 {MAX_CORRECTION} 字以内"
+        )));
+    }
+    let now = app.now();
+    let reservation = app
+        .throttle()
+        .attempt(&[(format!("track@{source}"), LOOKUPS)], now)
+        .map_err(|wait| Error::Throttled {
+            seconds: wait.whole_seconds().max(1),
+        })?;
+    let mut tx = app.db().begin().await?;
+    let found = intake::by_tracking(&mut tx, tracking.trim()).await?;
+    let Some(found) = found.filter(|f| f.secret_hash == hash(secret)) else {
+        return Err(Error::NotFound("申请（查询码或密码不对）"));
+    };
+    app.throttle().succeeded(reservation);
+    let request = match found.request_id {
+        Some(id) => requests::by_id(&mut tx, id).await?,
+        None => None,
+    }
+    .ok_or_else(|| Error::Conflict("该申请没有待补正的事项".into()))?;
+    if clock_of(app, &request)?.status != gongkai_domain::deadline::ClockStatus::AwaitingCorrection
+    {
+        return Err(Error::Conflict("该申请没有待补正的事项".into()));
+    }
+    intake::add_correction(&mut tx, request.id, text, now).await?;
+    let event = NewEvent {
+        event: serde_json::json!({"kind": "correction_received", "date": gongkai_domain::format_date_iso(app.today())}),
+        outcome: None,
+        letter: None,
+    };
+    let clock = add_event_in(&mut tx, app, Actor::System, &request, &event).await?;
+    crate::audit::record_as(
+        &mut tx,
+        app,
+        None,
+        "applicant",
+        "request.correction",
+        "request",
+        Some(request.id),
+        Some(request.org_id),
+        serde_json::json!({"tracking": request.tracking, "chars": chars}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(clock)
+}
+
+/// What the applicant sent in answer to 补正告知书, for the unit's staff: (text, when).
+pub async fn corrections(
+    app: &App,
+    actor: Actor<'_>,
+    tracking: &str,
+) -> Result<Vec<(String, String)>> {
+    let view = for_staff(app, actor, tracking).await?;
+    let Some(r) = view.request else {
+        return Ok(Vec::new());
+    };
+    let mut c = app.db().conn().await?;
+    Ok(intake::corrections(&mut c, r.id)
+        .await?
+        .into_iter()
+        .map(|(t, at)| (t, crate::format_china_time(at)))
+        .collect())
+}
+
 /// A letter addressed to the applicant, opened with the 查询码 and secret (wrong secrets
 /// slowed down as on the tracking page).
 pub async fn applicant_letter(

@@ -157,3 +157,35 @@ pub async fn waiting(h: &mut impl Handle, org_ids: &[i64], limit: i64) -> Result
         q.fetch_all(c).await?
     }))
 }
+
+/// Stores what an applicant sent in answer to a 补正告知书.
+pub async fn add_correction(
+    h: &mut impl Handle,
+    request_id: i64,
+    text: &str,
+    now: OffsetDateTime,
+) -> Result<()> {
+    dispatch!(h, c => sqlx::query(
+        "INSERT INTO request_corrections (request_id, text, submitted_at) VALUES ($1, $2, $3)",
+    )
+    .bind(request_id)
+    .bind(text)
+    .bind(crate::truncate(now))
+    .execute(c)
+    .await?
+    .rows_affected());
+    Ok(())
+}
+
+/// The corrections an applicant sent for a request: (text, when), oldest first.
+pub async fn corrections(
+    h: &mut impl Handle,
+    request_id: i64,
+) -> Result<Vec<(String, OffsetDateTime)>> {
+    Ok(dispatch!(h, c => sqlx::query_as(
+        "SELECT text, submitted_at FROM request_corrections WHERE request_id = $1 ORDER BY id",
+    )
+    .bind(request_id)
+    .fetch_all(c)
+    .await?))
+}

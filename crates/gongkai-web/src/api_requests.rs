@@ -360,3 +360,30 @@ pub async fn reply_action(
         json!({"tracking": tracking, "reply": stage, "clock": clock}),
     )))
 }
+
+/// `POST /api/v1/requests/{tracking}/correction` with `X-Tracking-Secret`: the applicant's
+/// answer to a 补正告知书, `{"text": "…"}` → 200 with the clock, restarted today.
+pub async fn correction(
+    State(s): State<AppState>,
+    ClientAddress(source): ClientAddress,
+    headers: HeaderMap,
+    PathOr404(tracking): PathOr404<String>,
+    Body(body): Body,
+) -> ApiResult<Response> {
+    let Some(secret) = headers
+        .get("x-tracking-secret")
+        .and_then(|v| v.to_str().ok())
+    else {
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "请在请求头 X-Tracking-Secret 中提供提交申请时得到的密码",
+        ));
+    };
+    let text = body
+        .get("text")
+        .and_then(Value::as_str)
+        .ok_or_else(|| bad("text：须写补正的内容"))?;
+    let clock = gongkai_app::intake::correct(s.app(), &tracking, secret, text, &source).await?;
+    Ok(no_store(Json(clock)))
+}

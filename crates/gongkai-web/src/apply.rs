@@ -435,6 +435,8 @@ pub struct TrackPage {
     tracking: String,
     /// Posted back with a letter download, once the pair opened the request.
     secret: String,
+    /// What was just done (a correction sent).
+    notice: Option<String>,
     error: Option<String>,
     found: Option<Tracked>,
 }
@@ -445,6 +447,7 @@ pub async fn track_form(layout: Layout) -> Response {
         layout,
         tracking: String::new(),
         secret: String::new(),
+        notice: None,
         error: None,
         found: None,
     }
@@ -490,6 +493,76 @@ pub async fn track(
             } else {
                 String::new()
             },
+            notice: None,
+            error,
+            found,
+        },
+    )
+        .into_response();
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+/// The applicant's answer to a 补正告知书.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CorrectForm {
+    tracking: String,
+    secret: String,
+    text: String,
+}
+
+/// `POST /track/correct`: the applicant sends the corrected request; the page shows the
+/// request again with the clock restarted, or why it was not taken.
+pub async fn correct(
+    State(s): State<AppState>,
+    layout: Layout,
+    ClientAddress(source): ClientAddress,
+    Form(f): Form<CorrectForm>,
+) -> Response {
+    let tracking = f.tracking.trim().to_owned();
+    let sent = gongkai_app::intake::correct(s.app(), &tracking, &f.secret, &f.text, &source).await;
+    let (status, notice, error) = match sent {
+        Ok(_) => (
+            StatusCode::OK,
+            Some("补正已提交，答复期限自今日起重新计算。".to_owned()),
+            None,
+        ),
+        Err(gongkai_app::Error::Invalid(m)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            Some(m.split_once('：').map_or(m.clone(), |(_, r)| r.to_owned())),
+        ),
+        Err(gongkai_app::Error::Conflict(m)) => (StatusCode::CONFLICT, None, Some(m)),
+        Err(gongkai_app::Error::NotFound(_)) => (
+            StatusCode::NOT_FOUND,
+            None,
+            Some("查询码或密码不对，请核对后重试".to_owned()),
+        ),
+        Err(e @ gongkai_app::Error::Throttled { .. }) => {
+            (StatusCode::TOO_MANY_REQUESTS, None, Some(e.to_string()))
+        }
+        Err(e) => return crate::error::WebError(e).into_response(),
+    };
+    let found = if status == StatusCode::NOT_FOUND || status == StatusCode::TOO_MANY_REQUESTS {
+        None
+    } else {
+        gongkai_app::intake::track(s.app(), &tracking, &f.secret, &source)
+            .await
+            .ok()
+    };
+    let mut r = (
+        status,
+        TrackPage {
+            layout,
+            secret: if found.is_some() {
+                f.secret.clone()
+            } else {
+                String::new()
+            },
+            tracking,
+            notice,
             error,
             found,
         },

@@ -127,6 +127,10 @@ fn router_with_state(state: AppState) -> Router {
                 .layer(tower_http::limit::RequestBodyLimitLayer::new(16 * 1024)),
         )
         .route(
+            "/track/correct",
+            post(apply::correct).layer(tower_http::limit::RequestBodyLimitLayer::new(32 * 1024)),
+        )
+        .route(
             "/track/letter",
             post(letters::applicant_letter)
                 .layer(tower_http::limit::RequestBodyLimitLayer::new(16 * 1024)),
@@ -144,6 +148,10 @@ fn router_with_state(state: AppState) -> Router {
                 .layer(tower_http::limit::RequestBodyLimitLayer::new(64 * 1024)),
         )
         .route("/api/v1/requests/{tracking}", get(api_requests::get))
+        .route(
+            "/api/v1/requests/{tracking}/correction",
+            post(api_requests::correction),
+        )
         .route(
             "/api/v1/requests/{tracking}/reply",
             post(api_requests::reply),

@@ -179,6 +179,25 @@ pub fn document(base_url: &str) -> Value {
                     "404": error_response("查询码、密码或告知书不对；发给第三方的征求意见函不对申请人")
                 }
             }},
+            "/api/v1/requests/{tracking}/correction": {"post": {
+                "summary": "申请人提交补正（带 X-Tracking-Secret）：{\"text\": \"…\"}；收到补正之日起答复期限重新计算（第三十条）",
+                "operationId": "correctRequest",
+                "parameters": [
+                    tracking_param(),
+                    {"name": "X-Tracking-Secret", "in": "header", "required": true, "schema": {"type": "string"}}
+                ],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["text"], "properties": {"text": {"type": "string", "maxLength": 2000}}
+                }}}},
+                "responses": {
+                    "200": {"description": "补正后的时限"},
+                    "400": error_response("补正内容为空或过长"),
+                    "401": error_response("缺少密码"),
+                    "404": error_response("查询码或密码不对"),
+                    "409": error_response("该申请没有待补正的事项"),
+                    "429": error_response("密码错误次数过多，请稍后再试")
+                }
+            }},
             "/api/v1/requests/{tracking}/reply": {"post": {
                 "summary": "经办人拟写答复并提交审核（签署“经办”）：{\"basis\": 答复依据代码, \"letter\": {\"答复内容\": \"…\"}}",
                 "operationId": "submitRequestReply",

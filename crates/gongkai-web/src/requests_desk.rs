@@ -204,6 +204,8 @@ pub struct RequestPage {
     can_draft: bool,
     can_review: bool,
     can_sign: bool,
+    /// The applicant's answers to 补正告知书: (text, when).
+    corrections: Vec<(String, String)>,
     /// The unit's 计费方式, and for 按件 the fee this request would cost.
     fee_rule: &'static str,
     fee_by_volume: bool,
@@ -437,8 +439,14 @@ pub async fn show(
                 .unwrap_or_default(),
         })
         .collect();
+    let corrections =
+        match gongkai_app::intake::corrections(s.app(), Actor::Staff(&staff), &tracking).await {
+            Ok(c) => c,
+            Err(e) => return WebError(e).into_response(),
+        };
     RequestPage {
         layout,
+        corrections,
         fee_rule: rule.label(),
         fee_by_volume: rule == gongkai_domain::FeeRule::ByVolume,
         fee_quote,

@@ -204,7 +204,7 @@ async fn every_operation_of_the_openapi_document_is_routed() {
     assert_eq!(st, StatusCode::OK);
     assert_eq!(doc["openapi"], "3.0.3");
     let paths = doc["paths"].as_object().unwrap();
-    assert_eq!(paths.len(), 12);
+    assert_eq!(paths.len(), 13);
     for (path, ops) in paths {
         for (method, _) in ops.as_object().unwrap() {
             let uri = path
@@ -373,12 +373,23 @@ async fn a_request_is_filed_registered_worked_and_followed_through_the_api() {
         (StatusCode::OK, Some("awaiting_correction"), &Value::Null),
         "{clock}"
     );
-    let (st, clock) = call(
+    // The applicant answers with the secret.
+    let correction = format!("{uri}/correction");
+    let (st, _) = call_with(
         &s,
         Method::POST,
-        &events,
-        &clerk,
-        Some(json!({"kind": "correction_received", "date": today})),
+        &correction,
+        &[("x-tracking-secret", "guess")],
+        Some(json!({"text": "北库小区"})),
+    )
+    .await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    let (st, clock) = call_with(
+        &s,
+        Method::POST,
+        &correction,
+        &[("x-tracking-secret", &secret)],
+        Some(json!({"text": "北库小区"})),
     )
     .await;
     assert_eq!(

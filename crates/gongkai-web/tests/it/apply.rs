@@ -255,14 +255,74 @@ async fn the_unit_registers_an_application_and_keeps_its_clock_from_the_desk() {
         .await;
     assert!(page.text("h1").contains("待补正"), "{}", page.text("h1"));
     assert!(page.text("#l-title + table").contains("补正告知书"));
-    let ev = s
-        .post_form(
-            &format!("/staff/requests/{tracking}/event"),
-            &clerk,
-            &format!("kind=correction_received&date={today}"),
-        )
+    // The citizen answers on the tracking page; the clock starts again from today.
+    let seen = post(
+        &s,
+        "/track",
+        "",
+        &format!("tracking={tracking}&secret={secret}"),
+    )
+    .await;
+    assert!(
+        seen.text("#cor-title").contains("提交补正"),
+        "{}",
+        seen.body
+    );
+    let empty = post(
+        &s,
+        "/track/correct",
+        "",
+        &format!("tracking={tracking}&secret={secret}&text=+"),
+    )
+    .await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        empty.text(".form-error").contains("补正的内容"),
+        "{}",
+        empty.body
+    );
+    let wrong = post(
+        &s,
+        "/track/correct",
+        "",
+        &format!(
+            "tracking={tracking}&secret=WRONG&text={}",
+            enc("鼓楼区华大街道")
+        ),
+    )
+    .await;
+    assert_eq!(wrong.status, StatusCode::NOT_FOUND);
+    let answered = post(
+        &s,
+        "/track/correct",
+        "",
+        &format!(
+            "tracking={tracking}&secret={secret}&text={}",
+            enc("2025年华大街道北库小区")
+        ),
+    )
+    .await;
+    assert_eq!(answered.status, StatusCode::OK, "{}", answered.body);
+    assert!(
+        answered.text("#st-title").contains("办理中"),
+        "{}",
+        answered.body
+    );
+    let due = gongkai_domain::format_date_iso(
+        gongkai_domain::Calendar::shipped()
+            .add_workdays(s.app.today(), 20)
+            .unwrap(),
+    );
+    assert!(answered.body.contains(&due), "restarted from today: {due}");
+    let page = s
+        .get_with_cookie(&format!("/staff/requests/{tracking}"), &clerk)
         .await;
-    assert_eq!(ev.status, StatusCode::SEE_OTHER, "{}", ev.body);
+    assert!(
+        page.text("#a-title + p + dl")
+            .contains("2025年华大街道北库小区"),
+        "{}",
+        page.text("#a-title + p + dl")
+    );
 
     // A consultation: paused, its 15 days counted at once; the letter goes to the third
     // party and not to the applicant.
