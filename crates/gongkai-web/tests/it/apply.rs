@@ -970,3 +970,78 @@ async fn a_fee_notice_from_the_page_charges_by_the_units_rule() {
         "the amount is the platform's"
     );
 }
+
+#[tokio::test]
+async fn nothing_of_the_applicant_reaches_what_the_public_can_read() {
+    use gongkai_app::auth::create_user;
+    use gongkai_domain::Role;
+    let s = site().await;
+    let (cookie, token) = shown(&s, 10).await;
+    let name = "欧阳明月";
+    let id_number = "11010519491231002X";
+    let wanted = "独一无二的描述青龙白虎";
+    let body = format!(
+        "{}&_t={token}",
+        fields(&format!(
+            "name={}&id_number={id_number}&description={}",
+            enc(name),
+            enc(wanted)
+        ))
+    );
+    let done = post(&s, "/apply", &cookie, &body).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    let tracking = done.texts(".receipt code")[0].clone();
+    create_user(
+        &s.app,
+        "clerk3",
+        "经办",
+        "correct-horse-3",
+        &[("GL00101", Role::Clerk)],
+    )
+    .await
+    .unwrap();
+    let clerk = s.login("clerk3", "correct-horse-3").await.cookie();
+    let today = gongkai_domain::format_date_iso(s.app.today());
+    s.post_form(
+        &format!("/staff/requests/{tracking}/register"),
+        &clerk,
+        &format!("received={today}"),
+    )
+    .await;
+    let q = enc(name);
+    let w = enc(wanted);
+    for uri in [
+        "/".to_owned(),
+        "/list".to_owned(),
+        "/feed.xml".to_owned(),
+        "/atom.xml".to_owned(),
+        "/feed.json".to_owned(),
+        "/org/GL00101/feed.xml".to_owned(),
+        "/sitemap.xml".to_owned(),
+        format!("/api/v1/requests/{tracking}"),
+        format!("/staff/requests/{tracking}"),
+        format!("/staff/requests/{tracking}/letters/1"),
+        format!("/api/v1/requests/{tracking}/letters/1"),
+    ] {
+        let page = s.get(&uri).await;
+        for secret in [name, id_number, wanted] {
+            assert!(!page.body.contains(secret), "{uri} shows {secret}");
+        }
+    }
+    // Search finds nothing of it (the search page echoes only what was typed).
+    for term in [&q, &w] {
+        let found = s.get(&format!("/api/v1/search?q={term}")).await;
+        let v: serde_json::Value = serde_json::from_str(&found.body).unwrap();
+        assert_eq!(v["total"], 0, "{}", found.body);
+    }
+    // The tracking page shows the status, not the identity.
+    let secret_pair = done.texts(".receipt code")[1].clone();
+    let seen = post(
+        &s,
+        "/track",
+        "",
+        &format!("tracking={tracking}&secret={secret_pair}"),
+    )
+    .await;
+    assert!(!seen.body.contains(id_number));
+}
