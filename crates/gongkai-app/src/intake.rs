@@ -221,22 +221,33 @@ pub struct TrackedStep {
     pub effect: String,
 }
 
-/// The request behind a 查询码 and its secret; a wrong pair is "not found", and wrong
+/// The application behind a 查询码 and its secret; a wrong pair is "not found", and wrong
 /// secrets from one source are slowed down.
-pub async fn track(app: &App, tracking: &str, secret: &str, source: Source<'_>) -> Result<Tracked> {
-    let now = app.now();
+async fn by_secret(
+    h: &mut impl gongkai_store::Handle,
+    app: &App,
+    tracking: &str,
+    secret: &str,
+    source: Source<'_>,
+) -> Result<Intake> {
     let reservation = app
         .throttle()
-        .attempt(&[(format!("track@{source}"), LOOKUPS)], now)
+        .attempt(&[(format!("track@{source}"), LOOKUPS)], app.now())
         .map_err(|wait| Error::Throttled {
             seconds: wait.whole_seconds().max(1),
         })?;
-    let mut c = app.db().conn().await?;
-    let found = intake::by_tracking(&mut c, tracking.trim()).await?;
+    let found = intake::by_tracking(h, tracking.trim()).await?;
     let Some(found) = found.filter(|f| f.secret_hash == hash(secret)) else {
         return Err(Error::NotFound("申请（查询码或密码不对）"));
     };
     app.throttle().succeeded(reservation);
+    Ok(found)
+}
+
+/// The request behind a 查询码 and its secret (see [`by_secret`]).
+pub async fn track(app: &App, tracking: &str, secret: &str, source: Source<'_>) -> Result<Tracked> {
+    let mut c = app.db().conn().await?;
+    let found = by_secret(&mut c, app, tracking, secret, source).await?;
     let org = orgs::by_id(&mut c, found.org_id)
         .await?
         .map(|o| o.name)
@@ -311,19 +322,8 @@ pub async fn correct(
             "text：补正内容 {chars} 字，请控制在 {MAX_CORRECTION} 字以内"
         )));
     }
-    let now = app.now();
-    let reservation = app
-        .throttle()
-        .attempt(&[(format!("track@{source}"), LOOKUPS)], now)
-        .map_err(|wait| Error::Throttled {
-            seconds: wait.whole_seconds().max(1),
-        })?;
     let mut tx = app.db().begin().await?;
-    let found = intake::by_tracking(&mut tx, tracking.trim()).await?;
-    let Some(found) = found.filter(|f| f.secret_hash == hash(secret)) else {
-        return Err(Error::NotFound("申请（查询码或密码不对）"));
-    };
-    app.throttle().succeeded(reservation);
+    let found = by_secret(&mut tx, app, tracking, secret, source).await?;
     let request = match found.request_id {
         Some(id) => requests::by_id(&mut tx, id).await?,
         None => None,
@@ -333,7 +333,7 @@ pub async fn correct(
     {
         return Err(Error::Conflict("该申请没有待补正的事项".into()));
     }
-    intake::add_correction(&mut tx, request.id, text, now).await?;
+    intake::add_correction(&mut tx, request.id, text, app.now()).await?;
     let event = NewEvent {
         event: serde_json::json!({"kind": "correction_received", "date": gongkai_domain::format_date_iso(app.today())}),
         outcome: None,
@@ -383,19 +383,8 @@ pub async fn applicant_letter(
     id: i64,
     source: Source<'_>,
 ) -> Result<gongkai_domain::letter::Letter> {
-    let now = app.now();
-    let reservation = app
-        .throttle()
-        .attempt(&[(format!("track@{source}"), LOOKUPS)], now)
-        .map_err(|wait| Error::Throttled {
-            seconds: wait.whole_seconds().max(1),
-        })?;
     let mut c = app.db().conn().await?;
-    let found = intake::by_tracking(&mut c, tracking.trim()).await?;
-    let Some(found) = found.filter(|f| f.secret_hash == hash(secret)) else {
-        return Err(Error::NotFound("申请（查询码或密码不对）"));
-    };
-    app.throttle().succeeded(reservation);
+    let found = by_secret(&mut c, app, tracking, secret, source).await?;
     let request_id = found.request_id.ok_or(Error::NotFound("告知书"))?;
     crate::letters::one(&mut c, request_id, id, true).await
 }

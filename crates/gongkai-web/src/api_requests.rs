@@ -79,16 +79,7 @@ pub async fn get(
         let view = gongkai_app::intake::for_staff(s.app(), Actor::Staff(&staff), &tracking).await?;
         return Ok(no_store(Json(staff_json(&view))));
     }
-    let Some(secret) = headers
-        .get("x-tracking-secret")
-        .and_then(|v| v.to_str().ok())
-    else {
-        return Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "请在请求头 X-Tracking-Secret 中提供提交申请时得到的密码（工作人员用 Authorization: Bearer 令牌）",
-        ));
-    };
+    let secret = tracking_secret(&headers)?;
     let tracked = gongkai_app::intake::track(s.app(), &tracking, secret, &source).await?;
     Ok(no_store(Json(tracked)))
 }
@@ -141,16 +132,7 @@ pub async fn letter(
         let staff = Bearer::from_headers(&s, &headers).await?;
         gongkai_app::letters::staff_letter(s.app(), Actor::Staff(&staff), &tracking, id).await?
     } else {
-        let Some(secret) = headers
-            .get("x-tracking-secret")
-            .and_then(|v| v.to_str().ok())
-        else {
-            return Err(ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                "请在请求头 X-Tracking-Secret 中提供提交申请时得到的密码（工作人员用 Authorization: Bearer 令牌）",
-            ));
-        };
+        let secret = tracking_secret(&headers)?;
         gongkai_app::intake::applicant_letter(s.app(), &tracking, secret, id, &source).await?
     };
     match q.format.as_deref().unwrap_or("json") {
@@ -167,6 +149,20 @@ pub async fn letter(
 #[derive(serde::Deserialize)]
 pub struct FormatQuery {
     format: Option<String>,
+}
+
+/// The applicant's secret from `X-Tracking-Secret`, or a 401 saying how to send it.
+fn tracking_secret(headers: &HeaderMap) -> ApiResult<&str> {
+    headers
+        .get("x-tracking-secret")
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "请在请求头 X-Tracking-Secret 中提供提交申请时得到的密码（工作人员用 Authorization: Bearer 令牌）",
+            )
+        })
 }
 
 fn no_store(body: impl IntoResponse) -> Response {
@@ -370,16 +366,7 @@ pub async fn correction(
     PathOr404(tracking): PathOr404<String>,
     Body(body): Body,
 ) -> ApiResult<Response> {
-    let Some(secret) = headers
-        .get("x-tracking-secret")
-        .and_then(|v| v.to_str().ok())
-    else {
-        return Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "请在请求头 X-Tracking-Secret 中提供提交申请时得到的密码",
-        ));
-    };
+    let secret = tracking_secret(&headers)?;
     let text = body
         .get("text")
         .and_then(Value::as_str)
