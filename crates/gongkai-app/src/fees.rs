@@ -5,7 +5,7 @@
 use gongkai_domain::Role;
 use gongkai_domain::fee::{FeeRule, Quote, quote};
 use gongkai_store::requests;
-use time::{Date, Month};
+use time::Date;
 
 use crate::documents::Actor;
 use crate::{App, Error, Result};
@@ -39,46 +39,25 @@ pub async fn set_rule(app: &App, actor: Actor<'_>, org_id: i64, rule: FeeRule) -
     Ok(())
 }
 
-/// Which request of its applicant this one is in the month it was received (1-based), the
-/// applicant known by the identity document number (or, without one, the name).
+/// Which request of its applicant this one is in the month it was received (1-based).
 pub async fn nth_of_month(app: &App, org_id: i64, request_id: i64, received: Date) -> Result<u32> {
-    let first = Date::from_calendar_date(received.year(), received.month(), 1)
-        .map_err(|e| Error::internal(e.to_string()))?;
-    let next = match received.month() {
-        Month::December => Date::from_calendar_date(received.year() + 1, Month::January, 1),
-        m => Date::from_calendar_date(received.year(), m.next(), 1),
-    }
-    .map_err(|e| Error::internal(e.to_string()))?;
-    let last = next.previous_day().unwrap_or(next);
+    let (first, last) = gongkai_domain::fee::month_of(received);
     let mut c = app.db().conn().await?;
-    let rows = requests::received_between(&mut c, org_id, first, last).await?;
-    let who = |json: &str| {
-        let v: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
-        let field = |k: &str| {
-            v.get(k)
-                .and_then(|x| x.as_str())
-                .map(|s| s.trim().to_uppercase())
-                .filter(|s| !s.is_empty())
-        };
-        field("id_number").or_else(|| field("name"))
-    };
-    let me = rows
-        .iter()
-        .find(|r| r.0 == request_id)
-        .and_then(|r| who(&r.2))
-        .ok_or(Error::Invalid(
-            "fee：申请人没有身份证明或姓名，无法按件计收".into(),
-        ))?;
-    let mut n = 0u32;
-    for (id, _, applicant) in &rows {
-        if who(applicant).as_deref() == Some(me.as_str()) {
-            n += 1;
-        }
-        if *id == request_id {
-            return Ok(n);
-        }
-    }
-    Err(Error::internal("request not among its month's requests"))
+    let month: Vec<(i64, Option<String>)> = requests::received_between(&mut c, org_id, first, last)
+        .await?
+        .into_iter()
+        .map(|(id, _, json)| {
+            let v: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
+            let field = |k: &str| v.get(k).and_then(|x| x.as_str());
+            (
+                id,
+                gongkai_domain::fee::applicant_key(field("id_number"), field("name")),
+            )
+        })
+        .collect();
+    gongkai_domain::fee::nth_of_month(&month, request_id).ok_or(Error::Invalid(
+        "fee：申请人没有身份证明或姓名，无法按件计收".into(),
+    ))
 }
 
 /// The fee of a request under its organization's rule: 按件 from the applicant's requests of

@@ -7,9 +7,9 @@
 use std::collections::BTreeMap;
 use std::io::Cursor;
 
+use gongkai_domain::LegalBasis;
 use gongkai_domain::deadline::Clock;
 use gongkai_domain::letter::{self, Facts, Letter, LetterKind, Template, TemplateKey};
-use gongkai_domain::{LegalBasis, OrgKind};
 use gongkai_store::Handle;
 use gongkai_store::letters::{self as store, NewLetter, StoredLetter};
 use gongkai_store::requests::Request;
@@ -56,34 +56,14 @@ fn parse(s: &StoredLetter) -> Result<Letter> {
         .map_err(|e| Error::internal(format!("stored letter {}: {e}", s.id)))
 }
 
-/// The 行政复议机关 of an organization under 行政复议法 (2023) Art. 24: the nearest people's
-/// government above it (the 本级人民政府 of a department or an office, the 上一级人民政府 of a
-/// government).
+/// The 行政复议机关 of an organization ([`letter::review_body`] over its chain).
 pub fn review_body(tree: &OrgTree, org_id: i64) -> String {
-    let chain = tree.ancestors(org_id);
-    let above = chain.len().saturating_sub(1);
-    if let Some(g) = chain[..above]
+    let chain: Vec<(&str, &str)> = tree
+        .ancestors(org_id)
         .iter()
-        .rev()
-        .find(|o| o.kind == OrgKind::Government.code())
-    {
-        return g.name.clone();
-    }
-    // An office (办公室/办公厅) of a government answers to that government.
-    if let Some(me) = chain.last()
-        && me.kind == OrgKind::Office.code()
-        && let Some(gov) = me
-            .name
-            .strip_suffix("办公室")
-            .or_else(|| me.name.strip_suffix("办公厅"))
-            .filter(|g| g.ends_with("人民政府"))
-    {
-        return gov.to_owned();
-    }
-    match chain.last().map(|o| o.kind.as_str()) {
-        Some("government" | "town") | None => "上一级人民政府".to_owned(),
-        Some(_) => "本级人民政府".to_owned(),
-    }
+        .map(|o| (o.kind.as_str(), o.name.as_str()))
+        .collect();
+    letter::review_body(&chain)
 }
 
 /// The template an organization uses for a key: its own, else the nearest ancestor's, else

@@ -70,6 +70,40 @@ pub fn quote(rule: FeeRule, n: u32) -> Result<Quote, FeeError> {
     })
 }
 
+/// The first and last day of the calendar month of `day` (Art. 4 counts "一个自然月内").
+pub fn month_of(day: time::Date) -> (time::Date, time::Date) {
+    let first = day.replace_day(1).unwrap_or(day);
+    let last = first
+        .replace_day(day.month().length(day.year()))
+        .unwrap_or(day);
+    (first, last)
+}
+
+/// Which request of its applicant `id` is among the requests one agency received in a month
+/// (Art. 4, 1-based), given them in the order received with each applicant's identity (the ID
+/// document number, else the name; see [`applicant_key`]). `None` when `id` is not there or
+/// has no identity.
+pub fn nth_of_month(month: &[(i64, Option<String>)], id: i64) -> Option<u32> {
+    let me = month.iter().find(|r| r.0 == id)?.1.as_deref()?;
+    let mut n = 0;
+    for (other, who) in month {
+        if who.as_deref() == Some(me) {
+            n += 1;
+        }
+        if *other == id {
+            return Some(n);
+        }
+    }
+    None
+}
+
+/// Who an applicant is for counting (Art. 4 "同一申请人"): the ID document number in upper
+/// case, or the name when there is no number.
+pub fn applicant_key(id_number: Option<&str>, name: Option<&str>) -> Option<String> {
+    let clean = |s: Option<&str>| s.map(|s| s.trim().to_uppercase()).filter(|s| !s.is_empty());
+    clean(id_number).or_else(|| clean(name))
+}
+
 /// Requests per applicant and calendar month that cost nothing (Art. 4).
 pub const FREE_REQUESTS: u32 = 10;
 /// Pages per request that cost nothing (Art. 5).

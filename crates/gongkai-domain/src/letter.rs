@@ -330,6 +330,31 @@ pub fn number(prefix: &str, kind: LetterKind, year: i32, n: u32) -> String {
     format!("{prefix}{}〔{year}〕{n}号", kind.number_word())
 }
 
+/// The 行政复议机关 of an organization under 行政复议法 (2023) Art. 24, from its chain of
+/// (kind code, name), root first, itself last: the nearest people's government above it (the
+/// 本级人民政府 of a department or an office, the 上一级人民政府 of a government). An office
+/// named `…人民政府办公室/办公厅` answers to that government.
+pub fn review_body(chain: &[(&str, &str)]) -> String {
+    let Some(((kind, name), above)) = chain.split_last() else {
+        return "上一级人民政府".to_owned();
+    };
+    if let Some((_, g)) = above.iter().rev().find(|(k, _)| *k == "government") {
+        return (*g).to_owned();
+    }
+    if *kind == "office"
+        && let Some(gov) = name
+            .strip_suffix("办公室")
+            .or_else(|| name.strip_suffix("办公厅"))
+            .filter(|g| g.ends_with("人民政府"))
+    {
+        return gov.to_owned();
+    }
+    match *kind {
+        "government" | "town" => "上一级人民政府".to_owned(),
+        _ => "本级人民政府".to_owned(),
+    }
+}
+
 /// Whether a reply counts as 不予公开 under 行政复议法 Art. 23(四): the information withheld in
 /// whole or in part.
 pub fn is_refusal(outcome: Outcome) -> bool {
@@ -756,6 +781,30 @@ mod tests {
                 .0,
             "答复内容"
         );
+    }
+
+    #[test]
+    fn the_review_body_is_the_nearest_government_above() {
+        let dept = [
+            ("government", "福州市鼓楼区人民政府"),
+            ("department", "鼓楼区财政局"),
+        ];
+        assert_eq!(review_body(&dept), "福州市鼓楼区人民政府");
+        let gov = [
+            ("government", "福州市人民政府"),
+            ("government", "福州市鼓楼区人民政府"),
+        ];
+        assert_eq!(review_body(&gov), "福州市人民政府");
+        assert_eq!(
+            review_body(&[("office", "福州市鼓楼区人民政府办公室")]),
+            "福州市鼓楼区人民政府"
+        );
+        assert_eq!(
+            review_body(&[("government", "某县人民政府")]),
+            "上一级人民政府"
+        );
+        assert_eq!(review_body(&[("department", "某局")]), "本级人民政府");
+        assert_eq!(review_body(&[]), "上一级人民政府");
     }
 
     #[test]

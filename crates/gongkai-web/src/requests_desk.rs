@@ -881,22 +881,12 @@ pub async fn reply(
     };
     let mut written = std::collections::BTreeMap::new();
     written.insert("答复内容".to_owned(), f.content.trim().to_owned());
-    match gongkai_app::replies::submit(s.app(), Actor::Staff(&staff), &tracking, basis, written)
-        .await
-    {
-        Ok(()) => Redirect::to(&format!(
-            "/staff/requests/{}?done=submitted",
-            tracking.trim()
-        ))
-        .into_response(),
-        Err(gongkai_app::Error::Invalid(m)) => ErrorPage::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "未能提交",
-            &format!("{m}。请返回修改后再提交。"),
-        )
-        .into_response(),
-        Err(e) => WebError(e).into_response(),
-    }
+    done_or_error(
+        gongkai_app::replies::submit(s.app(), Actor::Staff(&staff), &tracking, basis, written)
+            .await,
+        &tracking,
+        "submitted",
+    )
 }
 
 /// The reviewer's or approver's form.
@@ -922,21 +912,8 @@ pub async fn reply_action(
         "return" => Action::Return { reason: f.reason },
         _ => return ErrorPage::not_found().into_response(),
     };
-    match gongkai_app::replies::act(s.app(), Actor::Staff(&staff), &tracking, &action).await {
-        Ok(_) => Redirect::to(&format!(
-            "/staff/requests/{}?done={}",
-            tracking.trim(),
-            action.code()
-        ))
-        .into_response(),
-        Err(gongkai_app::Error::Invalid(m)) => ErrorPage::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "未能完成",
-            &format!("{m}。请返回修改后再提交。"),
-        )
-        .into_response(),
-        Err(e) => WebError(e).into_response(),
-    }
+    let done = gongkai_app::replies::act(s.app(), Actor::Staff(&staff), &tracking, &action).await;
+    done_or_error(done.map(|_| ()), &tracking, action.code())
 }
 
 /// The 承办人 form.

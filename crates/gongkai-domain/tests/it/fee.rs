@@ -131,3 +131,38 @@ fn a_quote_names_its_rule_and_the_figures_it_rests_on() {
     assert_eq!(quote(FeeRule::ByVolume, 30).unwrap().amount, 0);
     assert_eq!(FeeRule::parse("按量计收"), Ok(FeeRule::ByVolume));
 }
+
+#[test]
+fn the_nth_request_of_a_month_counts_only_the_same_applicant() {
+    use gongkai_domain::fee::{applicant_key, month_of, nth_of_month};
+    use time::macros::date;
+    assert_eq!(
+        month_of(date!(2026 - 02 - 14)),
+        (date!(2026 - 02 - 01), date!(2026 - 02 - 28))
+    );
+    assert_eq!(month_of(date!(2024 - 02 - 29)).1, date!(2024 - 02 - 29));
+    assert_eq!(
+        month_of(date!(2026 - 12 - 31)),
+        (date!(2026 - 12 - 01), date!(2026 - 12 - 31))
+    );
+    let a = applicant_key(Some("11010519491231002x "), Some("张三"));
+    assert_eq!(a.as_deref(), Some("11010519491231002X"));
+    assert_eq!(
+        applicant_key(Some(" "), Some("张三")).as_deref(),
+        Some("张三")
+    );
+    assert_eq!(applicant_key(None, None), None);
+    let b = applicant_key(Some("350102199003071234"), None);
+    let month = vec![
+        (1, a.clone()),
+        (2, b.clone()),
+        (3, a.clone()),
+        (4, None),
+        (5, a),
+    ];
+    assert_eq!(nth_of_month(&month, 1), Some(1));
+    assert_eq!(nth_of_month(&month, 5), Some(3));
+    assert_eq!(nth_of_month(&month, 2), Some(1));
+    assert_eq!(nth_of_month(&month, 4), None);
+    assert_eq!(nth_of_month(&month, 9), None);
+}
