@@ -378,6 +378,42 @@ pub fn check_review(
     Ok(())
 }
 
+/// Checks a reply's outcome against the clock events recorded before it (Art. 30): while a
+/// 补正 is awaited the only reply is 逾期不补正, which in turn needs a 补正 left unanswered;
+/// 补正后仍不明确 needs a 补正 received. Imported history is not checked (older systems kept
+/// no events).
+pub fn check_reply_events(
+    outcome: Outcome,
+    before: &[crate::deadline::ClockEvent],
+) -> Result<(), String> {
+    use crate::deadline::ClockEventKind as K;
+    let mut awaiting = false;
+    let mut corrected = false;
+    for e in before {
+        match e.kind {
+            K::CorrectionRequested => awaiting = true,
+            K::CorrectionReceived => {
+                awaiting = false;
+                corrected = true;
+            }
+            _ => {}
+        }
+    }
+    match outcome {
+        Outcome::NoCorrection if !awaiting => Err(
+            "只有发出补正告知书、申请人逾期未补正时，才能以“逾期不补正”答复（第三十条）".to_owned(),
+        ),
+        Outcome::NoCorrection => Ok(()),
+        _ if awaiting => {
+            Err("申请人尚未补正：请先记录“收到补正”，或以“逾期不补正”答复（第三十条）".to_owned())
+        }
+        Outcome::UnclearAfterCorrection if !corrected => {
+            Err("“补正后申请内容仍不明确”须先发出补正告知书并收到补正（第三十条）".to_owned())
+        }
+        _ => Ok(()),
+    }
+}
+
 /// 查询码: the code an applicant follows a request by, or the number an older system gave it.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TrackingCode(String);

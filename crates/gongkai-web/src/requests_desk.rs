@@ -204,6 +204,8 @@ pub struct RequestPage {
     can_draft: bool,
     can_review: bool,
     can_sign: bool,
+    /// A 补正 is awaited: the only reply now is 逾期不补正 (Art. 30).
+    awaiting_correction: bool,
     /// The applicant's answers to 补正告知书: (text, when).
     corrections: Vec<(String, String)>,
     /// The unit's 计费方式, and for 按件 the fee this request would cost.
@@ -532,6 +534,7 @@ pub async fn show(
         can_sign: staff.holds(org_id, Role::Approver)
             && reply.as_ref().is_some_and(|r| r.stage_code == "reviewed"),
         reply,
+        awaiting_correction: clock.is_some_and(|c| c.status == ClockStatus::AwaitingCorrection),
         done: match q.done.as_str() {
             "registered" => Some("已登记，答复期限自收到申请之日起计算；登记回执已生成。"),
             "event" => Some("已记录，答复期限已重新计算。"),

@@ -196,3 +196,45 @@ fn a_case_entered_on_a_request_is_checked_against_its_dates() {
         "decided_date"
     );
 }
+
+#[test]
+fn a_reply_while_a_correction_is_awaited_can_only_be_no_correction() {
+    use gongkai_domain::deadline::{ClockEvent, ClockEventKind as K};
+    use gongkai_domain::request::check_reply_events;
+    use time::macros::date;
+    let event = |kind, date| ClockEvent {
+        kind,
+        date,
+        id: None,
+        working_days: None,
+    };
+    let asked = vec![event(K::CorrectionRequested, date!(2026 - 03 - 04))];
+    let answered = vec![
+        asked[0].clone(),
+        event(K::CorrectionReceived, date!(2026 - 03 - 10)),
+    ];
+    let asked_again = vec![
+        answered[0].clone(),
+        answered[1].clone(),
+        event(K::CorrectionRequested, date!(2026 - 03 - 12)),
+    ];
+    for outcome in Outcome::all().iter().copied() {
+        let ok = |events: &[ClockEvent]| check_reply_events(outcome, events).is_ok();
+        match outcome {
+            Outcome::NoCorrection => {
+                assert!(ok(&asked) && ok(&asked_again), "{outcome:?}");
+                assert!(!ok(&[]) && !ok(&answered), "{outcome:?}");
+            }
+            Outcome::UnclearAfterCorrection => {
+                assert!(ok(&answered), "{outcome:?}");
+                assert!(!ok(&[]) && !ok(&asked) && !ok(&asked_again), "{outcome:?}");
+            }
+            _ => {
+                assert!(ok(&[]) && ok(&answered), "{outcome:?}");
+                let message = check_reply_events(outcome, &asked).unwrap_err();
+                assert!(message.contains("收到补正"), "{message}");
+                assert!(!ok(&asked_again), "{outcome:?}");
+            }
+        }
+    }
+}

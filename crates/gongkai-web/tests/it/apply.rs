@@ -255,6 +255,25 @@ async fn the_unit_registers_an_application_and_keeps_its_clock_from_the_desk() {
         .await;
     assert!(page.text("h1").contains("待补正"), "{}", page.text("h1"));
     assert!(page.text("#l-title + table").contains("补正告知书"));
+    // While the 补正 is awaited the page says so, and only 逾期不补正 may be replied.
+    assert!(
+        page.text("#rep-title + p + p").contains("申请人尚未补正"),
+        "{}",
+        page.text("#rep-title + p + p")
+    );
+    let early = s
+        .post_form(
+            &format!("/staff/requests/{tracking}/reply"),
+            &clerk,
+            &format!(
+                "basis=art36.2&{}={}",
+                enc("letter.答复内容"),
+                enc("现予公开。")
+            ),
+        )
+        .await;
+    assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(early.body.contains("收到补正"), "{}", early.body);
     // The citizen answers on the tracking page; the clock starts again from today.
     let seen = post(
         &s,
