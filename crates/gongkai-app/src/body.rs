@@ -93,7 +93,7 @@ pub fn table_to_html(rows: &[Vec<String>]) -> String {
     out
 }
 
-fn escape_into(s: &str, out: &mut String) {
+pub(crate) fn escape_into(s: &str, out: &mut String) {
     for ch in s.chars() {
         match ch {
             '<' => out.push_str("&lt;"),

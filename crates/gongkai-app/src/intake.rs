@@ -611,6 +611,15 @@ pub async fn add_event(
     Ok(clock)
 }
 
+/// Whether a reply with this outcome may be written on the request as its events stand
+/// ([`gongkai_domain::request::check_reply_events`]).
+pub(crate) fn check_reply_on(request: &Request, outcome: Outcome) -> Result<()> {
+    let input = crate::calendar::clock_input(request.received_date, &request.events)
+        .map_err(|e| Error::internal(format!("stored events of request {}: {e}", request.id)))?;
+    gongkai_domain::request::check_reply_events(outcome, &input.events)
+        .map_err(|m| Error::Invalid(format!("basis：{m}")))
+}
+
 /// Records an event on a request inside a transaction (the caller has checked who acts).
 pub(crate) async fn add_event_in(
     tx: &mut gongkai_store::Tx,
@@ -654,6 +663,9 @@ pub(crate) async fn add_event_in(
             ));
         }
         (Some((_, date)), Some((outcome, bases))) => {
+            let before = &input.events[..input.events.len().saturating_sub(1)];
+            gongkai_domain::request::check_reply_events(*outcome, before)
+                .map_err(|m| Error::Invalid(format!("outcome：{m}")))?;
             if let Some(b) = bases.iter().find(|b| !outcome.accepts_basis(**b)) {
                 return Err(Error::Invalid(format!(
                     "basis：答复依据“{}”对应的办理结果是“{}”，与“{}”不符",
@@ -705,7 +717,7 @@ pub(crate) async fn add_event_in(
             _ => {}
         }
     }
-    requests::set_clock(
+    if !requests::set_clock(
         &mut *tx,
         request.id,
         &events_json,
@@ -714,7 +726,10 @@ pub(crate) async fn add_event_in(
         closed.as_ref().map(|(o, d, b)| (*o, *d, b.as_str())),
         app.now(),
     )
-    .await?;
+    .await?
+    {
+        return Err(Error::Conflict("该申请刚被他人答复，请刷新页面".into()));
+    }
     crate::audit::record(
         &mut *tx,
         app,

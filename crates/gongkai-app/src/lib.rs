@@ -32,6 +32,7 @@ pub mod outbox;
 pub mod portal;
 pub mod replies;
 pub mod report;
+pub mod report_files;
 pub mod requests;
 pub mod review;
 pub mod scan;

@@ -154,6 +154,7 @@ pub async fn submit(
 ) -> Result<()> {
     let mut tx = app.db().begin().await?;
     let request = open_request(&mut tx, actor, tracking).await?;
+    crate::intake::check_reply_on(&request, basis.outcome())?;
     let key = TemplateKey::reply(basis);
     letter::check_written(key, &written)
         .map_err(|(field, message)| Error::Invalid(format!("{field}：{message}")))?;

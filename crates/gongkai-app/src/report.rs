@@ -4,7 +4,7 @@
 //! the domain's (`gongkai_domain::report`); this module only gathers the facts.
 
 use gongkai_domain::report::{
-    AnnualReport, CatalogFacts, InvariantViolation, OfficeFigures, RequestFacts, RuleClass,
+    AnnualReport, CatalogFacts, InvariantViolation, OfficeFigures, RequestCount, RuleClass,
 };
 use gongkai_domain::{
     ApplicantType, DocKind, Outcome, Review, ReviewKind, ReviewResult, Role, Validity,
@@ -39,19 +39,22 @@ pub async fn annual(
     let ids = tree.subtree_ids(org.id);
     let (start, end) = year_bounds(year)?;
     let mut c = app.db().conn().await?;
-    let facts = requests::report_facts(&mut c, &ids, start, end).await?;
-    let requests = facts
-        .iter()
-        .map(|f| {
+    let requests = requests::count_rows(&mut c, &ids, year)
+        .await?
+        .into_iter()
+        .map(|(applicant, received_year, closed_year, outcome, n)| {
             let corrupt = |v: &str| Error::internal(format!("stored request has a bad code {v:?}"));
-            Ok(RequestFacts {
-                applicant: ApplicantType::from_code(&f.applicant_type)
-                    .map_err(|_| corrupt(&f.applicant_type))?,
-                received: f.received_date,
-                closed: match (&f.outcome, f.replied_date) {
-                    (Some(o), Some(d)) => Some((Outcome::from_code(o).map_err(|_| corrupt(o))?, d)),
-                    _ => None,
+            Ok(RequestCount {
+                applicant: ApplicantType::from_code(&applicant).map_err(|_| corrupt(&applicant))?,
+                received_year,
+                closed: match closed_year {
+                    0 => None,
+                    y => Some((
+                        Outcome::from_code(&outcome).map_err(|_| corrupt(&outcome))?,
+                        y,
+                    )),
                 },
+                n: u64::try_from(n).map_err(|_| Error::internal(format!("negative count {n}")))?,
             })
         })
         .collect::<Result<Vec<_>>>()?;
@@ -122,6 +125,13 @@ pub async fn annual(
         tracing::error!(org = %org.code, year, failures = violations.len(), "annual report does not add up");
     }
     Ok((report, violations))
+}
+
+/// The name of an organization, for the report's title.
+pub async fn org_name(app: &App, org_code: &str) -> Result<String> {
+    let tree = OrgTree::load(app).await?;
+    let org = tree.by_code(org_code).ok_or(Error::NotFound("机构"))?;
+    Ok(org.name.clone())
 }
 
 fn year_bounds(year: i32) -> Result<(Date, Date)> {

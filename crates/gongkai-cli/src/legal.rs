@@ -177,22 +177,48 @@ pub fn fee(by_count: bool, n: &str) -> anyhow::Result<()> {
 
 /// `report annual --org CODE --year YYYY --format json [--out FILE]`. Invariants that fail
 /// are printed on stderr and make the exit non-zero; the report is still printed.
+/// What `report annual` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// DOMAIN A5.
+    Json,
+    /// The report as a page.
+    Html,
+    /// The national layout, for printing.
+    Docx,
+    /// The national layout, as a spreadsheet.
+    Xlsx,
+}
+
 pub async fn annual_report(
     app: &App,
     org: &str,
     year: &str,
+    format: ReportFormat,
     out: Option<&Path>,
 ) -> anyhow::Result<ExitCode> {
     let year: i32 = year
         .trim()
         .parse()
         .map_err(|_| user(format!("年份“{year}”无效：须为四位数字，如 2025")))?;
+    let binary = matches!(format, ReportFormat::Docx | ReportFormat::Xlsx);
+    if binary && out.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        return Err(user(
+            "docx、xlsx 是二进制文件：请用 --out FILE 指定写到哪里",
+        ));
+    }
     let (report, violations) =
         gongkai_app::report::annual(app, gongkai_app::documents::Actor::System, org, year).await?;
-    let json = serde_json::to_string_pretty(&report)?;
+    let name = gongkai_app::report::org_name(app, org).await?;
+    let bytes = match format {
+        ReportFormat::Json => format!("{}\n", serde_json::to_string_pretty(&report)?).into_bytes(),
+        ReportFormat::Html => gongkai_app::report_files::html_page(&report, &name).into_bytes(),
+        ReportFormat::Docx => gongkai_app::report_files::docx(&report, &name)?,
+        ReportFormat::Xlsx => gongkai_app::report_files::xlsx(&report, &name)?,
+    };
     match out {
         Some(path) => {
-            std::fs::write(path, format!("{json}\n")).map_err(|e| {
+            std::fs::write(path, &bytes).map_err(|e| {
                 user(format!(
                     "无法写入文件 {}：{}",
                     path.display(),
@@ -201,7 +227,11 @@ pub async fn annual_report(
             })?;
             println!("已写出 {org} {year} 年度报告到 {}", path.display());
         }
-        None => println!("{json}"),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(&bytes)?;
+            stdout.flush()?;
+        }
     }
     if violations.is_empty() {
         return Ok(ExitCode::SUCCESS);

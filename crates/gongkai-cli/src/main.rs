@@ -237,7 +237,7 @@ enum ReportCommand {
         /// Report year
         #[arg(long, value_name = "YYYY", allow_hyphen_values = true)]
         year: String,
-        /// Output format (json: DOMAIN A5; html, docx and xlsx come with the annual-report pages)
+        /// Output format: json (DOMAIN A5), html (the report's page), docx or xlsx (the national layout)
         #[arg(long, value_enum, default_value = "json")]
         format: ReportFormat,
         /// Write to FILE instead of standard output
@@ -542,13 +542,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             format,
             out,
         }) => {
-            if format != ReportFormat::Json {
-                return Err(user(
-                    "年度报告目前可输出 json；html、docx、xlsx 由年度报告功能提供",
-                ));
-            }
             let app = open(&config).await?;
-            return legal::annual_report(&app, &org, &year, out.as_deref()).await;
+            let format = match format {
+                ReportFormat::Json => legal::ReportFormat::Json,
+                ReportFormat::Html => legal::ReportFormat::Html,
+                ReportFormat::Docx => legal::ReportFormat::Docx,
+                ReportFormat::Xlsx => legal::ReportFormat::Xlsx,
+            };
+            return legal::annual_report(&app, &org, &year, format, out.as_deref()).await;
         }
         Command::Fee(_) | Command::Scan { .. } => {}
         Command::Docno(_) => {}

@@ -50,6 +50,7 @@ pub mod index_number;
 pub mod letter;
 pub mod org;
 pub mod report;
+pub mod report_layout;
 pub mod request;
 pub mod scan;
 pub mod text;

@@ -465,23 +465,60 @@ impl Default for RequestTable {
 /// A request received after the year, or closed before the year began, is not in the table.
 /// One pass, no allocation: the totals are summed at the end.
 pub fn request_table(year: i32, requests: impl IntoIterator<Item = RequestFacts>) -> RequestTable {
+    request_table_counted(year, requests.into_iter().map(RequestCount::from))
+}
+
+/// `n` requests alike for table 三: the same column, received in the same year and closed in
+/// the same year with the same outcome (or all open). The rules of DOMAIN A4 compare dates by
+/// year only, so a count of such requests gives the same table as the requests themselves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestCount {
+    /// 申请人情况: the column.
+    pub applicant: ApplicantType,
+    /// The year of 收到申请之日.
+    pub received_year: i32,
+    /// The outcome and the year of the reply (or withdrawal); `None` while open.
+    pub closed: Option<(Outcome, i32)>,
+    /// How many.
+    pub n: u64,
+}
+
+impl From<RequestFacts> for RequestCount {
+    fn from(r: RequestFacts) -> Self {
+        RequestCount {
+            applicant: r.applicant,
+            received_year: r.received.year(),
+            closed: r.closed.map(|(outcome, day)| (outcome, day.year())),
+            n: 1,
+        }
+    }
+}
+
+/// Table 三 of `year` from counts of requests alike ([`RequestCount`]), by the rules of
+/// [`request_table`].
+pub fn request_table_counted(
+    year: i32,
+    counts: impl IntoIterator<Item = RequestCount>,
+) -> RequestTable {
     let mut cells = [[0u64; COLUMNS]; ROWS];
-    // Dates are compared by year: "before Y-01-01" is `year() < Y` and "on or before Y-12-31"
-    // is `year() <= Y`, with no date to construct.
-    for r in requests {
-        let received = r.received.year();
-        if received > year {
+    // "Before Y-01-01" is a year before Y and "on or before Y-12-31" a year up to Y.
+    for r in counts {
+        if r.received_year > year {
             continue;
         }
         let out_row = match r.closed {
-            Some((_, day)) if day.year() < year => continue,
-            Some((outcome, day)) if day.year() == year => outcome_row(outcome),
+            Some((_, closed)) if closed < year => continue,
+            Some((outcome, closed)) if closed == year => outcome_row(outcome),
             _ => CARRIED_OUT,
         };
-        let in_row = if received == year { NEW } else { CARRIED_IN };
+        let in_row = if r.received_year == year {
+            NEW
+        } else {
+            CARRIED_IN
+        };
         let column = r.applicant.column();
-        cells[in_row][column] += 1;
-        cells[out_row][column] += 1;
+        cells[in_row][column] += r.n;
+        cells[out_row][column] += r.n;
     }
     let mut table = RequestTable { cells };
     table.sum_totals();
@@ -893,7 +930,7 @@ pub struct AnnualReport {
 pub fn annual_report(
     org: &str,
     year: i32,
-    requests: impl IntoIterator<Item = RequestFacts>,
+    requests: impl IntoIterator<Item = impl Into<RequestCount>>,
     reviews: impl IntoIterator<Item = Review>,
     catalog: &[CatalogFacts],
     figures: &OfficeFigures,
@@ -902,7 +939,7 @@ pub fn annual_report(
         org: org.to_owned(),
         year,
         proactive: proactive_table(year, catalog, figures),
-        requests: request_table(year, requests),
+        requests: request_table_counted(year, requests.into_iter().map(Into::into)),
         reviews: review_table(year, reviews),
         sections: Sections {
             overview: figures.overview.clone(),

@@ -4,6 +4,8 @@
 //! `applicant`, `bases` and `events` are JSON text written and read whole by the application;
 //! `applicant` is personal information and is never selected by the report queries.
 
+use std::collections::BTreeMap;
+
 use sqlx::FromRow;
 use time::{Date, OffsetDateTime};
 
@@ -117,19 +119,6 @@ pub struct ReviewRow {
     pub decided_date: Option<Date>,
 }
 
-/// What table 三 needs of a request: no personal information.
-#[derive(Clone, Debug, FromRow)]
-pub struct RequestFactsRow {
-    /// Applicant type code.
-    pub applicant_type: String,
-    /// Day received.
-    pub received_date: Date,
-    /// Outcome code.
-    pub outcome: Option<String>,
-    /// Day replied or withdrawn.
-    pub replied_date: Option<Date>,
-}
-
 /// An open request, as the clock recomputation needs it.
 #[derive(Clone, Debug, FromRow)]
 pub struct OpenRequest {
@@ -213,6 +202,19 @@ pub async fn insert_many(
         });
         let mut got: Vec<i64> = got.into_iter().map(|r| r.0).collect();
         got.sort_unstable();
+        let mut counts: BTreeMap<CountKey, i64> = BTreeMap::new();
+        for r in chunk {
+            let closed = r.outcome.zip(r.replied_date);
+            *counts
+                .entry(CountKey::of(
+                    r.org_id,
+                    r.applicant_type,
+                    r.received_date,
+                    closed,
+                ))
+                .or_default() += 1;
+        }
+        add_counts(h, &counts).await?;
         let reviews: Vec<(i64, i64, &NewReview)> = got
             .iter()
             .zip(chunk)
@@ -377,32 +379,6 @@ pub async fn reviews_of(h: &mut impl Handle, request_ids: &[i64]) -> Result<Vec<
     Ok(out)
 }
 
-/// The requests of these organizations that table 三 of a year from `start` to `end` can
-/// count: received by `end` and not closed before `start`.
-pub async fn report_facts(
-    h: &mut impl Handle,
-    org_ids: &[i64],
-    start: Date,
-    end: Date,
-) -> Result<Vec<RequestFactsRow>> {
-    if org_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "SELECT applicant_type, received_date, outcome, replied_date FROM requests \
-         WHERE received_date <= $1 AND (replied_date IS NULL OR replied_date >= $2) \
-         AND org_id IN ({})",
-        list(3, org_ids.len())
-    );
-    Ok(dispatch!(h, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(end).bind(start);
-        for id in org_ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(c).await?
-    }))
-}
-
 /// The reviews of these organizations' requests filed between `start` and `end`.
 pub async fn report_reviews(
     h: &mut impl Handle,
@@ -440,7 +416,8 @@ pub async fn open(h: &mut impl Handle) -> Result<Vec<OpenRequest>> {
 }
 
 /// Stores a request's clock after an event: its events, due date and, once replied, the
-/// outcome, its bases and the reply day.
+/// outcome, its bases and the reply day. A reply is stored only on a request still open (and
+/// moves it in [`request_counts`](count_rows)); returns false when it was closed meanwhile.
 #[allow(clippy::too_many_arguments)]
 pub async fn set_clock(
     h: &mut impl Handle,
@@ -450,14 +427,27 @@ pub async fn set_clock(
     problem: Option<&str>,
     closed: Option<(&str, Date, &str)>,
     now: OffsetDateTime,
-) -> Result<()> {
+) -> Result<bool> {
     let now = crate::truncate(now);
-    let (outcome, replied, bases) = match closed {
-        Some((o, d, b)) => (Some(o), Some(d), Some(b)),
-        None => (None, None, None),
+    let Some((outcome, replied, bases)) = closed else {
+        dispatch!(h, c => sqlx::query(
+            "UPDATE requests SET events = $1, due_date = $2, due_problem = $3, updated_at = $4 \
+             WHERE id = $5",
+        )
+        .bind(events)
+        .bind(due)
+        .bind(problem)
+        .bind(now)
+        .bind(id)
+        .execute(c)
+        .await?
+        .rows_affected());
+        return Ok(true);
     };
-    dispatch!(h, c => sqlx::query(
-        "UPDATE requests SET events = $1, due_date = $2, due_problem = $3,          outcome = COALESCE($4, outcome), replied_date = COALESCE($5, replied_date),          bases = COALESCE($6, bases), updated_at = $7 WHERE id = $8",
+    let moved: Option<(i64, String, Date)> = dispatch!(h, c => sqlx::query_as(
+        "UPDATE requests SET events = $1, due_date = $2, due_problem = $3, outcome = $4, \
+         replied_date = $5, bases = $6, updated_at = $7 WHERE id = $8 AND replied_date IS NULL \
+         RETURNING org_id, applicant_type, received_date",
     )
     .bind(events)
     .bind(due)
@@ -467,10 +457,158 @@ pub async fn set_clock(
     .bind(bases)
     .bind(now)
     .bind(id)
-    .execute(c)
-    .await?
-    .rows_affected());
+    .fetch_optional(c)
+    .await?);
+    let Some((org_id, applicant_type, received)) = moved else {
+        return Ok(false);
+    };
+    let open = CountKey::of(org_id, &applicant_type, received, None);
+    let shut = CountKey::of(org_id, &applicant_type, received, Some((outcome, replied)));
+    add_counts(h, &BTreeMap::from([(open, -1), (shut, 1)])).await?;
+    Ok(true)
+}
+
+/// One row of `request_counts`: requests of an organization and applicant type received in
+/// a year and, once closed, closed in a year with an outcome (`0` and `""` while open).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, FromRow)]
+pub struct CountKey {
+    /// The handling organization.
+    pub org_id: i64,
+    /// Applicant type code.
+    pub applicant_type: String,
+    /// Year of 收到申请之日.
+    pub received_year: i32,
+    /// Year of the reply or withdrawal; 0 while open.
+    pub closed_year: i32,
+    /// Outcome code; empty while open.
+    pub outcome: String,
+}
+
+impl CountKey {
+    /// The row a request counts in.
+    pub fn of(
+        org_id: i64,
+        applicant_type: &str,
+        received: Date,
+        closed: Option<(&str, Date)>,
+    ) -> Self {
+        CountKey {
+            org_id,
+            applicant_type: applicant_type.to_owned(),
+            received_year: received.year(),
+            closed_year: closed.map_or(0, |(_, d)| d.year()),
+            outcome: closed.map_or_else(String::new, |(o, _)| o.to_owned()),
+        }
+    }
+}
+
+/// Adds to `request_counts` (one statement per [`BATCH`] keys).
+async fn add_counts(h: &mut impl Handle, deltas: &BTreeMap<CountKey, i64>) -> Result<()> {
+    let deltas: Vec<(&CountKey, &i64)> = deltas.iter().filter(|(_, n)| **n != 0).collect();
+    for chunk in deltas.chunks(BATCH) {
+        let sql = format!(
+            "INSERT INTO request_counts (org_id, applicant_type, received_year, closed_year, \
+             outcome, n) VALUES {} ON CONFLICT (org_id, applicant_type, received_year, \
+             closed_year, outcome) DO UPDATE SET n = request_counts.n + excluded.n",
+            values(chunk.len(), 6)
+        );
+        dispatch!(h, c => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (k, n) in chunk {
+                q = q
+                    .bind(k.org_id)
+                    .bind(k.applicant_type.as_str())
+                    .bind(k.received_year)
+                    .bind(k.closed_year)
+                    .bind(k.outcome.as_str())
+                    .bind(**n);
+            }
+            q.execute(c).await?.rows_affected()
+        });
+    }
     Ok(())
+}
+
+/// The request counts of these organizations that table 三 of `year` may need: received by
+/// the end of the year and open or closed from its start, summed over the organizations.
+pub async fn count_rows(
+    h: &mut impl Handle,
+    org_ids: &[i64],
+    year: i32,
+) -> Result<Vec<(String, i32, i32, String, i64)>> {
+    if org_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT applicant_type, received_year, closed_year, outcome, CAST(SUM(n) AS BIGINT) \
+         FROM request_counts WHERE received_year <= $1 AND (closed_year = 0 OR closed_year >= $2) \
+         AND n <> 0 AND org_id IN ({}) GROUP BY applicant_type, received_year, closed_year, outcome",
+        list(3, org_ids.len())
+    );
+    Ok(dispatch!(h, c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(year).bind(year);
+        for id in org_ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(c).await?
+    }))
+}
+
+/// Every row of `request_counts` and the same counts recomputed from `requests`, for checking
+/// that they agree.
+pub async fn counts_and_recount(
+    h: &mut impl Handle,
+) -> Result<(Vec<(CountKey, i64)>, Vec<(CountKey, i64)>)> {
+    let kept: Vec<(i64, String, i32, i32, String, i64)> = dispatch!(h, c => sqlx::query_as(
+        "SELECT org_id, applicant_type, received_year, closed_year, outcome, n \
+         FROM request_counts WHERE n <> 0 \
+         ORDER BY org_id, applicant_type, received_year, closed_year, outcome",
+    )
+    .fetch_all(c)
+    .await?);
+    #[derive(FromRow)]
+    struct Counted {
+        org_id: i64,
+        applicant_type: String,
+        received_date: Date,
+        outcome: Option<String>,
+        replied_date: Option<Date>,
+    }
+    let rows: Vec<Counted> = dispatch!(h, c => sqlx::query_as(
+        "SELECT org_id, applicant_type, received_date, outcome, replied_date FROM requests",
+    )
+    .fetch_all(c)
+    .await?);
+    let mut recount: BTreeMap<CountKey, i64> = BTreeMap::new();
+    for r in &rows {
+        let closed = r.outcome.as_deref().zip(r.replied_date);
+        *recount
+            .entry(CountKey::of(
+                r.org_id,
+                &r.applicant_type,
+                r.received_date,
+                closed,
+            ))
+            .or_default() += 1;
+    }
+    let kept = kept
+        .into_iter()
+        .map(
+            |(org_id, applicant_type, received_year, closed_year, outcome, n)| {
+                (
+                    CountKey {
+                        org_id,
+                        applicant_type,
+                        received_year,
+                        closed_year,
+                        outcome,
+                    },
+                    n,
+                )
+            },
+        )
+        .collect();
+    Ok((kept, recount.into_iter().collect()))
 }
 
 /// Stores a recomputed due date.

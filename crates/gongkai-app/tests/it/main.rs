@@ -7,6 +7,7 @@ mod intake;
 mod letters;
 mod portal;
 mod publish;
+mod report;
 mod requests;
 mod search;
 mod workflow;

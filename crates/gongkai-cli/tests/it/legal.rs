@@ -342,8 +342,31 @@ fn report_annual_on_imported_requests_adds_up() {
     assert_eq!(exported.stdout.lines().count(), 4);
     let r = site.run(&["report", "annual", "--org", "NOPE", "--year", "2025"]);
     assert_eq!(r.code, 1);
-    let r = site.run(&[
-        "report", "annual", "--org", "GL00101", "--year", "2025", "--format", "docx",
-    ]);
-    assert_eq!(r.code, 1);
+    // The files of the national layout; binary ones only to a file.
+    for (format, magic) in [
+        ("docx", &b"PK"[..]),
+        ("xlsx", &b"PK"[..]),
+        ("html", &b"<!DOCTYPE html>"[..]),
+    ] {
+        let path = site.dir.path().join(format!("report.{format}"));
+        let r = site.run(&[
+            "report",
+            "annual",
+            "--org",
+            "GL00101",
+            "--year",
+            "2025",
+            "--format",
+            format,
+            "--out",
+            path.to_str().unwrap(),
+        ]);
+        assert_eq!(r.code, 0, "{format}: {}", r.stderr);
+        assert!(r.stdout.contains("已写出"), "{}", r.stdout);
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(bytes.starts_with(magic), "{format}");
+    }
+    let html = std::fs::read_to_string(site.dir.path().join("report.html")).unwrap();
+    assert!(html.contains("2025年政府信息公开工作年度报告"), "{html}");
+    assert!(html.contains("三、本年度办理结果"));
 }

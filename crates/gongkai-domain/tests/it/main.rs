@@ -13,6 +13,7 @@ mod fee;
 mod index_number;
 mod org;
 mod report;
+mod report_layout;
 mod request;
 mod scan;
 mod text;

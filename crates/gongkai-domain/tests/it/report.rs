@@ -559,7 +559,7 @@ fn empty_report() -> AnnualReport {
     annual_report(
         "FZ001",
         2021,
-        Vec::new(),
+        Vec::<RequestFacts>::new(),
         Vec::new(),
         &[],
         &OfficeFigures::default(),
