@@ -20,3 +20,6 @@ SELECT org_id, applicant_type, CAST(substr(received_date, 1, 4) AS INTEGER),
        count(*)
 FROM requests
 GROUP BY 1, 2, 3, 4, 5;
+
+-- Where the office's own figures of table 二 come from.
+ALTER TABLE annual_report_figures ADD COLUMN source TEXT NOT NULL DEFAULT '';

@@ -282,6 +282,7 @@ async fn office_figures(app: &App) -> Result<()> {
             } else {
                 "本年度未收取信息处理费。".to_owned()
             },
+            source: "行政许可、行政处罚、行政强制数据来自区行政审批局、区司法局年度统计；行政事业性收费来自区财政局非税收入统计。".to_owned(),
         };
         gongkai_store::report_figures::put(&mut tx, org.id, year, &figures, app.now()).await?;
     }

@@ -16,6 +16,8 @@ use crate::documents::Actor;
 use crate::orgs::OrgTree;
 use crate::{App, Error, Result};
 
+pub use gongkai_store::report_figures::Figures;
+
 /// The first report year: the 条例 has applied since 2008-05-01.
 pub const FIRST_YEAR: i32 = 2008;
 
@@ -140,4 +142,214 @@ fn year_bounds(year: i32) -> Result<(Date, Date)> {
         Date::from_calendar_date(year, Month::January, 1).map_err(bad)?,
         Date::from_calendar_date(year, Month::December, 31).map_err(bad)?,
     ))
+}
+
+/// A figure of table 三 or 四, named by its JSON keys (DOMAIN A5).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CellKey {
+    /// Table 三: row and column keys.
+    Request(String, String),
+    /// Table 四: block and column keys.
+    Review(String, String),
+}
+
+/// One request behind a figure, as the office sees it: no personal information.
+#[derive(Clone, Debug)]
+pub struct CellRequest {
+    /// 查询码.
+    pub tracking: String,
+    /// The handling unit's name.
+    pub org: String,
+    /// 申请人情况.
+    pub applicant: &'static str,
+    /// 收到申请之日.
+    pub received: Date,
+    /// The outcome's row, when closed.
+    pub outcome: Option<String>,
+    /// 答复日期.
+    pub replied: Option<Date>,
+    /// Whether this person may open the request (a role in its unit).
+    pub openable: bool,
+}
+
+/// The requests behind a figure: what it is, how many, and one page of them.
+#[derive(Clone, Debug)]
+pub struct CellList {
+    /// The figure's name, e.g. `表三 一、本年新收政府信息公开申请数量 · 自然人`.
+    pub label: String,
+    /// How many requests it counts.
+    pub total: i64,
+    /// This page of them, by receipt day.
+    pub rows: Vec<CellRequest>,
+}
+
+/// The requests a figure of `org_code`'s report for `year` counts (its `office` only), `limit`
+/// from `offset`.
+pub async fn cell(
+    app: &App,
+    actor: Actor<'_>,
+    org_code: &str,
+    year: i32,
+    key: &CellKey,
+    offset: i64,
+    limit: i64,
+) -> Result<CellList> {
+    use gongkai_domain::report::{
+        COLUMN_KEYS, COLUMN_LABELS, REQUEST_ROWS, REVIEW_BLOCKS, REVIEW_COLUMNS, RequestCell,
+        ReviewCell,
+    };
+    let tree = OrgTree::load(app).await?;
+    let org = tree.by_code(org_code).ok_or(Error::NotFound("机构"))?;
+    actor.require(org.id, Role::Office)?;
+    let ids = tree.subtree_ids(org.id);
+    let mut c = app.db().conn().await?;
+    let no_cell = || Error::NotFound("报表单元格");
+    let (label, (rows, total)) = match key {
+        CellKey::Request(row, column) => {
+            let cell = RequestCell::of(year, row, column).ok_or_else(no_cell)?;
+            let row_label = REQUEST_ROWS
+                .iter()
+                .find(|r| r.key == row)
+                .map(|r| r.label)
+                .ok_or_else(no_cell)?;
+            let column_label = COLUMN_KEYS
+                .iter()
+                .position(|k| k == column)
+                .map(|i| COLUMN_LABELS[i])
+                .ok_or_else(no_cell)?;
+            (
+                format!("表三 {row_label} · {column_label}"),
+                requests::cell_requests(&mut c, &ids, &cell, offset, limit).await?,
+            )
+        }
+        CellKey::Review(block, column) => {
+            let cell = ReviewCell::of(year, block, column).ok_or_else(no_cell)?;
+            let (_, block_label, parent) = REVIEW_BLOCKS
+                .iter()
+                .find(|b| b.0 == block)
+                .ok_or_else(no_cell)?;
+            let column_label = REVIEW_COLUMNS
+                .iter()
+                .find(|c| c.0 == column)
+                .map(|c| c.1)
+                .ok_or_else(no_cell)?;
+            let block_label = match parent {
+                Some(p) => format!("{p}（{block_label}）"),
+                None => (*block_label).to_owned(),
+            };
+            (
+                format!("表四 {block_label} · {column_label}"),
+                requests::review_cell_requests(&mut c, &ids, &cell, offset, limit).await?,
+            )
+        }
+    };
+    let rows = rows
+        .into_iter()
+        .map(|r| CellRequest {
+            org: tree
+                .get(r.org_id)
+                .map(|o| o.name.clone())
+                .unwrap_or_default(),
+            applicant: ApplicantType::from_code(&r.applicant_type)
+                .map(|a| a.label())
+                .unwrap_or("（未知）"),
+            received: r.received_date,
+            outcome: r
+                .outcome
+                .as_deref()
+                .and_then(|o| Outcome::from_code(o).ok())
+                .map(|o| o.row_label()),
+            replied: r.replied_date,
+            openable: actor
+                .require_in_unit(
+                    r.org_id,
+                    &[Role::Clerk, Role::Reviewer, Role::Approver, Role::Office],
+                )
+                .is_ok(),
+            tracking: r.tracking,
+        })
+        .collect();
+    Ok(CellList { label, total, rows })
+}
+
+/// The figures an office enters itself for a year (table 二's 许可, 处罚, 强制, 收费 with where
+/// they come from, and sections 一, 五, 六), as entered; zeros and empty text when not yet.
+pub async fn figures(
+    app: &App,
+    actor: Actor<'_>,
+    org_code: &str,
+    year: i32,
+) -> Result<report_figures::Figures> {
+    let tree = OrgTree::load(app).await?;
+    let org = tree.by_code(org_code).ok_or(Error::NotFound("机构"))?;
+    actor.require(org.id, Role::Office)?;
+    let mut c = app.db().conn().await?;
+    Ok(report_figures::get(&mut c, org.id, year)
+        .await?
+        .unwrap_or_default())
+}
+
+/// The longest section text accepted.
+pub const MAX_SECTION_CHARS: usize = 20_000;
+
+/// Enters the office's figures and sections for a year (its `office` only), recorded in the
+/// audit chain with what changed.
+pub async fn set_figures(
+    app: &App,
+    actor: Actor<'_>,
+    org_code: &str,
+    year: i32,
+    f: &report_figures::Figures,
+) -> Result<()> {
+    if !(FIRST_YEAR..=app.today().year()).contains(&year) {
+        return Err(Error::Invalid(format!(
+            "year：年份 {year} 无效：只能填写 {FIRST_YEAR} 年至今年的年度报告"
+        )));
+    }
+    for (field, v) in [
+        ("licensing_decisions", f.licensing_decisions),
+        ("punishments", f.punishments),
+        ("coercive_measures", f.coercive_measures),
+        ("fees_fen", f.fees_fen),
+    ] {
+        if v < 0 {
+            return Err(Error::Invalid(format!("{field}：不能为负数")));
+        }
+    }
+    for (field, v) in [
+        ("overview", &f.overview),
+        ("problems", &f.problems),
+        ("other", &f.other),
+        ("source", &f.source),
+    ] {
+        if v.chars().count() > MAX_SECTION_CHARS {
+            return Err(Error::Invalid(format!(
+                "{field}：不能超过 {MAX_SECTION_CHARS} 字"
+            )));
+        }
+    }
+    let tree = OrgTree::load(app).await?;
+    let org = tree.by_code(org_code).ok_or(Error::NotFound("机构"))?;
+    actor.require(org.id, Role::Office)?;
+    let mut tx = app.db().begin().await?;
+    let before = report_figures::get(&mut tx, org.id, year).await?;
+    report_figures::put(&mut tx, org.id, year, f, app.now()).await?;
+    crate::audit::record(
+        &mut tx,
+        app,
+        actor,
+        "report.figures",
+        "org",
+        Some(org.id),
+        Some(org.id),
+        serde_json::json!({
+            "year": year,
+            "before": before.as_ref().map(|b| [b.licensing_decisions, b.punishments, b.coercive_measures, b.fees_fen]),
+            "after": [f.licensing_decisions, f.punishments, f.coercive_measures, f.fees_fen],
+            "source": f.source,
+        }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

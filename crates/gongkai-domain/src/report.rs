@@ -975,3 +975,122 @@ pub struct InvariantViolation {
     /// The rule, in the template's words.
     pub rule: &'static str,
 }
+
+// ---------------------------------------------------------------------------------------------
+// The records behind a figure.
+
+/// Which requests a figure of table 三 counts, as conditions a store can ask (DOMAIN A4): the
+/// receipt day within a range, and the closing condition. A request is closed when it has both
+/// an outcome and a reply day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestCell {
+    /// 收到申请之日 on or after this day, if bounded below.
+    pub received_from: Option<Date>,
+    /// 收到申请之日 on or before this day.
+    pub received_to: Date,
+    /// How it closed.
+    pub closed: ClosedIn,
+    /// The column: one applicant type, or every one (总计).
+    pub applicant: Option<ApplicantType>,
+}
+
+/// The closing condition of a [`RequestCell`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClosedIn {
+    /// Open, or closed at any time.
+    Any,
+    /// Open, or closed on or after this day.
+    OpenOrFrom(Date),
+    /// Open, or closed after this day.
+    OpenOrAfter(Date),
+    /// Closed between these days (inclusive), with this outcome or any.
+    Between(Date, Date, Option<Outcome>),
+}
+
+impl RequestCell {
+    /// The cell of table 三 of `year` named by its JSON row and column keys (DOMAIN A5), or
+    /// `None` when no such cell exists.
+    pub fn of(year: i32, row: &str, column: &str) -> Option<RequestCell> {
+        let start = Date::from_calendar_date(year, time::Month::January, 1).ok()?;
+        let end = Date::from_calendar_date(year, time::Month::December, 31).ok()?;
+        let applicant = match column {
+            "total" => None,
+            code => Some(ApplicantType::from_code(code).ok()?),
+        };
+        let (received_from, received_to, closed) = match row {
+            "new" => (Some(start), end, ClosedIn::Any),
+            "carried_in" => (None, start.previous_day()?, ClosedIn::OpenOrFrom(start)),
+            "outcome.total" => (None, end, ClosedIn::Between(start, end, None)),
+            "carried_out" => (None, end, ClosedIn::OpenOrAfter(end)),
+            key => {
+                let outcome = Outcome::from_code(key.strip_prefix("outcome.")?).ok()?;
+                (None, end, ClosedIn::Between(start, end, Some(outcome)))
+            }
+        };
+        Some(RequestCell {
+            received_from,
+            received_to,
+            closed,
+            applicant,
+        })
+    }
+
+    /// Whether a request is counted in this cell.
+    pub fn counts(&self, r: &RequestFacts) -> bool {
+        let received =
+            self.received_from.is_none_or(|d| r.received >= d) && r.received <= self.received_to;
+        let applicant = self.applicant.is_none_or(|a| a == r.applicant);
+        let closed = match (self.closed, r.closed) {
+            (ClosedIn::Any, _) | (ClosedIn::OpenOrFrom(_) | ClosedIn::OpenOrAfter(_), None) => true,
+            (ClosedIn::OpenOrFrom(d), Some((_, on))) => on >= d,
+            (ClosedIn::OpenOrAfter(d), Some((_, on))) => on > d,
+            (ClosedIn::Between(..), None) => false,
+            (ClosedIn::Between(from, to, outcome), Some((o, on))) => {
+                on >= from && on <= to && outcome.is_none_or(|x| x == o)
+            }
+        };
+        received && applicant && closed
+    }
+}
+
+/// Which cases a figure of table 四 counts: those of a kind filed in the year, by their result
+/// on 31 December.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReviewCell {
+    /// The block.
+    pub kind: ReviewKind,
+    /// Filed on or after.
+    pub filed_from: Date,
+    /// Filed on or before; also the day the result is read on.
+    pub filed_to: Date,
+    /// The column: a result, 尚未审结 (`Some(None)`), or every case (`None`, 总计).
+    pub result: Option<Option<ReviewResult>>,
+}
+
+impl ReviewCell {
+    /// The cell of table 四 of `year` named by its JSON block and column keys.
+    pub fn of(year: i32, block: &str, column: &str) -> Option<ReviewCell> {
+        let kind = ReviewKind::from_code(block).ok()?;
+        let result = match column {
+            "total" => None,
+            "pending" => Some(None),
+            code => Some(Some(ReviewResult::from_code(code).ok()?)),
+        };
+        Some(ReviewCell {
+            kind,
+            filed_from: Date::from_calendar_date(year, time::Month::January, 1).ok()?,
+            filed_to: Date::from_calendar_date(year, time::Month::December, 31).ok()?,
+            result,
+        })
+    }
+
+    /// Whether a case is counted in this cell.
+    pub fn counts(&self, r: &Review) -> bool {
+        r.kind == self.kind
+            && r.filed >= self.filed_from
+            && r.filed <= self.filed_to
+            && self
+                .result
+                .is_none_or(|want| r.result_on(self.filed_to) == want)
+    }
+}

@@ -23,13 +23,15 @@ pub struct Figures {
     pub problems: String,
     /// 六、其他需要报告的事项.
     pub other: String,
+    /// Where the figures of 许可, 处罚, 强制 and 收费 come from (e.g. 区行政审批局统计).
+    pub source: String,
 }
 
 /// The figures of `org_id` for `year`, if entered.
 pub async fn get(h: &mut impl Handle, org_id: i64, year: i32) -> Result<Option<Figures>> {
     Ok(dispatch!(h, c => sqlx::query_as(
         "SELECT licensing_decisions, punishments, coercive_measures, fees_fen, overview, \
-         problems, other FROM annual_report_figures WHERE org_id = $1 AND year = $2",
+         problems, other, source FROM annual_report_figures WHERE org_id = $1 AND year = $2",
     )
     .bind(org_id)
     .bind(i64::from(year))
@@ -48,12 +50,12 @@ pub async fn put(
     let now = crate::truncate(now);
     dispatch!(h, c => sqlx::query(
         "INSERT INTO annual_report_figures (org_id, year, licensing_decisions, punishments, \
-         coercive_measures, fees_fen, overview, problems, other, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+         coercive_measures, fees_fen, overview, problems, other, source, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
          ON CONFLICT (org_id, year) DO UPDATE SET licensing_decisions = excluded.licensing_decisions, \
          punishments = excluded.punishments, coercive_measures = excluded.coercive_measures, \
          fees_fen = excluded.fees_fen, overview = excluded.overview, problems = excluded.problems, \
-         other = excluded.other, updated_at = excluded.updated_at",
+         other = excluded.other, source = excluded.source, updated_at = excluded.updated_at",
     )
     .bind(org_id)
     .bind(i64::from(year))
@@ -64,6 +66,7 @@ pub async fn put(
     .bind(f.overview.as_str())
     .bind(f.problems.as_str())
     .bind(f.other.as_str())
+    .bind(f.source.as_str())
     .bind(now)
     .execute(c)
     .await?

@@ -853,3 +853,191 @@ pub async fn received_between(
     .fetch_all(c)
     .await?))
 }
+
+/// A request behind a figure of the annual report: no personal information.
+#[derive(Clone, Debug, FromRow)]
+pub struct CellRow {
+    /// 查询码.
+    pub tracking: String,
+    /// The handling organization.
+    pub org_id: i64,
+    /// Applicant type code.
+    pub applicant_type: String,
+    /// Day received.
+    pub received_date: Date,
+    /// Outcome code.
+    pub outcome: Option<String>,
+    /// Day replied or withdrawn.
+    pub replied_date: Option<Date>,
+}
+
+enum CellParam {
+    Int(i64),
+    Text(&'static str),
+    Day(Date),
+}
+
+macro_rules! bind_cell {
+    ($q:expr, $params:expr) => {{
+        let mut q = $q;
+        for p in $params {
+            q = match p {
+                CellParam::Int(i) => q.bind(*i),
+                CellParam::Text(s) => q.bind(*s),
+                CellParam::Day(d) => q.bind(*d),
+            };
+        }
+        q
+    }};
+}
+
+/// One page of the requests of these organizations that a figure of table 三 counts, by 查询码,
+/// and how many there are in all.
+pub async fn cell_requests(
+    h: &mut impl Handle,
+    org_ids: &[i64],
+    cell: &gongkai_domain::report::RequestCell,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<CellRow>, i64)> {
+    use gongkai_domain::report::ClosedIn;
+    if org_ids.is_empty() {
+        return Ok((Vec::new(), 0));
+    }
+    let mut params: Vec<CellParam> = org_ids.iter().map(|i| CellParam::Int(*i)).collect();
+    let mut cond = format!("r.org_id IN ({})", list(1, org_ids.len()));
+    let mut push = |sql: &str, p: CellParam, params: &mut Vec<CellParam>| {
+        params.push(p);
+        cond.push_str(&sql.replace('?', &ph(params.len())));
+    };
+    if let Some(from) = cell.received_from {
+        push(
+            " AND r.received_date >= ?",
+            CellParam::Day(from),
+            &mut params,
+        );
+    }
+    push(
+        " AND r.received_date <= ?",
+        CellParam::Day(cell.received_to),
+        &mut params,
+    );
+    if let Some(a) = cell.applicant {
+        push(
+            " AND r.applicant_type = ?",
+            CellParam::Text(a.code()),
+            &mut params,
+        );
+    }
+    const OPEN: &str = "r.outcome IS NULL OR r.replied_date IS NULL";
+    match cell.closed {
+        ClosedIn::Any => {}
+        ClosedIn::OpenOrFrom(d) => push(
+            &format!(" AND ({OPEN} OR r.replied_date >= ?)"),
+            CellParam::Day(d),
+            &mut params,
+        ),
+        ClosedIn::OpenOrAfter(d) => push(
+            &format!(" AND ({OPEN} OR r.replied_date > ?)"),
+            CellParam::Day(d),
+            &mut params,
+        ),
+        ClosedIn::Between(from, to, outcome) => {
+            push(
+                " AND r.outcome IS NOT NULL AND r.replied_date >= ?",
+                CellParam::Day(from),
+                &mut params,
+            );
+            push(" AND r.replied_date <= ?", CellParam::Day(to), &mut params);
+            if let Some(o) = outcome {
+                push(" AND r.outcome = ?", CellParam::Text(o.code()), &mut params);
+            }
+        }
+    }
+    page_of_cell(h, "requests r", &cond, &params, offset, limit).await
+}
+
+/// The same for a figure of table 四: the requests whose case it counts.
+pub async fn review_cell_requests(
+    h: &mut impl Handle,
+    org_ids: &[i64],
+    cell: &gongkai_domain::report::ReviewCell,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<CellRow>, i64)> {
+    if org_ids.is_empty() {
+        return Ok((Vec::new(), 0));
+    }
+    let mut params: Vec<CellParam> = org_ids.iter().map(|i| CellParam::Int(*i)).collect();
+    let n = params.len();
+    let mut cond = format!(
+        "r.org_id IN ({}) AND v.kind = {} AND v.filed_date >= {} AND v.filed_date <= {}",
+        list(1, n),
+        ph(n + 1),
+        ph(n + 2),
+        ph(n + 3)
+    );
+    params.push(CellParam::Text(cell.kind.code()));
+    params.push(CellParam::Day(cell.filed_from));
+    params.push(CellParam::Day(cell.filed_to));
+    match cell.result {
+        None => {}
+        Some(None) => {
+            cond.push_str(&format!(
+                " AND (v.result IS NULL OR v.decided_date IS NULL OR v.decided_date > {})",
+                ph(n + 4)
+            ));
+            params.push(CellParam::Day(cell.filed_to));
+        }
+        Some(Some(result)) => {
+            cond.push_str(&format!(
+                " AND v.result = {} AND v.decided_date <= {}",
+                ph(n + 4),
+                ph(n + 5)
+            ));
+            params.push(CellParam::Text(result.code()));
+            params.push(CellParam::Day(cell.filed_to));
+        }
+    }
+    page_of_cell(
+        h,
+        "request_reviews v JOIN requests r ON r.id = v.request_id",
+        &cond,
+        &params,
+        offset,
+        limit,
+    )
+    .await
+}
+
+async fn page_of_cell(
+    h: &mut impl Handle,
+    from: &str,
+    cond: &str,
+    params: &[CellParam],
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<CellRow>, i64)> {
+    let count_sql = format!("SELECT COUNT(*) FROM {from} WHERE {cond}");
+    let (total,): (i64,) = dispatch!(h, c => {
+        bind_cell!(sqlx::query_as(sqlx::AssertSqlSafe(count_sql)), params)
+            .fetch_one(c)
+            .await?
+    });
+    let n = params.len();
+    let sql = format!(
+        "SELECT r.tracking, r.org_id, r.applicant_type, r.received_date, r.outcome, \
+         r.replied_date FROM {from} WHERE {cond} ORDER BY r.received_date, r.id \
+         LIMIT {} OFFSET {}",
+        ph(n + 1),
+        ph(n + 2)
+    );
+    let rows = dispatch!(h, c => {
+        bind_cell!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), params)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(c)
+            .await?
+    });
+    Ok((rows, total))
+}

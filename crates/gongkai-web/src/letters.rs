@@ -51,18 +51,20 @@ pub fn docx_response(tracking: &str, letter: &Letter) -> Response {
         Err(e) => return WebError(e).into_response(),
     };
     let name = gongkai_app::letters::file_name(tracking, letter, "docx");
+    download(bytes, DOCX, &name)
+}
+
+/// The media type of DOCX.
+pub const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+/// A file to save, named `name` (UTF-8, RFC 5987), never cached.
+pub fn download(bytes: Vec<u8>, content_type: &'static str, name: &str) -> Response {
+    let ext = name.rsplit_once('.').map_or("bin", |(_, e)| e);
     let disposition = format!(
-        "attachment; filename=\"letter.docx\"; filename*=UTF-8''{}",
-        percent(&name)
+        "attachment; filename=\"download.{ext}\"; filename*=UTF-8''{}",
+        percent(name)
     );
-    let mut r = (
-        [(
-            header::CONTENT_TYPE,
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        )],
-        bytes,
-    )
-        .into_response();
+    let mut r = ([(header::CONTENT_TYPE, content_type)], bytes).into_response();
     if let Ok(v) = HeaderValue::from_str(&disposition) {
         r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }

@@ -27,6 +27,7 @@ mod letters;
 mod limits;
 mod openapi;
 pub(crate) mod public;
+mod reports;
 mod requests_desk;
 mod search;
 mod security;
@@ -195,6 +196,13 @@ fn router_with_state(state: AppState) -> Router {
         .route("/staff/deliveries", get(desk::deliveries))
         .route("/staff/requests", get(requests_desk::list))
         .route("/staff/letters", get(letters::templates_page))
+        .route("/staff/reports", get(reports::page))
+        .route(
+            "/staff/reports/{org}/{year}/figures",
+            post(reports::save_figures),
+        )
+        .route("/staff/reports/{org}/{year}/cell", get(reports::cell))
+        .route("/staff/reports/{org}/{year}/{format}", get(reports::file))
         .route("/staff/fee-rule/{org}", post(letters::set_fee_rule))
         .route(
             "/staff/letters/{org}/{key}",

@@ -247,6 +247,8 @@ pub async fn redirect_home() -> Redirect {
 pub struct HomePage {
     layout: Layout,
     is_admin: bool,
+    /// Holds 政务公开办 somewhere: prepares annual reports.
+    is_office: bool,
     name: String,
     grants: Vec<(String, String, String)>,
     counts: Vec<(String, i64)>,
@@ -284,6 +286,7 @@ pub async fn home(
     Ok(HomePage {
         layout,
         is_admin: staff.is_admin(),
+        is_office: staff.grants.iter().any(|g| g.role == Role::Office),
         name: staff.display_name.clone(),
         grants: staff
             .grants

@@ -1084,3 +1084,84 @@ fn the_office_figures_are_copied_into_table_two() {
         (1520, 37, 4)
     );
 }
+
+#[test]
+fn every_cell_names_the_records_it_counts() {
+    use gongkai_domain::report::{COLUMN_KEYS, REQUEST_ROWS, RequestCell, ReviewCell};
+    let mut x: u64 = 88_172_645_463_325_252;
+    let mut below = |n: u64| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x % n
+    };
+    let start = date!(2022 - 01 - 01);
+    let requests: Vec<RequestFacts> = (0..3_000)
+        .map(|_| {
+            let received = start + time::Duration::days(below(1_200) as i64);
+            RequestFacts {
+                applicant: ApplicantType::all()[below(6) as usize],
+                received,
+                closed: (below(5) > 0).then(|| {
+                    (
+                        Outcome::all()[below(21) as usize],
+                        received + time::Duration::days(below(90) as i64),
+                    )
+                }),
+            }
+        })
+        .collect();
+    let reviews: Vec<Review> = (0..600)
+        .map(|_| {
+            let filed = start + time::Duration::days(below(1_200) as i64);
+            Review {
+                kind: ReviewKind::all()[below(3) as usize],
+                filed,
+                decision: (below(3) > 0).then(|| {
+                    (
+                        ReviewResult::all()[below(3) as usize],
+                        filed + time::Duration::days(below(300) as i64),
+                    )
+                }),
+            }
+        })
+        .collect();
+    for year in 2022..=2025 {
+        let report = annual_report(
+            "X",
+            year,
+            requests.iter().copied(),
+            reviews.iter().copied(),
+            &[],
+            &OfficeFigures::default(),
+        );
+        let json = serde_json::to_value(&report).unwrap();
+        for row in REQUEST_ROWS {
+            for column in COLUMN_KEYS {
+                let cell = RequestCell::of(year, row.key, column).unwrap();
+                let n = requests.iter().filter(|r| cell.counts(r)).count();
+                assert_eq!(
+                    json["requests"]["rows"][row.key][column],
+                    serde_json::json!(n),
+                    "{year} {} {column}",
+                    row.key
+                );
+            }
+        }
+        for block in [
+            "reconsideration",
+            "litigation_direct",
+            "litigation_after_reconsideration",
+        ] {
+            for column in ["upheld", "corrected", "other", "pending", "total"] {
+                let cell = ReviewCell::of(year, block, column).unwrap();
+                let n = reviews.iter().filter(|r| cell.counts(r)).count();
+                assert_eq!(json["reviews"][block][column], serde_json::json!(n));
+            }
+        }
+    }
+    assert_eq!(RequestCell::of(2025, "nope", "total"), None);
+    assert_eq!(RequestCell::of(2025, "new", "company"), None);
+    assert_eq!(RequestCell::of(2025, "outcome.disclosed.x", "total"), None);
+    assert_eq!(ReviewCell::of(2025, "appeal", "total"), None);
+}

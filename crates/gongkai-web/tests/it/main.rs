@@ -8,6 +8,7 @@ mod cache;
 mod desk;
 mod feeds;
 mod public;
+mod reports;
 mod search;
 mod server;
 mod staff;

@@ -1,0 +1,474 @@
+//! The office's annual-report page (政务公开办): the report of an organization and year with
+//! every table filled from the records, the template's sums shown as holding or the failing
+//! cell named, each figure of tables 三 and 四 linking to the requests it counts, the office's
+//! own figures and sections entered beside the computed ones, and the DOCX and XLSX to
+//! download.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Form, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use gongkai_app::auth::Staff;
+use gongkai_app::documents::Actor;
+use gongkai_app::orgs::OrgTree;
+use gongkai_app::report::{self, CellKey};
+use gongkai_domain::Role;
+use gongkai_domain::report::{AnnualReport, InvariantViolation};
+use gongkai_domain::report_layout::{self, Source};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::error::{ErrorPage, WebError};
+use crate::layout::Layout;
+use crate::public::PathOr404;
+use crate::staff::LoggedIn;
+
+/// An organization the person may report for.
+struct OrgChoice {
+    code: String,
+    name: String,
+    selected: bool,
+}
+
+/// `GET /staff/reports`.
+#[derive(Template, WebTemplate)]
+#[template(path = "staff/report.html")]
+pub struct ReportPage {
+    layout: Layout,
+    orgs: Vec<OrgChoice>,
+    years: Vec<(i32, bool)>,
+    org: String,
+    title: String,
+    year: i32,
+    /// The sections and tables, figures linked to their requests (escaped when built).
+    body: String,
+    violations: Vec<String>,
+    figures: FiguresForm,
+    /// Sentences from the computed figures, to start section 一 from.
+    suggested: String,
+    error: Option<String>,
+    done: bool,
+}
+
+/// The office's own figures as the form shows them.
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct FiguresForm {
+    licensing_decisions: String,
+    punishments: String,
+    coercive_measures: String,
+    /// 元, up to two decimals.
+    fees_yuan: String,
+    source: String,
+    overview: String,
+    problems: String,
+    other: String,
+}
+
+/// `?org=&year=&done=`.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ReportQuery {
+    org: String,
+    year: String,
+    done: String,
+}
+
+/// The organizations whose reports this person prepares (their 政务公开办 grants).
+fn reportable(staff: &Staff, tree: &OrgTree) -> Vec<(i64, String, String)> {
+    tree.all()
+        .iter()
+        .filter(|o| staff.has_role(o.id, Role::Office))
+        .map(|o| (o.id, o.code.clone(), o.name.clone()))
+        .collect()
+}
+
+fn forbidden() -> Response {
+    ErrorPage::new(
+        StatusCode::FORBIDDEN,
+        "没有权限",
+        "年度报告由政务公开办编制：您在任何机构都没有“政务公开办”角色。",
+    )
+    .into_response()
+}
+
+/// The year a report is usually prepared for: last year.
+fn default_year(s: &AppState) -> i32 {
+    s.app().today().year() - 1
+}
+
+fn fen_to_yuan_text(fen: i64) -> String {
+    if fen % 100 == 0 {
+        (fen / 100).to_string()
+    } else {
+        format!("{}.{:02}", fen / 100, fen % 100)
+    }
+}
+
+/// Sentences from the computed tables, offered for section 一.
+fn suggested(report: &AnnualReport) -> String {
+    let t = &report.requests;
+    let cell = |key: &str| {
+        gongkai_domain::report::RequestRow::all()
+            .find(|r| r.key() == key)
+            .map_or(0, |r| t.cell(r, gongkai_domain::report::TOTAL_COLUMN))
+    };
+    let p = &report.proactive;
+    let reviews = report.reviews.reconsideration.total;
+    let suits = report.reviews.litigation_direct.total
+        + report.reviews.litigation_after_reconsideration.total;
+    format!(
+        "{year}年，本机关主动公开规章{rules}件、行政规范性文件{docs}件，现行有效规章{rules_in}件、行政规范性文件{docs_in}件。\
+         本年新收政府信息公开申请{new}件，上年结转{carried_in}件，本年度办结{done}件（其中予以公开{disclosed}件、部分公开{partial}件），\
+         结转下年度继续办理{carried_out}件。因政府信息公开工作被申请行政复议{reviews}件、提起行政诉讼{suits}件。",
+        year = report.year,
+        rules = p.rules.issued,
+        docs = p.normative_documents.issued,
+        rules_in = p.rules.in_force,
+        docs_in = p.normative_documents.in_force,
+        new = cell("new"),
+        carried_in = cell("carried_in"),
+        done = cell("outcome.total"),
+        disclosed = cell("outcome.disclosed"),
+        partial = cell("outcome.partially_disclosed"),
+        carried_out = cell("carried_out"),
+    )
+}
+
+/// The address of the requests behind a figure.
+fn cell_href(org: &str, year: i32, source: &Source) -> String {
+    let (table, row, column) = match source {
+        Source::Request { row, column } => ("3", *row, *column),
+        Source::Review { block, column } => ("4", *block, *column),
+    };
+    format!("/staff/reports/{org}/{year}/cell?table={table}&row={row}&column={column}")
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn render(
+    s: &AppState,
+    mut layout: Layout,
+    staff: &Staff,
+    org: &str,
+    year: &str,
+    form: Option<FiguresForm>,
+    error: Option<String>,
+    done: bool,
+) -> Response {
+    layout.staff_name = Some(staff.display_name.clone());
+    let tree = match OrgTree::current(s.app()).await {
+        Ok(t) => t,
+        Err(e) => return WebError(e).into_response(),
+    };
+    let orgs = reportable(staff, &tree);
+    let Some((_, code, name)) = orgs
+        .iter()
+        .find(|o| o.1 == org)
+        .or_else(|| orgs.first())
+        .cloned()
+    else {
+        return forbidden();
+    };
+    let this_year = s.app().today().year();
+    let year = match year.trim() {
+        "" => default_year(s),
+        y => match y.parse::<i32>() {
+            Ok(y) if (report::FIRST_YEAR..=this_year).contains(&y) => y,
+            _ => {
+                return ErrorPage::bad_request(&format!(
+                    "报告年度“{y}”无效：请选择 {} 年至 {this_year} 年。",
+                    report::FIRST_YEAR
+                ))
+                .into_response();
+            }
+        },
+    };
+    let actor = Actor::Staff(staff);
+    let (rep, violations) = match report::annual(s.app(), actor, &code, year).await {
+        Ok(r) => r,
+        Err(e) => return WebError(e).into_response(),
+    };
+    let stored = match report::figures(s.app(), actor, &code, year).await {
+        Ok(f) => f,
+        Err(e) => return WebError(e).into_response(),
+    };
+    let figures = form.unwrap_or_else(|| FiguresForm {
+        licensing_decisions: stored.licensing_decisions.to_string(),
+        punishments: stored.punishments.to_string(),
+        coercive_measures: stored.coercive_measures.to_string(),
+        fees_yuan: fen_to_yuan_text(stored.fees_fen),
+        source: stored.source.clone(),
+        overview: stored.overview.clone(),
+        problems: stored.problems.clone(),
+        other: stored.other.clone(),
+    });
+    let body =
+        gongkai_app::report_files::html_body(&rep, |source| Some(cell_href(&code, year, source)));
+    ReportPage {
+        layout,
+        orgs: orgs
+            .iter()
+            .map(|o| OrgChoice {
+                code: o.1.clone(),
+                name: o.2.clone(),
+                selected: o.1 == code,
+            })
+            .collect(),
+        years: (report::FIRST_YEAR..=this_year)
+            .rev()
+            .map(|y| (y, y == year))
+            .collect(),
+        title: report_layout::title(&name, year),
+        org: code,
+        year,
+        body,
+        violations: violations
+            .iter()
+            .map(InvariantViolation::to_string)
+            .collect(),
+        suggested: suggested(&rep),
+        figures,
+        error,
+        done,
+    }
+    .into_response()
+}
+
+/// `GET /staff/reports?org=CODE&year=YYYY`.
+pub async fn page(
+    State(s): State<AppState>,
+    layout: Layout,
+    LoggedIn(staff): LoggedIn,
+    Query(q): Query<ReportQuery>,
+) -> Response {
+    render(
+        &s,
+        layout,
+        &staff,
+        &q.org,
+        &q.year,
+        None,
+        None,
+        q.done == "saved",
+    )
+    .await
+}
+
+/// A whole number of a figure field, with the field named when it is not one.
+fn count(label: &str, text: &str) -> Result<i64, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(0);
+    }
+    t.parse::<i64>()
+        .ok()
+        .filter(|n| *n >= 0)
+        .ok_or_else(|| format!("{label}：请填写不小于 0 的整数（现为“{t}”）"))
+}
+
+/// 元 with up to two decimals, as 分.
+fn yuan_to_fen(text: &str) -> Result<i64, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(0);
+    }
+    let bad = || format!("行政事业性收费：请填写金额（元），最多两位小数（现为“{t}”）");
+    let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
+    if whole.is_empty() || frac.len() > 2 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let whole: i64 = whole.parse().ok().filter(|n| *n >= 0).ok_or_else(bad)?;
+    let frac: i64 = if frac.is_empty() {
+        0
+    } else {
+        format!("{frac:0<2}").parse().map_err(|_| bad())?
+    };
+    whole
+        .checked_mul(100)
+        .and_then(|f| f.checked_add(frac))
+        .ok_or_else(bad)
+}
+
+/// `POST /staff/reports/{org}/{year}/figures`: the office's figures and sections.
+pub async fn save_figures(
+    State(s): State<AppState>,
+    layout: Layout,
+    LoggedIn(staff): LoggedIn,
+    PathOr404((org, year)): PathOr404<(String, String)>,
+    form: Result<Form<FiguresForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let Ok(Form(f)) = form else {
+        return ErrorPage::bad_request("表单内容不完整，请重新填写。").into_response();
+    };
+    let Ok(y) = year.parse::<i32>() else {
+        return ErrorPage::not_found().into_response();
+    };
+    let parsed = (|| {
+        Ok::<_, String>(report::Figures {
+            licensing_decisions: count("行政许可", &f.licensing_decisions)?,
+            punishments: count("行政处罚", &f.punishments)?,
+            coercive_measures: count("行政强制", &f.coercive_measures)?,
+            fees_fen: yuan_to_fen(&f.fees_yuan)?,
+            source: f.source.trim().to_owned(),
+            overview: f.overview.trim().to_owned(),
+            problems: f.problems.trim().to_owned(),
+            other: f.other.trim().to_owned(),
+        })
+    })();
+    let figures = match parsed {
+        Ok(x) => x,
+        Err(message) => {
+            let mut r = render(
+                &s,
+                layout,
+                &staff,
+                &org,
+                &year,
+                Some(f),
+                Some(message),
+                false,
+            )
+            .await;
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            return r;
+        }
+    };
+    match report::set_figures(s.app(), Actor::Staff(&staff), &org, y, &figures).await {
+        Ok(()) => Redirect::to(&format!(
+            "/staff/reports?org={org}&year={y}&done=saved#figures"
+        ))
+        .into_response(),
+        Err(gongkai_app::Error::Invalid(message)) => {
+            let mut r = render(
+                &s,
+                layout,
+                &staff,
+                &org,
+                &year,
+                Some(f),
+                Some(message),
+                false,
+            )
+            .await;
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            r
+        }
+        Err(e) => WebError(e).into_response(),
+    }
+}
+
+/// `GET /staff/reports/{org}/{year}/cell?table=3&row=…&column=…&page=N`.
+#[derive(Template, WebTemplate)]
+#[template(path = "staff/report_cell.html")]
+pub struct CellPage {
+    layout: Layout,
+    org: String,
+    year: i32,
+    title: String,
+    list: report::CellList,
+    page: i64,
+    pages: i64,
+    /// The query without `page`, for the pager.
+    base: String,
+}
+
+/// `?table=&row=&column=&page=`.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CellQuery {
+    table: String,
+    row: String,
+    column: String,
+    page: String,
+}
+
+const PER_PAGE: i64 = 50;
+
+/// The requests behind one figure.
+pub async fn cell(
+    State(s): State<AppState>,
+    mut layout: Layout,
+    LoggedIn(staff): LoggedIn,
+    PathOr404((org, year)): PathOr404<(String, String)>,
+    Query(q): Query<CellQuery>,
+) -> Response {
+    layout.staff_name = Some(staff.display_name.clone());
+    let Ok(year) = year.parse::<i32>() else {
+        return ErrorPage::not_found().into_response();
+    };
+    let key = match q.table.as_str() {
+        "3" => CellKey::Request(q.row.clone(), q.column.clone()),
+        "4" => CellKey::Review(q.row.clone(), q.column.clone()),
+        _ => return ErrorPage::not_found().into_response(),
+    };
+    let page = q.page.parse::<i64>().unwrap_or(1).clamp(1, 1_000_000);
+    let list = match report::cell(
+        s.app(),
+        Actor::Staff(&staff),
+        &org,
+        year,
+        &key,
+        (page - 1) * PER_PAGE,
+        PER_PAGE,
+    )
+    .await
+    {
+        Ok(l) => l,
+        Err(e) => return WebError(e).into_response(),
+    };
+    let name = match report::org_name(s.app(), &org).await {
+        Ok(n) => n,
+        Err(e) => return WebError(e).into_response(),
+    };
+    CellPage {
+        layout,
+        title: report_layout::title(&name, year),
+        pages: ((list.total + PER_PAGE - 1) / PER_PAGE).max(1),
+        base: format!(
+            "/staff/reports/{org}/{year}/cell?table={}&row={}&column={}",
+            q.table, q.row, q.column
+        ),
+        org,
+        year,
+        list,
+        page,
+    }
+    .into_response()
+}
+
+/// `GET /staff/reports/{org}/{year}/{docx|xlsx}`: the report as a file.
+pub async fn file(
+    State(s): State<AppState>,
+    LoggedIn(staff): LoggedIn,
+    PathOr404((org, year, format)): PathOr404<(String, String, String)>,
+) -> Response {
+    let Ok(year) = year.parse::<i32>() else {
+        return ErrorPage::not_found().into_response();
+    };
+    let actor = Actor::Staff(&staff);
+    let (rep, _) = match report::annual(s.app(), actor, &org, year).await {
+        Ok(r) => r,
+        Err(e) => return WebError(e).into_response(),
+    };
+    let name = match report::org_name(s.app(), &org).await {
+        Ok(n) => n,
+        Err(e) => return WebError(e).into_response(),
+    };
+    let title = report_layout::title(&name, year);
+    let (bytes, media) = match format.as_str() {
+        "docx" => (
+            gongkai_app::report_files::docx(&rep, &name),
+            crate::letters::DOCX,
+        ),
+        "xlsx" => (
+            gongkai_app::report_files::xlsx(&rep, &name),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        _ => return ErrorPage::not_found().into_response(),
+    };
+    match bytes {
+        Ok(b) => crate::letters::download(b, media, &format!("{title}.{format}")),
+        Err(e) => WebError(e).into_response(),
+    }
+}

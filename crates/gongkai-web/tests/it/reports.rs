@@ -1,0 +1,177 @@
+//! The office's annual-report page: the tables filled from the records, each figure leading to
+//! the requests it counts, the office's own figures entered with their checks, the files.
+use std::io::Cursor;
+
+use axum::http::StatusCode;
+use gongkai_app::auth::create_user;
+use gongkai_app::import::{ImportOptions, import_requests};
+use gongkai_domain::Role;
+
+use crate::site;
+
+fn enc(v: &str) -> String {
+    serde_urlencoded::to_string([("v", v)]).unwrap()[2..].to_owned()
+}
+
+#[tokio::test]
+async fn the_office_checks_a_figure_enters_its_own_and_downloads_the_report() {
+    let s = site().await;
+    let lines = [
+        r#"{"org":"GL00101","tracking":"R-1","applicant_type":"natural_person","received_date":"2025-03-02","outcome":"disclosed","replied_date":"2025-03-20"}"#,
+        r#"{"org":"GL01007","tracking":"R-2","applicant_type":"legal.commercial","received_date":"2025-05-06","outcome":null,"replied_date":null}"#,
+        r#"{"org":"GL01007","tracking":"R-3","applicant_type":"natural_person","received_date":"2024-12-30","outcome":"unavailable.not_held","replied_date":"2025-01-10","reviews":[{"kind":"reconsideration","filed_date":"2025-02-01","result":null,"decided_date":null}]}"#,
+        r#"{"org":"LH00201","tracking":"R-4","applicant_type":"natural_person","received_date":"2025-03-02","outcome":"disclosed","replied_date":"2025-03-20"}"#,
+    ];
+    let data: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    let r = import_requests(&s.app, Cursor::new(data), ImportOptions::default(), |_| {})
+        .await
+        .unwrap();
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    for (user, org, role) in [
+        ("office9", "GL00101", Role::Office),
+        ("clerk9", "GL00101", Role::Clerk),
+    ] {
+        create_user(&s.app, user, user, "correct-horse-9", &[(org, role)])
+            .await
+            .unwrap();
+    }
+    let office = s.login("office9", "correct-horse-9").await.cookie();
+    let clerk = s.login("clerk9", "correct-horse-9").await.cookie();
+
+    let page = s
+        .get_with_cookie("/staff/reports?org=GL00101&year=2025", &office)
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.text("h1").contains("2025年政府信息公开工作年度报告"));
+    assert!(page.text("#chk-title + p").contains("全部成立"));
+    let headings = page.texts(".report-body h2");
+    assert_eq!(headings.len(), 7, "{headings:?}");
+    // 一 new: R-1 and R-2 (R-4 is another county's); the figure links to them.
+    let link = "/staff/reports/GL00101/2025/cell?table=3&row=new&column=total";
+    assert_eq!(page.texts(&format!("a[href='{link}']")), ["2"]);
+    let cell = s.get_with_cookie(link, &office).await;
+    assert_eq!(cell.status, StatusCode::OK, "{}", cell.body);
+    assert!(cell.text("h1").contains("2 件"), "{}", cell.text("h1"));
+    assert_eq!(cell.texts("tbody tr td:first-child"), ["R-1", "R-2"]);
+    // The office opens its own unit's request; the unit below's is listed, not opened.
+    assert_eq!(cell.texts("tbody a"), ["R-1"]);
+    let carried = s
+        .get_with_cookie(
+            "/staff/reports/GL00101/2025/cell?table=3&row=carried_in&column=natural_person",
+            &office,
+        )
+        .await;
+    assert_eq!(carried.texts("tbody tr td:first-child"), ["R-3"]);
+    let pending = s
+        .get_with_cookie(
+            "/staff/reports/GL00101/2025/cell?table=4&row=reconsideration&column=pending",
+            &office,
+        )
+        .await;
+    assert_eq!(pending.texts("tbody tr td:first-child"), ["R-3"]);
+    for bad in [
+        "/staff/reports/GL00101/2025/cell?table=3&row=nope&column=total",
+        "/staff/reports/GL00101/2025/cell?table=9&row=new&column=total",
+        "/staff/reports/NOPE/2025/cell?table=3&row=new&column=total",
+    ] {
+        assert_eq!(
+            s.get_with_cookie(bad, &office).await.status,
+            StatusCode::NOT_FOUND,
+            "{bad}"
+        );
+    }
+    // Nobody without 政务公开办 of the organization, and not the public.
+    assert_eq!(
+        s.get_with_cookie(link, &clerk).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        s.get_with_cookie("/staff/reports", &clerk).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_ne!(s.get(link).await.status, StatusCode::OK);
+
+    // The office's figures: refused with the field named, kept as typed; then saved.
+    let form = |fee: &str| {
+        format!(
+            "licensing_decisions=12&punishments=3&coercive_measures=0&fees_yuan={fee}&source={}&overview={}&problems=&other=",
+            enc("区行政审批局统计"),
+            enc("2025年，本机关推进政务公开。")
+        )
+    };
+    let bad = s
+        .post_form(
+            "/staff/reports/GL00101/2025/figures",
+            &office,
+            &form("12.345"),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.text(".form-error").contains("行政事业性收费"),
+        "{}",
+        bad.body
+    );
+    assert_eq!(bad.attrs("#f-fee", "value"), ["12.345"]);
+    let negative = s
+        .post_form(
+            "/staff/reports/GL00101/2025/figures",
+            &office,
+            &form("1").replace("punishments=3", "punishments=-3"),
+        )
+        .await;
+    assert!(negative.text(".form-error").contains("行政处罚"));
+    let saved = s
+        .post_form(
+            "/staff/reports/GL00101/2025/figures",
+            &office,
+            &form("1234.5"),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let page = s
+        .get_with_cookie("/staff/reports?org=GL00101&year=2025", &office)
+        .await;
+    assert_eq!(page.attrs("#f-fee", "value"), ["1234.50"]);
+    assert_eq!(page.attrs("#f-src", "value"), ["区行政审批局统计"]);
+    let body = page.text(".report-body");
+    assert!(body.contains("2025年，本机关推进政务公开。"), "{body}");
+    assert!(
+        body.contains("0.1235"),
+        "1,234.50 元 is 0.1235 万元: {body}"
+    );
+    assert!(
+        s.get_with_cookie("/staff/reports?org=GL00101&year=2025", &clerk)
+            .await
+            .status
+            == StatusCode::FORBIDDEN
+    );
+    let clerk_save = s
+        .post_form("/staff/reports/GL00101/2025/figures", &clerk, &form("1"))
+        .await;
+    assert_eq!(clerk_save.status, StatusCode::FORBIDDEN);
+
+    // The files.
+    for (format, media) in [("docx", "wordprocessingml"), ("xlsx", "spreadsheetml")] {
+        let file = s
+            .get_with_cookie(&format!("/staff/reports/GL00101/2025/{format}"), &office)
+            .await;
+        assert_eq!(file.status, StatusCode::OK, "{format}");
+        let header = |name: &str| file.headers[name].to_str().unwrap().to_owned();
+        assert!(header("content-type").contains(media), "{format}");
+        assert!(header("content-disposition").contains("attachment"));
+        assert!(file.bytes.starts_with(b"PK"));
+    }
+    assert_eq!(
+        s.get_with_cookie("/staff/reports/GL00101/2025/pdf", &office)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        s.get_with_cookie("/staff/reports?org=GL00101&year=1999", &office)
+            .await
+            .status,
+        StatusCode::BAD_REQUEST
+    );
+}
