@@ -23,3 +23,13 @@ GROUP BY 1, 2, 3, 4, 5;
 
 -- Where the office's own figures of table 二 come from.
 ALTER TABLE annual_report_figures ADD COLUMN source TEXT NOT NULL DEFAULT '';
+
+-- The year a record of the 政府信息公开年度报告 column reports on (报告年度), which the column
+-- filters by; read from the titles of the records already there.
+ALTER TABLE documents ADD COLUMN report_year INTEGER;
+UPDATE documents d SET report_year = CAST(substring(d.title from '([0-9]{4})年政府信息公开工作年度报告') AS INTEGER)
+FROM columns c
+WHERE c.id = d.column_id
+  AND (c.path = '政府信息公开年度报告' OR c.path LIKE '政府信息公开年度报告/%')
+  AND d.title ~ '[0-9]{4}年政府信息公开工作年度报告';
+CREATE INDEX documents_report_year ON documents (column_id, report_year);

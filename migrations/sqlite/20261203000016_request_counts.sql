@@ -23,3 +23,12 @@ GROUP BY 1, 2, 3, 4, 5;
 
 -- Where the office's own figures of table 二 come from.
 ALTER TABLE annual_report_figures ADD COLUMN source TEXT NOT NULL DEFAULT '';
+
+-- The year a record of the 政府信息公开年度报告 column reports on (报告年度), which the column
+-- filters by; read from the titles of the records already there.
+ALTER TABLE documents ADD COLUMN report_year INTEGER;
+UPDATE documents SET report_year = CAST(substr(title, instr(title, '年政府信息公开工作年度报告') - 4, 4) AS INTEGER)
+WHERE instr(title, '年政府信息公开工作年度报告') > 4
+  AND substr(title, instr(title, '年政府信息公开工作年度报告') - 4, 4) GLOB '[0-9][0-9][0-9][0-9]'
+  AND column_id IN (SELECT id FROM columns WHERE path = '政府信息公开年度报告' OR path LIKE '政府信息公开年度报告/%');
+CREATE INDEX documents_report_year ON documents (column_id, report_year);

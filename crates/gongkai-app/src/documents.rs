@@ -132,6 +132,7 @@ pub fn new_row_with_body(
         created_by: None,
         disclosure: valid.disclosure,
         disclosure_ground: valid.disclosure_ground.map(|g| g.code()),
+        report_year: gongkai_domain::report::report_year_of(valid.column.first(), &valid.title),
     }
 }
 
@@ -400,6 +401,7 @@ pub async fn update_draft(
         body_html: row.body_html,
         disclosure: valid.disclosure,
         disclosure_ground: valid.disclosure_ground.map(|g| g.code()),
+        report_year: row.report_year,
     };
     if !documents::update_draft(&mut tx, id, &fields, app.now()).await? {
         return Err(Error::Conflict(

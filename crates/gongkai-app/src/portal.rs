@@ -46,6 +46,8 @@ pub struct ListPage {
     pub pages: i64,
     /// Years with records under the other filters, newest first, with counts.
     pub years: Vec<(i64, i64)>,
+    /// The years are 报告年度 (the 年度报告 column), not years of publication.
+    pub by_report_year: bool,
 }
 
 /// The scope of a list: the whole platform or one organization (with or without the units
@@ -111,6 +113,7 @@ async fn filter_for(
         }),
         kind: q.kind,
         year: None,
+        report_year: None,
         validity: q.validity,
         column_path: None,
         column_ids,
@@ -123,30 +126,44 @@ async fn filter_for(
 pub async fn list(app: &App, tree: &OrgTree, scope: Scope<'_>, q: &ListQuery) -> Result<ListPage> {
     let mut c = app.db().conn().await?;
     let mut filter = filter_for(&mut c, tree, scope, q).await?;
-    let counted = counts::years(
-        &mut c,
-        &CountFilter {
-            org_ids: filter.org_ids.clone(),
-            column_ids: filter.column_ids.clone(),
-            column_path: q.column.clone(),
-            validity: filter.validity.map(|v| v.code().to_owned()),
-            topic_code_prefix: filter.topic_code_prefix.clone(),
-            kind: filter.kind.map(|k| k.code().to_owned()),
-        },
-    )
-    .await?;
-    let years = match counted {
-        Some(years) => years,
-        None => documents::years(&mut c, &filter).await?,
+    // The 年度报告 column is read by the year reported on: a 2024 report is published in 2025.
+    let by_report_year = q
+        .column
+        .as_deref()
+        .is_some_and(|c| c.split('/').next() == Some(gongkai_domain::report::REPORT_COLUMN));
+    let years = if by_report_year {
+        documents::report_years(&mut c, &filter).await?
+    } else {
+        let counted = counts::years(
+            &mut c,
+            &CountFilter {
+                org_ids: filter.org_ids.clone(),
+                column_ids: filter.column_ids.clone(),
+                column_path: q.column.clone(),
+                validity: filter.validity.map(|v| v.code().to_owned()),
+                topic_code_prefix: filter.topic_code_prefix.clone(),
+                kind: filter.kind.map(|k| k.code().to_owned()),
+            },
+        )
+        .await?;
+        match counted {
+            Some(years) => years,
+            None => documents::years(&mut c, &filter).await?,
+        }
     };
-    let total = match q.year {
-        Some(y) => years
+    let total = match (q.year, by_report_year) {
+        (Some(y), _) => years
             .iter()
             .find(|(year, _)| *year == i64::from(y))
             .map_or(0, |(_, n)| *n),
-        None => years.iter().map(|(_, n)| n).sum(),
+        (None, false) => years.iter().map(|(_, n)| n).sum(),
+        (None, true) => documents::count(&mut c, &filter).await?,
     };
-    filter.year = q.year;
+    if by_report_year {
+        filter.report_year = q.year;
+    } else {
+        filter.year = q.year;
+    }
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let page = q.page.max(1);
     let items = if page > pages {
@@ -160,6 +177,7 @@ pub async fn list(app: &App, tree: &OrgTree, scope: Scope<'_>, q: &ListQuery) ->
         page,
         pages,
         years,
+        by_report_year,
     })
 }
 

@@ -7,7 +7,7 @@ use gongkai_domain::report::{
     AnnualReport, CatalogFacts, InvariantViolation, OfficeFigures, RequestCount, RuleClass,
 };
 use gongkai_domain::{
-    ApplicantType, DocKind, Outcome, Review, ReviewKind, ReviewResult, Role, Validity,
+    ApplicantType, DocKind, FindingKind, Outcome, Review, ReviewKind, ReviewResult, Role, Validity,
 };
 use gongkai_store::{documents, report_figures, requests};
 use time::{Date, Month};
@@ -352,4 +352,162 @@ pub async fn set_figures(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The column path a report is published under.
+pub const REPORT_COLUMN_PATH: &str = "政府信息公开年度报告/年度报告";
+
+/// Prepares the report of `org_code` for `year` for publication (its `office`): a draft in
+/// the organization's 政府信息公开年度报告 column whose body is the report with its tables,
+/// with the DOCX in the national layout attached. The draft then goes through the workflow
+/// (经办, 审核, 签发) like any record. Refused while the tables do not add up, or while a
+/// report of that year is already there (a draft, on its way, or published). Returns the
+/// record's id.
+pub async fn prepare_publication(
+    app: &App,
+    actor: Actor<'_>,
+    org_code: &str,
+    year: i32,
+) -> Result<i64> {
+    let (report, violations) = annual(app, actor, org_code, year).await?;
+    if !violations.is_empty() {
+        return Err(Error::Invalid(format!(
+            "勾稽关系不成立（{} 处），不能发布：{}",
+            violations.len(),
+            violations
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("；")
+        )));
+    }
+    if year >= app.today().year() {
+        return Err(Error::Invalid(format!(
+            "year：{year} 年尚未结束，年度报告在次年编制发布"
+        )));
+    }
+    let tree = OrgTree::load(app).await?;
+    let org = tree.by_code(org_code).ok_or(Error::NotFound("机构"))?;
+    if let Some(id) = existing_report(app, org.id, year).await? {
+        return Err(Error::Conflict(format!(
+            "本机关{year}年度报告已有记录（/staff/doc/{id}）：请在该记录上办理，或撤回后重新生成"
+        )));
+    }
+    let title = gongkai_domain::report_layout::title(&org.name, year);
+    let today = gongkai_domain::format_date_iso(app.today());
+    let line = serde_json::json!({
+        "org": org.code,
+        "title": title,
+        "issuer": org.name,
+        "topic": "综合政务\\政务公开",
+        "kind": "report",
+        "written_date": today,
+        "published_date": today,
+        "validity": "valid",
+        "column": REPORT_COLUMN_PATH,
+        "body_html": crate::report_files::html_body(&report, |_| None),
+    });
+    let (valid, _) = gongkai_domain::document::validate_line(&line.to_string()).map_err(|p| {
+        Error::internal(format!(
+            "report record does not validate: {}",
+            p.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ")
+        ))
+    })?;
+    // The office prepares it; the draft is the unit's like any other.
+    let id = crate::documents::create_draft(app, Actor::System, &valid).await?;
+    let docx = crate::report_files::docx(&report, &org.name)?;
+    crate::files::attach(app, Actor::System, id, &format!("{title}.docx"), docx).await?;
+    keep_template_words(app, id, &report).await?;
+    let mut tx = app.db().begin().await?;
+    crate::audit::record(
+        &mut tx,
+        app,
+        actor,
+        "report.prepare",
+        "document",
+        Some(id),
+        Some(org.id),
+        serde_json::json!({"year": year, "title": title}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Keeps the scan's keyword findings that are words of the national template's labels (秘密
+/// in 属于国家秘密, 内部 in 属于三类内部事务信息), where each occurs no more often in the text
+/// than in those labels: a keyword the office wrote into its own sections stays for the
+/// reviewer to decide.
+async fn keep_template_words(app: &App, id: i64, report: &AnnualReport) -> Result<()> {
+    let labels: String = gongkai_domain::report_layout::grids(report)
+        .iter()
+        .flat_map(|g| g.cells.iter())
+        .filter(|c| c.kind != gongkai_domain::report_layout::CellKind::Number)
+        .map(|c| c.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let doc = {
+        let mut c = app.db().conn().await?;
+        gongkai_store::documents::by_id(&mut c, id)
+            .await?
+            .ok_or(Error::NotFound("文件"))?
+    };
+    let review = crate::review::for_document(app, &doc).await?;
+    let texts = {
+        let mut c = app.db().conn().await?;
+        gongkai_store::attachments::of_document(&mut c, id).await?
+    };
+    let body_text = crate::body::html_to_text(&doc.body_html);
+    for f in review
+        .findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::Keyword && f.kept.is_none())
+    {
+        let Some(word) = gongkai_domain::scan::DEFAULT_KEYWORDS
+            .iter()
+            .find(|w| crate::review::value_hash(FindingKind::Keyword, w) == f.value_hash)
+        else {
+            continue;
+        };
+        let text = match f.source.strip_prefix("attachment:") {
+            None => body_text.as_str(),
+            Some(a) => texts
+                .iter()
+                .find(|t| t.id.to_string() == a)
+                .map_or("", |t| t.text.as_str()),
+        };
+        let in_labels = labels.matches(word).count();
+        if in_labels > 0 && text.matches(word).count() <= in_labels {
+            crate::review::keep(
+                app,
+                Actor::System,
+                id,
+                &f.source,
+                &f.value_hash,
+                &format!("“{word}”是国家统一格式（国办公开办函〔2021〕30号）表三行名中的文字，不是密级或内部标志"),
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// The record of an organization's report for a year that is not withdrawn, if any.
+pub async fn existing_report(app: &App, org_id: i64, year: i32) -> Result<Option<i64>> {
+    let mut c = app.db().conn().await?;
+    let filter = gongkai_store::documents::Filter {
+        statuses: vec![
+            gongkai_domain::DocStatus::Draft,
+            gongkai_domain::DocStatus::Published,
+        ],
+        org_ids: Some(vec![org_id]),
+        report_year: Some(year),
+        column_path: Some(gongkai_domain::report::REPORT_COLUMN.to_owned()),
+        ..Default::default()
+    };
+    let (rows, _) = gongkai_store::documents::list(&mut c, &filter, 0, 1).await?;
+    Ok(rows.first().map(|r| r.id))
 }

@@ -1094,3 +1094,35 @@ impl ReviewCell {
                 .is_none_or(|want| r.result_on(self.filed_to) == want)
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The report as a published record.
+
+/// The first-level column the reports are published in (DOMAIN B §5).
+pub const REPORT_COLUMN: &str = "政府信息公开年度报告";
+
+/// The year a record of the 年度报告 column reports on, read from its title as reports are
+/// titled (`…2024年政府信息公开工作年度报告`, `…2024年度政府信息公开工作报告`); `None` for a
+/// record of another column or a title that names no year.
+pub fn report_year_of(column_first: &str, title: &str) -> Option<i32> {
+    if column_first != REPORT_COLUMN {
+        return None;
+    }
+    [
+        "年政府信息公开工作年度报告",
+        "年度政府信息公开工作年度报告",
+        "年度政府信息公开工作报告",
+        "年政府信息公开工作报告",
+    ]
+    .iter()
+    .filter_map(|marker| title.find(marker))
+    .min()
+    .and_then(|at| {
+        let digits: String = title[..at].chars().rev().take(4).collect();
+        let year: String = digits.chars().rev().collect();
+        (year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| year.parse::<i32>().ok())
+            .flatten()
+    })
+    .filter(|y| (2008..=2100).contains(y))
+}

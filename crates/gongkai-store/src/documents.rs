@@ -163,6 +163,8 @@ pub struct NewDocument {
     pub disclosure: Attribute,
     /// Its legal ground code.
     pub disclosure_ground: Option<&'static str>,
+    /// 报告年度 of an annual report ([`gongkai_domain::report::report_year_of`]).
+    pub report_year: Option<i32>,
 }
 
 /// Filters of a record list. `None` means no restriction.
@@ -178,6 +180,8 @@ pub struct Filter {
     pub kind: Option<DocKind>,
     /// Year of publication.
     pub year: Option<i32>,
+    /// 报告年度 (annual reports).
+    pub report_year: Option<i32>,
     /// 有效性.
     pub validity: Option<Validity>,
     /// Column path, exact (`一级/二级`) or a first level with its children.
@@ -200,8 +204,9 @@ const SUMMARY: &str = "SELECT d.id, o.code AS org_code, o.name AS org_name, d.in
 
 const INSERT_COLUMNS: &str = "(org_id, column_id, status, index_number, title, doc_number, doc_number_key, \
     issuer, topic, topic_code, kind, written_date, formed_date, published_date, published_year, validity, \
-    disclosure_term, body_html, created_at, updated_at, stage, created_by, disclosure, disclosure_ground)";
-const INSERT_ARITY: usize = 24;
+    disclosure_term, body_html, created_at, updated_at, stage, created_by, disclosure, disclosure_ground, \
+    report_year)";
+const INSERT_ARITY: usize = 25;
 
 /// Rows per multi-row `INSERT`: well under SQLite's 32,766 and PostgreSQL's 65,535 parameters.
 pub const BATCH: usize = 200;
@@ -257,7 +262,8 @@ pub async fn insert_many(
                     .bind(initial_stage(r.status).code())
                     .bind(r.created_by)
                     .bind(r.disclosure.code())
-                    .bind(r.disclosure_ground);
+                    .bind(r.disclosure_ground)
+                    .bind(r.report_year);
             }
             q.fetch_all(c).await?
         });
@@ -409,6 +415,8 @@ pub struct DraftFields {
     pub disclosure: Attribute,
     /// Its legal ground code.
     pub disclosure_ground: Option<&'static str>,
+    /// 报告年度 of an annual report.
+    pub report_year: Option<i32>,
 }
 
 /// Saves a draft's fields if it is still a draft; returns false otherwise.
@@ -423,7 +431,7 @@ pub async fn update_draft(
         "UPDATE documents SET column_id = $1, title = $2, doc_number = $3, doc_number_key = $4, \
          issuer = $5, topic = $6, topic_code = $7, kind = $8, written_date = $9, formed_date = $10, \
          validity = $11, disclosure_term = $12, body_html = $13, updated_at = $14, \
-         disclosure = $17, disclosure_ground = $18 WHERE id = $15 AND stage = $16",
+         disclosure = $17, disclosure_ground = $18, report_year = $19 WHERE id = $15 AND stage = $16",
     )
     .bind(f.column_id)
     .bind(f.title.as_str())
@@ -443,6 +451,7 @@ pub async fn update_draft(
     .bind(Stage::Draft.code())
     .bind(f.disclosure.code())
     .bind(f.disclosure_ground)
+    .bind(f.report_year)
     .execute(c)
     .await?
     .rows_affected());
@@ -660,6 +669,10 @@ fn where_clause(f: &Filter) -> (String, Vec<Param>) {
         let p = next(Param::Int(i64::from(year)), &mut params);
         parts.push(format!("d.published_year = {p}"));
     }
+    if let Some(year) = f.report_year {
+        let p = next(Param::Int(i64::from(year)), &mut params);
+        parts.push(format!("d.report_year = {p}"));
+    }
     if let Some(validity) = &f.validity {
         let p = next(Param::Text(validity.code().to_owned()), &mut params);
         parts.push(format!("d.validity = {p}"));
@@ -703,6 +716,11 @@ pub async fn list(
     limit: i64,
 ) -> Result<(Vec<Summary>, i64)> {
     let rows = page(h, filter, offset, limit).await?;
+    Ok((rows, count(h, filter).await?))
+}
+
+/// How many records match `filter`.
+pub async fn count(h: &mut impl Handle, filter: &Filter) -> Result<i64> {
     let (cond, params) = where_clause(filter);
     let count_sql =
         format!("SELECT COUNT(*) FROM documents d JOIN columns c ON c.id = d.column_id{cond}");
@@ -710,7 +728,7 @@ pub async fn list(
         let q = bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(count_sql)), &params);
         q.fetch_one(c).await?
     });
-    Ok((rows, total))
+    Ok(total)
 }
 
 /// One page of records matching `filter`, newest publication first, without counting them.
@@ -746,6 +764,20 @@ pub async fn years(h: &mut impl Handle, filter: &Filter) -> Result<Vec<(i64, i64
     let sql = format!(
         "SELECT d.published_year, COUNT(*) FROM documents d JOIN columns c ON c.id = d.column_id{cond} \
          {} d.published_year IS NOT NULL GROUP BY d.published_year ORDER BY d.published_year DESC",
+        if cond.is_empty() { "WHERE" } else { "AND" }
+    );
+    Ok(dispatch!(h, c => {
+        let q = bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), &params);
+        q.fetch_all(c).await?
+    }))
+}
+
+/// The 报告年度 of the records matching `filter` (annual reports), newest first, with counts.
+pub async fn report_years(h: &mut impl Handle, filter: &Filter) -> Result<Vec<(i64, i64)>> {
+    let (cond, params) = where_clause(filter);
+    let sql = format!(
+        "SELECT CAST(d.report_year AS BIGINT), COUNT(*) FROM documents d JOIN columns c ON c.id = d.column_id{cond} \
+         {} d.report_year IS NOT NULL GROUP BY d.report_year ORDER BY d.report_year DESC",
         if cond.is_empty() { "WHERE" } else { "AND" }
     );
     Ok(dispatch!(h, c => {

@@ -202,6 +202,10 @@ fn router_with_state(state: AppState) -> Router {
             post(reports::save_figures),
         )
         .route("/staff/reports/{org}/{year}/cell", get(reports::cell))
+        .route(
+            "/staff/reports/{org}/{year}/publish",
+            post(reports::publish),
+        )
         .route("/staff/reports/{org}/{year}/{format}", get(reports::file))
         .route("/staff/fee-rule/{org}", post(letters::set_fee_rule))
         .route(

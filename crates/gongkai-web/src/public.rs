@@ -247,6 +247,8 @@ pub struct ListPage {
     topic_groups: Vec<OptGroup>,
     kind_options: Vec<Opt>,
     year_options: Vec<Opt>,
+    /// The year filter is 报告年度 (the 年度报告 column).
+    by_report_year: bool,
     validity_options: Vec<Opt>,
     column_options: Vec<Opt>,
     column_links: Vec<ColumnLink>,
@@ -360,7 +362,11 @@ async fn build_list(
         .iter()
         .map(|(y, n)| Opt {
             value: y.to_string(),
-            label: format!("{y}年（{n}）"),
+            label: if result.by_report_year {
+                format!("{y}年度（{n}）")
+            } else {
+                format!("{y}年（{n}）")
+            },
             selected: q.year == Some(*y as i32),
         })
         .collect();
@@ -468,6 +474,7 @@ async fn build_list(
         topic_groups: views::topic_groups(q.topic),
         kind_options: views::kind_options(q.kind),
         year_options,
+        by_report_year: result.by_report_year,
         validity_options: views::validity_options(q.validity),
         column_options,
         column_links,

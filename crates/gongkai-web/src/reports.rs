@@ -48,7 +48,13 @@ pub struct ReportPage {
     /// Sentences from the computed figures, to start section 一 from.
     suggested: String,
     error: Option<String>,
+    /// Why publication was refused.
+    publish_error: Option<String>,
     done: bool,
+    /// The record of this year's report, if prepared.
+    record: Option<i64>,
+    /// Whether the year is over, so its report can be published.
+    publishable: bool,
 }
 
 /// The office's own figures as the form shows them.
@@ -153,9 +159,14 @@ async fn render(
     org: &str,
     year: &str,
     form: Option<FiguresForm>,
-    error: Option<String>,
+    error: Option<Refusal>,
     done: bool,
 ) -> Response {
+    let (error, publish_error) = match error {
+        Some(Refusal::Figures(e)) => (Some(e), None),
+        Some(Refusal::Publish(e)) => (None, Some(e)),
+        None => (None, None),
+    };
     layout.staff_name = Some(staff.display_name.clone());
     let tree = match OrgTree::current(s.app()).await {
         Ok(t) => t,
@@ -203,6 +214,15 @@ async fn render(
         problems: stored.problems.clone(),
         other: stored.other.clone(),
     });
+    let org_id = orgs
+        .iter()
+        .find(|o| o.1 == code)
+        .map(|o| o.0)
+        .unwrap_or_default();
+    let record = match report::existing_report(s.app(), org_id, year).await {
+        Ok(r) => r,
+        Err(e) => return WebError(e).into_response(),
+    };
     let body =
         gongkai_app::report_files::html_body(&rep, |source| Some(cell_href(&code, year, source)));
     ReportPage {
@@ -230,7 +250,10 @@ async fn render(
         suggested: suggested(&rep),
         figures,
         error,
+        publish_error,
         done,
+        record,
+        publishable: year < this_year && violations.is_empty(),
     }
     .into_response()
 }
@@ -326,7 +349,7 @@ pub async fn save_figures(
                 &org,
                 &year,
                 Some(f),
-                Some(message),
+                Some(Refusal::Figures(message)),
                 false,
             )
             .await;
@@ -347,7 +370,7 @@ pub async fn save_figures(
                 &org,
                 &year,
                 Some(f),
-                Some(message),
+                Some(Refusal::Figures(message)),
                 false,
             )
             .await;
@@ -356,6 +379,37 @@ pub async fn save_figures(
         }
         Err(e) => WebError(e).into_response(),
     }
+}
+
+/// `POST /staff/reports/{org}/{year}/publish`: the report as a draft record with its DOCX,
+/// into the workflow.
+pub async fn publish(
+    State(s): State<AppState>,
+    layout: Layout,
+    LoggedIn(staff): LoggedIn,
+    PathOr404((org, year)): PathOr404<(String, String)>,
+) -> Response {
+    let Ok(y) = year.parse::<i32>() else {
+        return ErrorPage::not_found().into_response();
+    };
+    match report::prepare_publication(s.app(), Actor::Staff(&staff), &org, y).await {
+        Ok(id) => Redirect::to(&format!("/staff/doc/{id}")).into_response(),
+        Err(gongkai_app::Error::Invalid(message) | gongkai_app::Error::Conflict(message)) => {
+            let refusal = Some(Refusal::Publish(message));
+            let mut r = render(&s, layout, &staff, &org, &year, None, refusal, false).await;
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            r
+        }
+        Err(e) => WebError(e).into_response(),
+    }
+}
+
+/// Why a form of the page was refused, shown beside that form.
+enum Refusal {
+    /// The office's figures.
+    Figures(String),
+    /// The publication.
+    Publish(String),
 }
 
 /// `GET /staff/reports/{org}/{year}/cell?table=3&row=…&column=…&page=N`.

@@ -1165,3 +1165,27 @@ fn every_cell_names_the_records_it_counts() {
     assert_eq!(RequestCell::of(2025, "outcome.disclosed.x", "total"), None);
     assert_eq!(ReviewCell::of(2025, "appeal", "total"), None);
 }
+
+#[test]
+fn a_report_record_names_the_year_it_reports_on() {
+    use gongkai_domain::report::report_year_of;
+    let col = "政府信息公开年度报告";
+    for (title, year) in [
+        (
+            "福州市鼓楼区人民政府办公室2024年政府信息公开工作年度报告",
+            Some(2024),
+        ),
+        ("鼓楼区2019年度政府信息公开工作报告", Some(2019)),
+        ("XX局2023年度政府信息公开工作年度报告", Some(2023)),
+        ("关于2025年政府信息公开工作年度报告编制的通知", Some(2025)),
+        ("政府信息公开工作年度报告", None),
+        ("第12年政府信息公开工作年度报告", None),
+        ("1999年政府信息公开工作年度报告", None),
+    ] {
+        assert_eq!(report_year_of(col, title), year, "{title}");
+    }
+    assert_eq!(
+        report_year_of("法定主动公开内容", "鼓楼区2024年政府信息公开工作年度报告"),
+        None
+    );
+}

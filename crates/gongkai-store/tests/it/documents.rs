@@ -53,6 +53,7 @@ fn row(org_id: i64, column_id: i64, n: usize) -> NewDocument {
         created_by: None,
         disclosure: gongkai_domain::disclosure::Attribute::Proactive,
         disclosure_ground: None,
+        report_year: None,
     }
 }
 

@@ -30,6 +30,8 @@ async fn the_office_checks_a_figure_enters_its_own_and_downloads_the_report() {
     for (user, org, role) in [
         ("office9", "GL00101", Role::Office),
         ("clerk9", "GL00101", Role::Clerk),
+        ("reviewer9", "GL00101", Role::Reviewer),
+        ("approver9", "GL00101", Role::Approver),
     ] {
         create_user(&s.app, user, user, "correct-horse-9", &[(org, role)])
             .await
@@ -174,4 +176,76 @@ async fn the_office_checks_a_figure_enters_its_own_and_downloads_the_report() {
             .status,
         StatusCode::BAD_REQUEST
     );
+
+    // Publication: a draft in the 年度报告 column through the three signatures; the public
+    // page shows the tables, the column lists it under 报告年度 2025.
+    let made = s
+        .post_form("/staff/reports/GL00101/2025/publish", &office, "")
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let location = made.headers["location"].to_str().unwrap().to_owned();
+    let id: i64 = location.rsplit('/').next().unwrap().parse().unwrap();
+    let again = s
+        .post_form("/staff/reports/GL00101/2025/publish", &office, "")
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        again.text("#pub-title + p").contains("已有记录"),
+        "{}",
+        again.body
+    );
+    let page = s
+        .get_with_cookie("/staff/reports?org=GL00101&year=2025", &office)
+        .await;
+    assert_eq!(
+        page.attrs("#publish a", "href"),
+        [format!("/staff/doc/{id}")]
+    );
+    let not_over = s
+        .post_form("/staff/reports/GL00101/2026/publish", &office, "")
+        .await;
+    assert!(not_over.text("#pub-title + p").contains("尚未结束"));
+    let reviewer = s.login("reviewer9", "correct-horse-9").await.cookie();
+    let approver = s.login("approver9", "correct-horse-9").await.cookie();
+    for (who, action) in [
+        (&clerk, "action=submit"),
+        (&reviewer, "action=review"),
+        (&approver, "action=approve"),
+        (&clerk, "action=publish&at="),
+    ] {
+        let r = s
+            .post_form(&format!("/staff/doc/{id}/act"), who, action)
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{action}: {}", r.body);
+    }
+    let public = s.get(&format!("/doc/{id}")).await;
+    assert_eq!(public.status, StatusCode::OK);
+    assert!(public.text("h1").contains("2025年政府信息公开工作年度报告"));
+    let cells = public.texts(".doc-body td");
+    assert_eq!(cells.len(), 10 + 25 * 7 + 15, "tables 二, 三, 四 as tables");
+    assert!(public.body.contains("三、本年度办理结果"));
+    assert!(public.body.contains(".docx"), "the DOCX is attached");
+    assert!(
+        !public.body.contains("/staff/reports"),
+        "no links to the desk"
+    );
+    let column = s
+        .get(&format!(
+            "/org/GL00101/?column={}&year=2025",
+            enc("政府信息公开年度报告")
+        ))
+        .await;
+    assert!(column.text("label[for=f-year]").contains("报告年度"));
+    assert!(
+        column.body.contains("2025年政府信息公开工作年度报告"),
+        "{}",
+        column.body
+    );
+    let wrong_year = s
+        .get(&format!(
+            "/org/GL00101/?column={}&year=2026",
+            enc("政府信息公开年度报告")
+        ))
+        .await;
+    assert!(!wrong_year.body.contains("2025年政府信息公开工作年度报告"));
 }
