@@ -10,6 +10,7 @@ use std::io::Cursor;
 
 use gongkai_domain::{OrgKind, Role, Validity, validate_line};
 use gongkai_store::documents::{self, Filter};
+use gongkai_store::report_figures;
 use serde::Deserialize;
 
 use crate::documents::Actor;
@@ -136,10 +137,13 @@ pub async fn seed(app: &App, mut progress: impl FnMut(DemoProgress)) -> Result<D
     }
     tx.commit().await?;
 
+    // The annual reports of local.jsonl are written again from the platform's own tables once
+    // the requests are in, so that the column, the office's page and the JSON agree.
+    let (local, reports) = split_reports(LOCAL)?;
     // Order matters: seeds.jsonl after local.jsonl gives seed 002 its real index number.
     let mut documents = 0;
     for (stage, data) in [
-        ("导入本地文件", LOCAL),
+        ("导入本地文件", local.as_str()),
         ("导入源文件", SEEDS),
         ("导入法规文件", CORPUS),
         ("导入申请指南", APPLY),
@@ -178,6 +182,7 @@ pub async fn seed(app: &App, mut progress: impl FnMut(DemoProgress)) -> Result<D
     }
     let requests = report.imported as u64;
     office_figures(app).await?;
+    documents += annual_reports(app, &reports, &mut progress).await?;
     let live = live_requests(app).await?;
 
     progress(DemoProgress {
@@ -245,6 +250,187 @@ const DRAFTS: &[&str] = &[
 ];
 
 const WITHDRAWN: &str = r#"{"org":"GL00301","title":"关于鼓楼区部分路段临时占道施工的通告","doc_number":"鼓执综〔2026〕88号","issuer":"福州市鼓楼区城市管理局","topic":"城乡建设、环境保护\\城市规划","kind":"通告","written_date":"2026-10-10","published_date":"2026-10-12","validity":"valid","column":"法定主动公开内容/行政处罚和行政强制","body_text":"因施工计划调整，本通告所列路段与时间有误。"}"#;
+
+/// An annual report of the demo's prose: whose, which year, when published, and its text.
+struct ProseReport {
+    org: String,
+    year: i32,
+    written: time::Date,
+    published: time::Date,
+    text: String,
+}
+
+/// Takes the annual reports out of the demo's document lines.
+fn split_reports(data: &str) -> Result<(String, Vec<ProseReport>)> {
+    let mut rest = String::with_capacity(data.len());
+    let mut reports = Vec::new();
+    for line in data.lines() {
+        let v: serde_json::Value =
+            serde_json::from_str(line).map_err(|e| Error::internal(format!("local.jsonl: {e}")))?;
+        let field = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or_default();
+        let column_first = field("column").split('/').next().unwrap_or_default();
+        let year = gongkai_domain::report::report_year_of(column_first, field("title"));
+        let dates = gongkai_domain::parse_date(field("written_date"))
+            .ok()
+            .zip(gongkai_domain::parse_date(field("published_date")).ok());
+        match (year, dates) {
+            (Some(year), Some((written, published))) => reports.push(ProseReport {
+                org: field("org").to_owned(),
+                year,
+                written,
+                published,
+                text: field("body_text").to_owned(),
+            }),
+            _ => {
+                rest.push_str(line);
+                rest.push('\n');
+            }
+        }
+    }
+    Ok((rest, reports))
+}
+
+/// The figures an office wrote in its prose report: table 二's 许可, 处罚, 强制 and 收费, and
+/// sections 一, 五 and 六 (the overview's sentence on requests replaced by the platform's
+/// figures, which the tables carry).
+fn prose_figures(
+    p: &ProseReport,
+    report: &gongkai_domain::report::AnnualReport,
+) -> report_figures::Figures {
+    let number = |label: &str| -> i64 {
+        p.text
+            .split(label)
+            .nth(1)
+            .map(|t| {
+                t.chars()
+                    .take_while(char::is_ascii_digit)
+                    .collect::<String>()
+            })
+            .and_then(|d| d.parse().ok())
+            .unwrap_or(0)
+    };
+    let fees_fen = p
+        .text
+        .split("本年收费金额")
+        .nth(1)
+        .map(|t| {
+            t.chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '.')
+                .collect::<String>()
+        })
+        .and_then(|d| d.parse::<f64>().ok())
+        .map_or(0, |wan| (wan * 1_000_000.0).round() as i64);
+    let section = |head: &str| -> Vec<String> {
+        let mut out = Vec::new();
+        let mut inside = false;
+        for line in p.text.lines() {
+            if line.starts_with(head) {
+                inside = true;
+                out.push(line.split_once('。').map_or(line, |(_, t)| t).to_owned());
+                continue;
+            }
+            if inside {
+                let next_section = ["二、", "三、", "四、", "五、", "六、"]
+                    .iter()
+                    .any(|h| line.starts_with(h));
+                if next_section || !line.starts_with('（') {
+                    break;
+                }
+                out.push(line.to_owned());
+            }
+        }
+        out.retain(|l| !l.trim().is_empty());
+        out
+    };
+    let cell = |key: &str| {
+        gongkai_domain::report::RequestRow::all()
+            .find(|r| r.key() == key)
+            .map_or(0, |r| {
+                report
+                    .requests
+                    .cell(r, gongkai_domain::report::TOTAL_COLUMN)
+            })
+    };
+    let overview: Vec<String> = section("一、总体情况")
+        .into_iter()
+        .map(|l| {
+            if l.starts_with("（二）依申请公开") {
+                format!(
+                    "（二）依申请公开。全年新收政府信息公开申请{}件，上年结转{}件，办结{}件，结转下年度继续办理{}件。",
+                    cell("new"),
+                    cell("carried_in"),
+                    cell("outcome.total"),
+                    cell("carried_out")
+                )
+            } else {
+                l
+            }
+        })
+        .collect();
+    report_figures::Figures {
+        licensing_decisions: number("行政许可：本年处理决定"),
+        punishments: number("行政处罚：本年处理决定"),
+        coercive_measures: number("行政强制：本年处理决定"),
+        fees_fen,
+        overview: overview.join("\n"),
+        problems: section("五、存在的主要问题及改进情况").join("\n"),
+        other: section("六、其他需要报告的事项").join("\n"),
+        source: "本机关年度统计".to_owned(),
+    }
+}
+
+/// Publishes the demo's annual reports as the platform writes them: each office's own
+/// figures and sections from its prose (鼓楼区人民政府办公室's entered by [`office_figures`]),
+/// the tables from the records, published on the day the prose was. Returns how many.
+async fn annual_reports(
+    app: &App,
+    reports: &[ProseReport],
+    progress: &mut impl FnMut(DemoProgress),
+) -> Result<u64> {
+    let tree = crate::orgs::OrgTree::load(app).await?;
+    let total = reports.len() as u64;
+    for (i, p) in reports.iter().enumerate() {
+        let org = tree
+            .by_code(&p.org)
+            .ok_or_else(|| Error::internal(format!("demo report of unknown {}", p.org)))?;
+        let entered = {
+            let mut c = app.db().conn().await?;
+            report_figures::get(&mut c, org.id, p.year).await?
+        };
+        if entered.is_none() {
+            let (computed, _) = crate::report::annual(app, Actor::System, &p.org, p.year).await?;
+            let figures = prose_figures(p, &computed);
+            let mut c = app.db().conn().await?;
+            report_figures::put(&mut c, org.id, p.year, &figures, app.now()).await?;
+        }
+        let (report, violations) =
+            crate::report::annual(app, Actor::System, &p.org, p.year).await?;
+        if let Some(v) = violations.first() {
+            return Err(Error::internal(format!(
+                "demo report {} {}: {v}",
+                p.org, p.year
+            )));
+        }
+        let valid = crate::report::report_record(org, &report, p.written)?;
+        let id = crate::documents::create_draft(app, Actor::System, &valid).await?;
+        let docx = crate::report_files::docx(&report, &org.name)?;
+        crate::files::attach(
+            app,
+            Actor::System,
+            id,
+            &format!("{}.docx", valid.title),
+            docx,
+        )
+        .await?;
+        crate::documents::publish(app, Actor::System, id, p.published).await?;
+        progress(DemoProgress {
+            stage: "发布年度报告",
+            done: i as u64 + 1,
+            total,
+        });
+    }
+    Ok(total)
+}
 
 /// The figures 鼓楼区人民政府办公室 enters itself for table 二 and the narrative sections,
 /// 2019–2025 (invented for the demo, of a plausible size for a district office).

@@ -393,29 +393,8 @@ pub async fn prepare_publication(
             "本机关{year}年度报告已有记录（/staff/doc/{id}）：请在该记录上办理，或撤回后重新生成"
         )));
     }
-    let title = gongkai_domain::report_layout::title(&org.name, year);
-    let today = gongkai_domain::format_date_iso(app.today());
-    let line = serde_json::json!({
-        "org": org.code,
-        "title": title,
-        "issuer": org.name,
-        "topic": "综合政务\\政务公开",
-        "kind": "report",
-        "written_date": today,
-        "published_date": today,
-        "validity": "valid",
-        "column": REPORT_COLUMN_PATH,
-        "body_html": crate::report_files::html_body(&report, |_| None),
-    });
-    let (valid, _) = gongkai_domain::document::validate_line(&line.to_string()).map_err(|p| {
-        Error::internal(format!(
-            "report record does not validate: {}",
-            p.iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("; ")
-        ))
-    })?;
+    let valid = report_record(org, &report, app.today())?;
+    let title = valid.title.clone();
     // The office prepares it; the draft is the unit's like any other.
     let id = crate::documents::create_draft(app, Actor::System, &valid).await?;
     let docx = crate::report_files::docx(&report, &org.name)?;
@@ -493,6 +472,39 @@ async fn keep_template_words(app: &App, id: i64, report: &AnnualReport) -> Resul
         }
     }
     Ok(())
+}
+
+/// The report as a record of the organization's 年度报告 column, written and published on
+/// `day`: its body the sections and tables.
+pub fn report_record(
+    org: &gongkai_store::orgs::Org,
+    report: &AnnualReport,
+    day: Date,
+) -> Result<gongkai_domain::document::ValidDocument> {
+    let day = gongkai_domain::format_date_iso(day);
+    let line = serde_json::json!({
+        "org": org.code,
+        "title": gongkai_domain::report_layout::title(&org.name, report.year),
+        "issuer": org.name,
+        "topic": "综合政务\\政务公开",
+        "kind": "report",
+        "written_date": day,
+        "published_date": day,
+        "validity": "valid",
+        "column": REPORT_COLUMN_PATH,
+        "body_html": crate::report_files::html_body(report, |_| None),
+    });
+    gongkai_domain::document::validate_line(&line.to_string())
+        .map(|(valid, _)| valid)
+        .map_err(|p| {
+            Error::internal(format!(
+                "report record does not validate: {}",
+                p.iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ))
+        })
 }
 
 /// The record of an organization's report for a year that is not withdrawn, if any.
