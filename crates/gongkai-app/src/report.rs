@@ -523,3 +523,85 @@ pub async fn existing_report(app: &App, org_id: i64, year: i32) -> Result<Option
     let (rows, _) = gongkai_store::documents::list(&mut c, &filter, 0, 1).await?;
     Ok(rows.first().map(|r| r.id))
 }
+
+/// One unit on the deadlines dashboard.
+#[derive(Clone, Debug)]
+pub struct DeadlineRow {
+    /// The unit's code.
+    pub code: String,
+    /// Its name.
+    pub name: String,
+    /// 机关类型.
+    pub kind: &'static str,
+    /// When its report is due.
+    pub deadline: Date,
+    /// Where the report stands.
+    pub status: gongkai_domain::report::DeadlineStatus,
+    /// The report's record, when there is one.
+    pub record: Option<i64>,
+}
+
+/// The units under `org_code` that must publish a report on `year` (its `office`), with where
+/// each report stands against 31 January or 31 March (条例 Art. 49): breaches first, then by
+/// deadline and code.
+pub async fn deadlines(
+    app: &App,
+    actor: Actor<'_>,
+    org_code: &str,
+    year: i32,
+) -> Result<Vec<DeadlineRow>> {
+    use gongkai_domain::report::{DeadlineStatus, publication_deadline};
+    if !(FIRST_YEAR..=9999).contains(&year) {
+        return Err(Error::Invalid(format!("year：年份 {year} 无效")));
+    }
+    let tree = OrgTree::load(app).await?;
+    let org = tree.by_code(org_code).ok_or(Error::NotFound("机构"))?;
+    actor.require(org.id, Role::Office)?;
+    let ids = tree.subtree_ids(org.id);
+    let mut c = app.db().conn().await?;
+    let filter = documents::Filter {
+        statuses: vec![
+            gongkai_domain::DocStatus::Draft,
+            gongkai_domain::DocStatus::Published,
+        ],
+        org_ids: Some(ids.clone()),
+        report_year: Some(year),
+        column_path: Some(gongkai_domain::report::REPORT_COLUMN.to_owned()),
+        ..Default::default()
+    };
+    let records = documents::page(&mut c, &filter, 0, 100_000).await?;
+    let today = app.today();
+    let mut rows: Vec<DeadlineRow> = ids
+        .iter()
+        .filter_map(|id| tree.get(*id))
+        .filter_map(|o| {
+            let kind = gongkai_domain::OrgKind::from_code(&o.kind).ok()?;
+            let deadline = publication_deadline(kind, year)?;
+            let mine: Vec<_> = records.iter().filter(|r| r.org_code == o.code).collect();
+            let published = mine
+                .iter()
+                .filter(|r| r.status == gongkai_domain::DocStatus::Published)
+                .filter_map(|r| r.published_date.map(|d| (d, r.id)))
+                .min();
+            let draft = mine
+                .iter()
+                .find(|r| r.status == gongkai_domain::DocStatus::Draft)
+                .map(|r| r.id);
+            Some(DeadlineRow {
+                code: o.code.clone(),
+                name: o.name.clone(),
+                kind: kind.label(),
+                deadline,
+                status: DeadlineStatus::of(
+                    deadline,
+                    published.map(|(d, _)| d),
+                    draft.is_some(),
+                    today,
+                ),
+                record: published.map(|(_, id)| id).or(draft),
+            })
+        })
+        .collect();
+    rows.sort_by_key(|r| (!r.status.is_breach(), r.deadline, r.code.clone()));
+    Ok(rows)
+}

@@ -1126,3 +1126,83 @@ pub fn report_year_of(column_first: &str, title: &str) -> Option<i32> {
     })
     .filter(|y| (2008..=2100).contains(y))
 }
+
+// ---------------------------------------------------------------------------------------------
+// When a report is due (条例 Art. 49).
+
+/// The day by which a unit of this kind must publish its report on `year`: 31 January for a
+/// department (Art. 49 ¶1), 31 March for a government, whose report its office publishes (¶2).
+/// The 条例 names units 县级以上; 街道 and 乡镇 report with the departments by 31 January, as
+/// the local notices set it. 社区 and other bodies publish none.
+pub fn publication_deadline(kind: crate::org::OrgKind, year: i32) -> Option<Date> {
+    use crate::org::OrgKind as K;
+    let (month, day) = match kind {
+        K::Government | K::Office => (time::Month::March, 31),
+        K::Department | K::Subdistrict | K::Town => (time::Month::January, 31),
+        K::Community | K::Other => return None,
+    };
+    Date::from_calendar_date(year.checked_add(1)?, month, day).ok()
+}
+
+/// Where a unit's report of a year stands against its deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeadlineStatus {
+    /// Published on this day, by the deadline or not.
+    Published {
+        /// The day.
+        on: Date,
+        /// After the deadline.
+        late: bool,
+    },
+    /// A record is on its way through the workflow; past the deadline or not.
+    InProgress {
+        /// The deadline has passed.
+        overdue: bool,
+    },
+    /// Nothing yet; past the deadline or not.
+    Missing {
+        /// The deadline has passed.
+        overdue: bool,
+    },
+}
+
+impl DeadlineStatus {
+    /// The status of a report due on `deadline`, published on `published` (if it was), with a
+    /// record in progress or not, as of `today`.
+    pub fn of(deadline: Date, published: Option<Date>, in_progress: bool, today: Date) -> Self {
+        match published {
+            Some(on) => DeadlineStatus::Published {
+                on,
+                late: on > deadline,
+            },
+            None if in_progress => DeadlineStatus::InProgress {
+                overdue: today > deadline,
+            },
+            None => DeadlineStatus::Missing {
+                overdue: today > deadline,
+            },
+        }
+    }
+
+    /// How it reads on the dashboard.
+    pub fn label(self) -> &'static str {
+        match self {
+            DeadlineStatus::Published { late: false, .. } => "已按时公布",
+            DeadlineStatus::Published { late: true, .. } => "逾期公布",
+            DeadlineStatus::InProgress { overdue: false } => "审核签发中",
+            DeadlineStatus::InProgress { overdue: true } => "已逾期（审核签发中）",
+            DeadlineStatus::Missing { overdue: false } => "尚未编制",
+            DeadlineStatus::Missing { overdue: true } => "已逾期未公布",
+        }
+    }
+
+    /// Whether the law is not met (yet): overdue, or published late.
+    pub fn is_breach(self) -> bool {
+        matches!(
+            self,
+            DeadlineStatus::Published { late: true, .. }
+                | DeadlineStatus::InProgress { overdue: true }
+                | DeadlineStatus::Missing { overdue: true }
+        )
+    }
+}

@@ -197,6 +197,7 @@ fn router_with_state(state: AppState) -> Router {
         .route("/staff/requests", get(requests_desk::list))
         .route("/staff/letters", get(letters::templates_page))
         .route("/staff/reports", get(reports::page))
+        .route("/staff/reports/deadlines", get(reports::deadlines))
         .route(
             "/staff/reports/{org}/{year}/figures",
             post(reports::save_figures),

@@ -526,3 +526,87 @@ pub async fn file(
         Err(e) => WebError(e).into_response(),
     }
 }
+
+/// `GET /staff/reports/deadlines?org=&year=`: which units have not published their report.
+#[derive(Template, WebTemplate)]
+#[template(path = "staff/report_deadlines.html")]
+pub struct DeadlinesPage {
+    layout: Layout,
+    orgs: Vec<OrgChoice>,
+    years: Vec<(i32, bool)>,
+    org: String,
+    year: i32,
+    rows: Vec<report::DeadlineRow>,
+    breaches: usize,
+    published: usize,
+}
+
+/// The dashboard of report deadlines for an office.
+pub async fn deadlines(
+    State(s): State<AppState>,
+    mut layout: Layout,
+    LoggedIn(staff): LoggedIn,
+    Query(q): Query<ReportQuery>,
+) -> Response {
+    layout.staff_name = Some(staff.display_name.clone());
+    let tree = match OrgTree::current(s.app()).await {
+        Ok(t) => t,
+        Err(e) => return WebError(e).into_response(),
+    };
+    let orgs = reportable(&staff, &tree);
+    let Some((_, code, _)) = orgs
+        .iter()
+        .find(|o| o.1 == q.org)
+        .or_else(|| orgs.first())
+        .cloned()
+    else {
+        return forbidden();
+    };
+    let this_year = s.app().today().year();
+    let year = match q.year.trim() {
+        "" => default_year(&s),
+        y => match y.parse::<i32>() {
+            Ok(y) if (report::FIRST_YEAR..=this_year).contains(&y) => y,
+            _ => {
+                return ErrorPage::bad_request(&format!(
+                    "报告年度“{y}”无效：请选择 {} 年至 {this_year} 年。",
+                    report::FIRST_YEAR
+                ))
+                .into_response();
+            }
+        },
+    };
+    let rows = match report::deadlines(s.app(), Actor::Staff(&staff), &code, year).await {
+        Ok(r) => r,
+        Err(e) => return WebError(e).into_response(),
+    };
+    DeadlinesPage {
+        layout,
+        orgs: orgs
+            .iter()
+            .map(|o| OrgChoice {
+                code: o.1.clone(),
+                name: o.2.clone(),
+                selected: o.1 == code,
+            })
+            .collect(),
+        years: (report::FIRST_YEAR..=this_year)
+            .rev()
+            .map(|y| (y, y == year))
+            .collect(),
+        org: code,
+        year,
+        breaches: rows.iter().filter(|r| r.status.is_breach()).count(),
+        published: rows
+            .iter()
+            .filter(|r| {
+                matches!(
+                    r.status,
+                    gongkai_domain::report::DeadlineStatus::Published { .. }
+                )
+            })
+            .count(),
+        rows,
+    }
+    .into_response()
+}

@@ -1189,3 +1189,46 @@ fn a_report_record_names_the_year_it_reports_on() {
         None
     );
 }
+
+#[test]
+fn reports_are_due_by_31_january_or_31_march_and_judged_against_it() {
+    use gongkai_domain::OrgKind;
+    use gongkai_domain::report::{DeadlineStatus, publication_deadline};
+    assert_eq!(
+        publication_deadline(OrgKind::Department, 2025),
+        Some(date!(2026 - 01 - 31))
+    );
+    assert_eq!(
+        publication_deadline(OrgKind::Government, 2025),
+        Some(date!(2026 - 03 - 31))
+    );
+    assert_eq!(
+        publication_deadline(OrgKind::Office, 2024),
+        Some(date!(2025 - 03 - 31))
+    );
+    assert_eq!(
+        publication_deadline(OrgKind::Town, 2024),
+        Some(date!(2025 - 01 - 31))
+    );
+    assert_eq!(publication_deadline(OrgKind::Community, 2024), None);
+    let due = date!(2026 - 01 - 31);
+    let s = |published, in_progress, today| DeadlineStatus::of(due, published, in_progress, today);
+    assert_eq!(
+        s(Some(due), false, date!(2026 - 12 - 03)),
+        DeadlineStatus::Published {
+            on: due,
+            late: false
+        }
+    );
+    assert!(s(Some(date!(2026 - 02 - 01)), false, date!(2026 - 12 - 03)).is_breach());
+    assert!(
+        !s(None, false, due).is_breach(),
+        "the deadline day itself is in time"
+    );
+    assert!(s(None, false, date!(2026 - 02 - 01)).is_breach());
+    assert_eq!(
+        s(None, true, date!(2026 - 02 - 01)).label(),
+        "已逾期（审核签发中）"
+    );
+    assert_eq!(s(None, true, date!(2026 - 01 - 20)).label(), "审核签发中");
+}

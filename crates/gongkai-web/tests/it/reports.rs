@@ -248,4 +248,29 @@ async fn the_office_checks_a_figure_enters_its_own_and_downloads_the_report() {
         ))
         .await;
     assert!(!wrong_year.body.contains("2025年政府信息公开工作年度报告"));
+
+    // The dashboard: the office published late (due 31 March), the 街道 has none (31 January).
+    let dashboard = s
+        .get_with_cookie("/staff/reports/deadlines?org=GL00101&year=2025", &office)
+        .await;
+    assert_eq!(dashboard.status, StatusCode::OK, "{}", dashboard.body);
+    let rows = dashboard.texts("tbody tr");
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(
+        rows[0].contains("华大街道")
+            && rows[0].contains("2026-01-31")
+            && rows[0].contains("已逾期未公布"),
+        "{rows:?}"
+    );
+    assert!(
+        rows[1].contains("2026-03-31") && rows[1].contains("逾期公布"),
+        "{rows:?}"
+    );
+    assert!(dashboard.text("[role=status]").contains("2 个逾期"));
+    assert_eq!(
+        s.get_with_cookie("/staff/reports/deadlines", &clerk)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
 }
