@@ -9,7 +9,8 @@ CREATE TABLE request_counts (
     closed_year INTEGER NOT NULL, -- 0 while open
     outcome TEXT NOT NULL,        -- '' while open
     n BIGINT NOT NULL,
-    PRIMARY KEY (org_id, applicant_type, received_year, closed_year, outcome)
+    -- A year's report reads the open and the recently closed: closed_year leads.
+    PRIMARY KEY (closed_year, org_id, applicant_type, received_year, outcome)
 );
 
 INSERT INTO request_counts (org_id, applicant_type, received_year, closed_year, outcome, n)

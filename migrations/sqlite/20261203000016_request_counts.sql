@@ -9,8 +9,9 @@ CREATE TABLE request_counts (
     closed_year INTEGER NOT NULL, -- 0 while open
     outcome TEXT NOT NULL,        -- '' while open
     n INTEGER NOT NULL,
-    PRIMARY KEY (org_id, applicant_type, received_year, closed_year, outcome)
-);
+    -- A year's report reads the open and the recently closed: closed_year leads.
+    PRIMARY KEY (closed_year, org_id, applicant_type, received_year, outcome)
+) WITHOUT ROWID;
 
 INSERT INTO request_counts (org_id, applicant_type, received_year, closed_year, outcome, n)
 SELECT org_id, applicant_type, CAST(substr(received_date, 1, 4) AS INTEGER),

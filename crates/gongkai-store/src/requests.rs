@@ -391,8 +391,9 @@ pub async fn report_reviews(
     }
     let sql = format!(
         "SELECT v.request_id, v.kind, v.filed_date, v.result, v.decided_date \
-         FROM request_reviews v JOIN requests r ON r.id = v.request_id \
-         WHERE v.filed_date >= $1 AND v.filed_date <= $2 AND r.org_id IN ({}) \
+         FROM request_reviews v CROSS JOIN requests r \
+         WHERE r.id = v.request_id AND v.filed_date >= $1 AND v.filed_date <= $2 \
+         AND r.org_id IN ({}) \
          ORDER BY v.request_id, v.position",
         list(3, org_ids.len())
     );
@@ -971,7 +972,8 @@ pub async fn review_cell_requests(
     let mut params: Vec<CellParam> = org_ids.iter().map(|i| CellParam::Int(*i)).collect();
     let n = params.len();
     let mut cond = format!(
-        "r.org_id IN ({}) AND v.kind = {} AND v.filed_date >= {} AND v.filed_date <= {}",
+        "r.id = v.request_id AND r.org_id IN ({}) AND v.kind = {} AND v.filed_date >= {} \
+         AND v.filed_date <= {}",
         list(1, n),
         ph(n + 1),
         ph(n + 2),
@@ -1001,7 +1003,7 @@ pub async fn review_cell_requests(
     }
     page_of_cell(
         h,
-        "request_reviews v JOIN requests r ON r.id = v.request_id",
+        "request_reviews v CROSS JOIN requests r",
         &cond,
         &params,
         offset,

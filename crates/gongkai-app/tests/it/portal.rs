@@ -256,6 +256,7 @@ db_test!(
                 topic_code_prefix: q.topic.map(|t| t.code()[..2].to_owned()),
                 kind: q.kind,
                 year: q.year,
+                report_year: None,
                 validity: q.validity,
                 column_path: q.column.clone(),
                 column_ids: None,
