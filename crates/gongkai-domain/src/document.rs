@@ -184,6 +184,10 @@ pub struct DocumentLine {
     /// Legal ground code of a record not published proactively.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disclosure_ground: Option<String>,
+    /// The day it stopped being in force (`expired` or `repealed` only), so that a migrated
+    /// history counts its repeals in the right year of the annual report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validity_changed_date: Option<String>,
 }
 
 /// A record's body.
@@ -230,6 +234,8 @@ pub struct ValidDocument {
     pub disclosure: crate::disclosure::Attribute,
     /// The legal ground of a record not published proactively.
     pub disclosure_ground: Option<crate::disclosure::Ground>,
+    /// The day it stopped being in force, when out of force and known.
+    pub validity_changed_date: Option<Date>,
 }
 
 /// A problem with one field of an import line: an error, or a warning when it comes with a
@@ -291,6 +297,7 @@ pub fn validate_line(json: &str) -> Result<(ValidDocument, Vec<LineProblem>), Ve
     let disclosure_term = check.json_string(&map, "disclosure_term", false);
     let disclosure = check.json_string(&map, "disclosure", false);
     let disclosure_ground = check.json_string(&map, "disclosure_ground", false);
+    let validity_changed_date = check.json_string(&map, "validity_changed_date", false);
     let doc_number = match map.get("doc_number") {
         // A number is kept as its text: the contract never rejects a line for its 发文字号.
         Some(Value::Number(n)) => Some(n.to_string()),
@@ -313,6 +320,7 @@ pub fn validate_line(json: &str) -> Result<(ValidDocument, Vec<LineProblem>), Ve
         disclosure_term: disclosure_term.as_deref(),
         disclosure: disclosure.as_deref(),
         disclosure_ground: disclosure_ground.as_deref(),
+        validity_changed_date: validity_changed_date.as_deref(),
     })
 }
 
@@ -336,6 +344,7 @@ impl DocumentLine {
             disclosure_term: self.disclosure_term.as_deref(),
             disclosure: self.disclosure.as_deref(),
             disclosure_ground: self.disclosure_ground.as_deref(),
+            validity_changed_date: self.validity_changed_date.as_deref(),
         })
     }
 }
@@ -365,6 +374,7 @@ impl From<&ValidDocument> for DocumentLine {
             disclosure: (d.disclosure != crate::disclosure::Attribute::Proactive)
                 .then(|| d.disclosure.code().to_owned()),
             disclosure_ground: d.disclosure_ground.map(|g| g.code().to_owned()),
+            validity_changed_date: d.validity_changed_date.map(crate::text::format_date_iso),
         }
     }
 }
@@ -388,6 +398,7 @@ struct RawFields<'a> {
     disclosure_term: Option<&'a str>,
     disclosure: Option<&'a str>,
     disclosure_ground: Option<&'a str>,
+    validity_changed_date: Option<&'a str>,
 }
 
 /// Collects the errors and warnings of one line.
@@ -512,6 +523,25 @@ impl Checker {
                 .map_err(|e| self.error("validity", e.to_string()))
                 .ok()
         });
+        let validity_changed_date = raw
+            .validity_changed_date
+            .and_then(|d| self.date("validity_changed_date", "失效或废止日期", d));
+        if let Some(changed) = validity_changed_date {
+            if validity == Some(Validity::Valid) {
+                self.error(
+                    "validity_changed_date",
+                    "有效的文件没有失效或废止日期：只有 expired、repealed 的文件可以填写",
+                );
+            }
+            if let Some(written) = written_date
+                && changed < written
+            {
+                self.error(
+                    "validity_changed_date",
+                    format!("失效或废止日期 {changed} 早于成文日期 {written}"),
+                );
+            }
+        }
         let column = raw.column.and_then(|column| {
             ColumnPath::parse(column)
                 .map_err(|e| self.error("column", e.to_string()))
@@ -570,6 +600,7 @@ impl Checker {
                     disclosure_term,
                     disclosure,
                     disclosure_ground,
+                    validity_changed_date,
                 },
                 self.warnings,
             )),

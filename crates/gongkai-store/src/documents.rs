@@ -165,6 +165,8 @@ pub struct NewDocument {
     pub disclosure_ground: Option<&'static str>,
     /// 报告年度 of an annual report ([`gongkai_domain::report::report_year_of`]).
     pub report_year: Option<i32>,
+    /// The day it stopped being in force, when known.
+    pub validity_changed_on: Option<Date>,
 }
 
 /// Filters of a record list. `None` means no restriction.
@@ -205,8 +207,8 @@ const SUMMARY: &str = "SELECT d.id, o.code AS org_code, o.name AS org_name, d.in
 const INSERT_COLUMNS: &str = "(org_id, column_id, status, index_number, title, doc_number, doc_number_key, \
     issuer, topic, topic_code, kind, written_date, formed_date, published_date, published_year, validity, \
     disclosure_term, body_html, created_at, updated_at, stage, created_by, disclosure, disclosure_ground, \
-    report_year)";
-const INSERT_ARITY: usize = 25;
+    report_year, validity_changed_on)";
+const INSERT_ARITY: usize = 26;
 
 /// Rows per multi-row `INSERT`: well under SQLite's 32,766 and PostgreSQL's 65,535 parameters.
 pub const BATCH: usize = 200;
@@ -263,7 +265,8 @@ pub async fn insert_many(
                     .bind(r.created_by)
                     .bind(r.disclosure.code())
                     .bind(r.disclosure_ground)
-                    .bind(r.report_year);
+                    .bind(r.report_year)
+                    .bind(r.validity_changed_on);
             }
             q.fetch_all(c).await?
         });

@@ -317,3 +317,57 @@ fn files_read_back_equal_the_json(rep: &gongkai_domain::report::AnnualReport) {
         .collect();
     assert_eq!(figures, want, "table 四 in the DOCX");
 }
+
+db_test!(
+    a_migrated_repeal_counts_in_the_year_its_line_gives,
+    async |t: &TestDb| {
+        let a = app(t);
+        org_tree(&a).await;
+        let doc = |title: &str, extra: Value| {
+            let mut v = json!({
+                "org": "GL00101", "title": title, "doc_number": null, "issuer": "鼓楼区人民政府办公室",
+                "topic": "综合政务\\政务公开", "kind": "规范性文件", "written_date": "2020-03-01",
+                "published_date": "2020-03-05", "validity": "valid",
+                "column": "法定主动公开内容/政策文件", "body_text": "正文"
+            });
+            for (k, x) in extra.as_object().unwrap() {
+                v[k] = x.clone();
+            }
+            format!("{v}\n")
+        };
+        let data = doc(
+            "关于甲事项的管理办法",
+            json!({"validity": "repealed", "validity_changed_date": "2024-06-30"}),
+        ) + &doc("关于乙事项的管理办法", json!({}));
+        let r = gongkai_app::import::import_documents(
+            &a,
+            Cursor::new(data),
+            ImportOptions::default(),
+            |_| {},
+        )
+        .await
+        .unwrap();
+        assert!(r.errors.is_empty(), "{:?}", r.errors);
+        let docs = |year| {
+            let a = a.clone();
+            async move {
+                let (rep, _) = report::annual(&a, Actor::System, "GL00101", year)
+                    .await
+                    .unwrap();
+                serde_json::to_value(&rep).unwrap()["proactive"]["normative_documents"].clone()
+            }
+        };
+        assert_eq!(
+            docs(2023).await,
+            json!({"issued": 0, "repealed": 0, "in_force": 2})
+        );
+        assert_eq!(
+            docs(2024).await,
+            json!({"issued": 0, "repealed": 1, "in_force": 1})
+        );
+        assert_eq!(
+            docs(2020).await,
+            json!({"issued": 2, "repealed": 0, "in_force": 2})
+        );
+    }
+);

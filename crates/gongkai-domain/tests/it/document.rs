@@ -572,3 +572,50 @@ fn validate_line_never_panics_on_garbage() {
         let _ = validate_line(json);
     }
 }
+
+#[test]
+fn a_record_out_of_force_may_carry_the_day_it_stopped() {
+    use gongkai_domain::validate_line;
+    let ok = validate_line(&line(
+        json!({"validity": "repealed", "validity_changed_date": "2024-06-30"}),
+    ))
+    .unwrap()
+    .0;
+    assert_eq!(
+        ok.validity_changed_date,
+        Some(time::macros::date!(2024 - 06 - 30))
+    );
+    let exported = gongkai_domain::document::DocumentLine::from(&ok);
+    assert_eq!(
+        exported.validity_changed_date.as_deref(),
+        Some("2024-06-30")
+    );
+    assert_eq!(
+        validate_line(&line(json!({"validity": "repealed"})))
+            .unwrap()
+            .0
+            .validity_changed_date,
+        None
+    );
+    for (changes, message) in [
+        (
+            json!({"validity": "valid", "validity_changed_date": "2024-06-30"}),
+            "有效的文件",
+        ),
+        (
+            json!({"validity": "expired", "validity_changed_date": "2021-04-22"}),
+            "早于成文日期",
+        ),
+        (
+            json!({"validity": "expired", "validity_changed_date": "2024-02-30"}),
+            "失效或废止日期",
+        ),
+    ] {
+        let e = errors(&line(changes));
+        assert!(
+            e.iter()
+                .any(|(f, m)| *f == "validity_changed_date" && m.contains(message)),
+            "{e:?}"
+        );
+    }
+}

@@ -54,6 +54,7 @@ fn row(org_id: i64, column_id: i64, n: usize) -> NewDocument {
         disclosure: gongkai_domain::disclosure::Attribute::Proactive,
         disclosure_ground: None,
         report_year: None,
+        validity_changed_on: None,
     }
 }
 
