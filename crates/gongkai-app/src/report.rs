@@ -119,9 +119,24 @@ pub async fn annual(
             }
         }
     }
-    let report = gongkai_domain::report::annual_report(
+    let mut report = gongkai_domain::report::annual_report(
         &org.code, year, requests, reviews, &catalog, &figures,
     );
+    let adjustments: Vec<gongkai_domain::report::Adjustment> =
+        report_figures::adjustments(&mut c, &ids, year)
+            .await?
+            .into_iter()
+            .map(|a| gongkai_domain::report::Adjustment {
+                table: u8::try_from(a.table_no).unwrap_or(0),
+                row: a.row_key,
+                column: a.column_key,
+                delta: a.delta,
+                reason: a.reason,
+            })
+            .collect();
+    for problem in gongkai_domain::report::apply_adjustments(&mut report, &adjustments) {
+        tracing::warn!(org = %org.code, year, %problem, "an adjustment of the annual report was not applied in full");
+    }
     let violations = gongkai_domain::report::check(&report);
     if !violations.is_empty() {
         tracing::error!(org = %org.code, year, failures = violations.len(), "annual report does not add up");
@@ -604,4 +619,69 @@ pub async fn deadlines(
         .collect();
     rows.sort_by_key(|r| (!r.status.is_breach(), r.deadline, r.code.clone()));
     Ok(rows)
+}
+
+/// Records a documented adjustment of a figure of `org_code`'s report for `year` (its
+/// `office`), in the audit chain with its reason. The records stay as they are.
+pub async fn adjust(
+    app: &App,
+    actor: Actor<'_>,
+    org_code: &str,
+    year: i32,
+    adjustment: &gongkai_domain::report::Adjustment,
+) -> Result<()> {
+    if !(FIRST_YEAR..=app.today().year()).contains(&year) {
+        return Err(Error::Invalid(format!("year：年份 {year} 无效")));
+    }
+    adjustment
+        .check()
+        .map_err(|(field, message)| Error::Invalid(format!("{field}：{message}")))?;
+    let tree = OrgTree::load(app).await?;
+    let org = tree.by_code(org_code).ok_or(Error::NotFound("机构"))?;
+    actor.require(org.id, Role::Office)?;
+    let mut tx = app.db().begin().await?;
+    let id = report_figures::add_adjustment(
+        &mut tx,
+        org.id,
+        year,
+        i32::from(adjustment.table),
+        &adjustment.row,
+        &adjustment.column,
+        adjustment.delta,
+        adjustment.reason.trim(),
+        actor.user_id(),
+        app.now(),
+    )
+    .await?;
+    crate::audit::record(
+        &mut tx,
+        app,
+        actor,
+        "report.adjust",
+        "org",
+        Some(org.id),
+        Some(org.id),
+        serde_json::json!({
+            "adjustment": id, "year": year, "table": adjustment.table, "row": adjustment.row,
+            "column": adjustment.column, "delta": adjustment.delta, "reason": adjustment.reason.trim(),
+        }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The adjustments counted in `org_code`'s report for `year` (its own and its units'), for its
+/// `office`.
+pub async fn adjustments(
+    app: &App,
+    actor: Actor<'_>,
+    org_code: &str,
+    year: i32,
+) -> Result<Vec<report_figures::AdjustmentRow>> {
+    let tree = OrgTree::load(app).await?;
+    let org = tree.by_code(org_code).ok_or(Error::NotFound("机构"))?;
+    actor.require(org.id, Role::Office)?;
+    let mut c = app.db().conn().await?;
+    Ok(report_figures::adjustments(&mut c, &tree.subtree_ids(org.id), year).await?)
 }

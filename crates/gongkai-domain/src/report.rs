@@ -1206,3 +1206,141 @@ impl DeadlineStatus {
         )
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Documented adjustments.
+
+/// A figure of table 三 or 四 changed by hand, with its reason: the records stay as they are,
+/// the report shows the adjusted figure and says why. Only counted cells are adjusted; the
+/// totals follow from them, so the template's sums still hold unless the adjustment breaks
+/// them (一 + 二 = 三 + 四 needs a change on both sides), which the checks then name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Adjustment {
+    /// `3` or `4`.
+    pub table: u8,
+    /// Table 三: the row key; table 四: the block key.
+    pub row: String,
+    /// The column key (an applicant type, or a result).
+    pub column: String,
+    /// Added to the figure (negative to lower it).
+    pub delta: i64,
+    /// Why, as the office wrote it.
+    pub reason: String,
+}
+
+/// The longest reason accepted for an adjustment.
+pub const MAX_ADJUSTMENT_REASON_CHARS: usize = 500;
+
+impl Adjustment {
+    /// Checks an adjustment: a counted cell (not a total), a non-zero change, a reason. The
+    /// problem names its field.
+    pub fn check(&self) -> Result<(), (&'static str, String)> {
+        match self.table {
+            3 => {
+                let row = RequestRow::all().find(|r| r.key() == self.row);
+                match row {
+                    None => return Err(("row", format!("表三没有“{}”这一行", self.row))),
+                    Some(RequestRow::OutcomeTotal) => {
+                        return Err((
+                            "row",
+                            "（七）总计由各项相加得出，请调整其中的某一项".to_owned(),
+                        ));
+                    }
+                    Some(_) => {}
+                }
+                if self.column == "total" {
+                    return Err((
+                        "column",
+                        "总计列由各类申请人相加得出，请调整其中的某一列".to_owned(),
+                    ));
+                }
+                if ApplicantType::from_code(&self.column).is_err() {
+                    return Err(("column", format!("表三没有“{}”这一列", self.column)));
+                }
+            }
+            4 => {
+                if ReviewKind::from_code(&self.row).is_err() {
+                    return Err(("row", format!("表四没有“{}”这一栏", self.row)));
+                }
+                if self.column == "total" {
+                    return Err((
+                        "column",
+                        "总计由各结果相加得出，请调整其中的某一项".to_owned(),
+                    ));
+                }
+                if self.column != "pending" && ReviewResult::from_code(&self.column).is_err() {
+                    return Err(("column", format!("表四没有“{}”这一项", self.column)));
+                }
+            }
+            _ => return Err(("table", "只能调整表三或表四的数字".to_owned())),
+        }
+        if self.delta == 0 {
+            return Err(("delta", "调整数不能为 0".to_owned()));
+        }
+        let reason = self.reason.trim();
+        if reason.is_empty() {
+            return Err(("reason", "请写明调整的理由".to_owned()));
+        }
+        if reason.chars().count() > MAX_ADJUSTMENT_REASON_CHARS {
+            return Err((
+                "reason",
+                format!("理由不能超过 {MAX_ADJUSTMENT_REASON_CHARS} 字"),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The report with the adjustments applied, the totals summed again. A figure does not go
+/// below 0; an adjustment that would take it there stops at 0 and is named in the result.
+pub fn apply_adjustments(report: &mut AnnualReport, adjustments: &[Adjustment]) -> Vec<String> {
+    let mut clipped = Vec::new();
+    let shift = |value: u64, delta: i64| -> Option<u64> {
+        if delta >= 0 {
+            Some(value.saturating_add(delta.unsigned_abs()))
+        } else {
+            value.checked_sub(delta.unsigned_abs())
+        }
+    };
+    for a in adjustments {
+        if a.check().is_err() {
+            clipped.push(format!("{} {} 无效，未计入", a.row, a.column));
+            continue;
+        }
+        match a.table {
+            3 => {
+                let (Some(row), Some(column)) = (
+                    RequestRow::all().find(|r| r.key() == a.row),
+                    COLUMN_KEYS.iter().position(|k| *k == a.column),
+                ) else {
+                    continue;
+                };
+                let value = report.requests.cell(row, column);
+                let new = shift(value, a.delta).unwrap_or_else(|| {
+                    clipped.push(format!("{} {}", a.row, a.column));
+                    0
+                });
+                report.requests.cells[row.index()][column] = new;
+            }
+            _ => {
+                let Ok(kind) = ReviewKind::from_code(&a.row) else {
+                    continue;
+                };
+                let block = report.reviews.block_mut(kind);
+                let cell = match a.column.as_str() {
+                    "upheld" => &mut block.upheld,
+                    "corrected" => &mut block.corrected,
+                    "other" => &mut block.other,
+                    _ => &mut block.pending,
+                };
+                *cell = shift(*cell, a.delta).unwrap_or_else(|| {
+                    clipped.push(format!("{} {}", a.row, a.column));
+                    0
+                });
+                block.total = block.upheld + block.corrected + block.other + block.pending;
+            }
+        }
+    }
+    report.requests.sum_totals();
+    clipped
+}

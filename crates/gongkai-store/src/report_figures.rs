@@ -73,3 +73,86 @@ pub async fn put(
     .rows_affected());
     Ok(())
 }
+
+/// A stored adjustment of a figure.
+#[derive(Clone, Debug, PartialEq, Eq, FromRow)]
+pub struct AdjustmentRow {
+    /// Id.
+    pub id: i64,
+    /// The organization it was entered for.
+    pub org_id: i64,
+    /// `3` or `4`.
+    pub table_no: i32,
+    /// Row (table 三) or block (table 四) key.
+    pub row_key: String,
+    /// Column key.
+    pub column_key: String,
+    /// The change.
+    pub delta: i64,
+    /// Why.
+    pub reason: String,
+    /// Who, by display name.
+    pub created_by_name: Option<String>,
+    /// When.
+    pub created_at: OffsetDateTime,
+}
+
+/// Records an adjustment; returns its id.
+#[allow(clippy::too_many_arguments)]
+pub async fn add_adjustment(
+    h: &mut impl Handle,
+    org_id: i64,
+    year: i32,
+    table_no: i32,
+    row_key: &str,
+    column_key: &str,
+    delta: i64,
+    reason: &str,
+    created_by: Option<i64>,
+    now: OffsetDateTime,
+) -> Result<i64> {
+    let now = crate::truncate(now);
+    let (id,): (i64,) = dispatch!(h, c => sqlx::query_as(
+        "INSERT INTO annual_report_adjustments (org_id, year, table_no, row_key, column_key, \
+         delta, reason, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+         RETURNING id",
+    )
+    .bind(org_id)
+    .bind(year)
+    .bind(table_no)
+    .bind(row_key)
+    .bind(column_key)
+    .bind(delta)
+    .bind(reason)
+    .bind(created_by)
+    .bind(now)
+    .fetch_one(c)
+    .await?);
+    Ok(id)
+}
+
+/// The adjustments of these organizations for `year`, in the order entered.
+pub async fn adjustments(
+    h: &mut impl Handle,
+    org_ids: &[i64],
+    year: i32,
+) -> Result<Vec<AdjustmentRow>> {
+    if org_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list: Vec<String> = (0..org_ids.len()).map(|i| crate::ph(i + 2)).collect();
+    let sql = format!(
+        "SELECT a.id, a.org_id, a.table_no, a.row_key, a.column_key, a.delta, a.reason, \
+         u.display_name AS created_by_name, a.created_at FROM annual_report_adjustments a \
+         LEFT JOIN users u ON u.id = a.created_by WHERE a.year = $1 AND a.org_id IN ({}) \
+         ORDER BY a.id",
+        list.join(", ")
+    );
+    Ok(dispatch!(h, c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(year);
+        for id in org_ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(c).await?
+    }))
+}

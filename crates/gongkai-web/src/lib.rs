@@ -203,6 +203,7 @@ fn router_with_state(state: AppState) -> Router {
             post(reports::save_figures),
         )
         .route("/staff/reports/{org}/{year}/cell", get(reports::cell))
+        .route("/staff/reports/{org}/{year}/adjust", post(reports::adjust))
         .route(
             "/staff/reports/{org}/{year}/publish",
             post(reports::publish),

@@ -53,6 +53,13 @@ pub struct ReportPage {
     done: bool,
     /// The record of this year's report, if prepared.
     record: Option<i64>,
+    /// The adjustments counted: (表, 行, 列, 调整, 理由, 由谁, 何时).
+    adjustments: Vec<[String; 7]>,
+    /// Choices of the adjustment form: rows (value, label) of tables 三 and 四, columns.
+    adjust_rows: [Vec<(String, String)>; 2],
+    adjust_columns: [Vec<(String, String)>; 2],
+    /// Why an adjustment was refused.
+    adjust_error: Option<String>,
     /// Whether the year is over, so its report can be published.
     publishable: bool,
 }
@@ -162,10 +169,11 @@ async fn render(
     error: Option<Refusal>,
     done: bool,
 ) -> Response {
-    let (error, publish_error) = match error {
-        Some(Refusal::Figures(e)) => (Some(e), None),
-        Some(Refusal::Publish(e)) => (None, Some(e)),
-        None => (None, None),
+    let (error, publish_error, adjust_error) = match error {
+        Some(Refusal::Figures(e)) => (Some(e), None, None),
+        Some(Refusal::Publish(e)) => (None, Some(e), None),
+        Some(Refusal::Adjust(e)) => (None, None, Some(e)),
+        None => (None, None, None),
     };
     layout.staff_name = Some(staff.display_name.clone());
     let tree = match OrgTree::current(s.app()).await {
@@ -223,6 +231,24 @@ async fn render(
         Ok(r) => r,
         Err(e) => return WebError(e).into_response(),
     };
+    let adjustments = match report::adjustments(s.app(), actor, &code, year).await {
+        Ok(a) => a
+            .into_iter()
+            .map(|a| {
+                let (table, row, column) = cell_labels(a.table_no, &a.row_key, &a.column_key);
+                [
+                    table.to_owned(),
+                    row,
+                    column,
+                    format!("{:+}", a.delta),
+                    a.reason,
+                    a.created_by_name.unwrap_or_else(|| "系统".to_owned()),
+                    gongkai_app::format_china_time(a.created_at),
+                ]
+            })
+            .collect(),
+        Err(e) => return WebError(e).into_response(),
+    };
     let body =
         gongkai_app::report_files::html_body(&rep, |source| Some(cell_href(&code, year, source)));
     ReportPage {
@@ -251,6 +277,10 @@ async fn render(
         figures,
         error,
         publish_error,
+        adjust_error,
+        adjustments,
+        adjust_rows: adjust_rows(),
+        adjust_columns: adjust_columns(),
         done,
         record,
         publishable: year < this_year && violations.is_empty(),
@@ -410,6 +440,142 @@ enum Refusal {
     Figures(String),
     /// The publication.
     Publish(String),
+    /// An adjustment.
+    Adjust(String),
+}
+
+/// The labels of a figure: table, row and column, as the template prints them.
+fn cell_labels(table: i32, row: &str, column: &str) -> (&'static str, String, String) {
+    use gongkai_domain::report::{
+        COLUMN_KEYS, COLUMN_LABELS, REQUEST_ROWS, REVIEW_BLOCKS, REVIEW_COLUMNS,
+    };
+    if table == 3 {
+        (
+            "表三",
+            REQUEST_ROWS
+                .iter()
+                .find(|r| r.key == row)
+                .map_or_else(|| row.to_owned(), |r| r.label.to_owned()),
+            COLUMN_KEYS
+                .iter()
+                .position(|k| *k == column)
+                .map_or_else(|| column.to_owned(), |i| COLUMN_LABELS[i].to_owned()),
+        )
+    } else {
+        (
+            "表四",
+            REVIEW_BLOCKS.iter().find(|b| b.0 == row).map_or_else(
+                || row.to_owned(),
+                |b| match b.2 {
+                    Some(p) => format!("{p}（{}）", b.1),
+                    None => b.1.to_owned(),
+                },
+            ),
+            REVIEW_COLUMNS
+                .iter()
+                .find(|c| c.0 == column)
+                .map_or_else(|| column.to_owned(), |c| c.1.to_owned()),
+        )
+    }
+}
+
+/// The rows an adjustment may change: table 三's counted rows, table 四's blocks.
+fn adjust_rows() -> [Vec<(String, String)>; 2] {
+    use gongkai_domain::report::{REQUEST_ROWS, REVIEW_BLOCKS};
+    [
+        REQUEST_ROWS
+            .iter()
+            .filter(|r| r.key != "outcome.total")
+            .map(|r| (format!("3:{}", r.key), r.label.to_owned()))
+            .collect(),
+        REVIEW_BLOCKS
+            .iter()
+            .map(|b| {
+                let (_, row, _) = cell_labels(4, b.0, "");
+                (format!("4:{}", b.0), row)
+            })
+            .collect(),
+    ]
+}
+
+/// The columns an adjustment may change: table 三's applicant types, table 四's results.
+fn adjust_columns() -> [Vec<(String, String)>; 2] {
+    use gongkai_domain::report::{COLUMN_KEYS, COLUMN_LABELS, REVIEW_COLUMNS, TOTAL_COLUMN};
+    [
+        COLUMN_KEYS[..TOTAL_COLUMN]
+            .iter()
+            .zip(COLUMN_LABELS)
+            .map(|(k, l)| (format!("3:{k}"), l.to_owned()))
+            .collect(),
+        REVIEW_COLUMNS
+            .iter()
+            .filter(|c| c.0 != "total")
+            .map(|(k, l)| (format!("4:{k}"), (*l).to_owned()))
+            .collect(),
+    ]
+}
+
+/// The adjustment form.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AdjustForm {
+    row: String,
+    column: String,
+    delta: String,
+    reason: String,
+}
+
+/// `POST /staff/reports/{org}/{year}/adjust`: a documented adjustment of a figure.
+pub async fn adjust(
+    State(s): State<AppState>,
+    layout: Layout,
+    LoggedIn(staff): LoggedIn,
+    PathOr404((org, year)): PathOr404<(String, String)>,
+    form: Result<Form<AdjustForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let Ok(Form(f)) = form else {
+        return ErrorPage::bad_request("表单内容不完整，请重新填写。").into_response();
+    };
+    let Ok(y) = year.parse::<i32>() else {
+        return ErrorPage::not_found().into_response();
+    };
+    let parsed = (|| {
+        let (table, row) = f.row.split_once(':').ok_or("请选择要调整的行")?;
+        let (column_table, column) = f.column.split_once(':').ok_or("请选择要调整的列")?;
+        if table != column_table {
+            return Err("所选的行和列不在同一张表：表三的行配申请人类型，表四的栏配审结结果");
+        }
+        let delta: i64 = f
+            .delta
+            .trim()
+            .trim_start_matches('+')
+            .parse()
+            .map_err(|_| "调整数：请填写整数，如 1 或 -1")?;
+        Ok(gongkai_domain::report::Adjustment {
+            table: if table == "4" { 4 } else { 3 },
+            row: row.to_owned(),
+            column: column.to_owned(),
+            delta,
+            reason: f.reason.clone(),
+        })
+    })();
+    let result = match parsed {
+        Ok(a) => report::adjust(s.app(), Actor::Staff(&staff), &org, y, &a).await,
+        Err(m) => Err(gongkai_app::Error::Invalid(m.to_owned())),
+    };
+    match result {
+        Ok(()) => Redirect::to(&format!(
+            "/staff/reports?org={org}&year={y}&done=saved#adjust"
+        ))
+        .into_response(),
+        Err(gongkai_app::Error::Invalid(message)) => {
+            let refusal = Some(Refusal::Adjust(message));
+            let mut r = render(&s, layout, &staff, &org, &year, None, refusal, false).await;
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            r
+        }
+        Err(e) => WebError(e).into_response(),
+    }
 }
 
 /// `GET /staff/reports/{org}/{year}/cell?table=3&row=…&column=…&page=N`.

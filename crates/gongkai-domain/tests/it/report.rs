@@ -1232,3 +1232,71 @@ fn reports_are_due_by_31_january_or_31_march_and_judged_against_it() {
     );
     assert_eq!(s(None, true, date!(2026 - 01 - 20)).label(), "审核签发中");
 }
+
+#[test]
+fn an_adjustment_moves_a_counted_figure_and_the_totals_follow() {
+    use gongkai_domain::report::{Adjustment, apply_adjustments, check};
+    let facts = [RequestFacts {
+        applicant: ApplicantType::NaturalPerson,
+        received: date!(2024 - 03 - 01),
+        closed: Some((Outcome::Disclosed, date!(2024 - 03 - 20))),
+    }];
+    let mut report = annual_report(
+        "FZ001",
+        2024,
+        facts,
+        Vec::<Review>::new(),
+        &[],
+        &OfficeFigures::default(),
+    );
+    let adj = |table, row: &str, column: &str, delta| Adjustment {
+        table,
+        row: row.to_owned(),
+        column: column.to_owned(),
+        delta,
+        reason: "该申请实为部分公开，原系统误录".to_owned(),
+    };
+    // 予以公开 → 部分公开: two adjustments, the sums still hold.
+    let clipped = apply_adjustments(
+        &mut report,
+        &[
+            adj(3, "outcome.disclosed", "natural_person", -1),
+            adj(3, "outcome.partially_disclosed", "natural_person", 1),
+            adj(4, "reconsideration", "pending", 2),
+        ],
+    );
+    assert!(clipped.is_empty());
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["requests"]["rows"]["outcome.disclosed"]["total"], 0);
+    assert_eq!(
+        json["requests"]["rows"]["outcome.partially_disclosed"]["total"],
+        1
+    );
+    assert_eq!(json["requests"]["rows"]["outcome.total"]["total"], 1);
+    assert_eq!(json["reviews"]["reconsideration"]["total"], 2);
+    assert!(check(&report).is_empty(), "{:?}", check(&report));
+    // One side only breaks 一 + 二 = 三 + 四, and the check names it.
+    apply_adjustments(&mut report, &[adj(3, "new", "legal.research", 1)]);
+    assert!(!check(&report).is_empty());
+    // Not below 0.
+    let clipped = apply_adjustments(&mut report, &[adj(3, "carried_out", "natural_person", -5)]);
+    assert_eq!(clipped.len(), 1);
+    // What cannot be adjusted, and why.
+    for (a, field) in [
+        (adj(3, "outcome.total", "natural_person", 1), "row"),
+        (adj(3, "new", "total", 1), "column"),
+        (adj(3, "nope", "natural_person", 1), "row"),
+        (adj(4, "reconsideration", "total", 1), "column"),
+        (adj(2, "rules", "issued", 1), "table"),
+        (adj(3, "new", "natural_person", 0), "delta"),
+        (
+            Adjustment {
+                reason: " ".to_owned(),
+                ..adj(3, "new", "natural_person", 1)
+            },
+            "reason",
+        ),
+    ] {
+        assert_eq!(a.check().unwrap_err().0, field, "{a:?}");
+    }
+}

@@ -274,3 +274,108 @@ async fn the_office_checks_a_figure_enters_its_own_and_downloads_the_report() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn a_figure_is_adjusted_with_its_reason_and_the_sums_are_checked_again() {
+    let s = site().await;
+    let line = r#"{"org":"GL00101","tracking":"A-1","applicant_type":"natural_person","received_date":"2025-03-02","outcome":"disclosed","replied_date":"2025-03-20"}"#;
+    import_requests(
+        &s.app,
+        Cursor::new(format!("{line}\n")),
+        ImportOptions::default(),
+        |_| {},
+    )
+    .await
+    .unwrap();
+    for (user, role) in [("office9", Role::Office), ("clerk9", Role::Clerk)] {
+        create_user(&s.app, user, user, "correct-horse-9", &[("GL00101", role)])
+            .await
+            .unwrap();
+    }
+    let office = s.login("office9", "correct-horse-9").await.cookie();
+    let clerk = s.login("clerk9", "correct-horse-9").await.cookie();
+    let adjust = |cookie: &str, row: &str, column: &str, delta: &str, reason: &str| {
+        let body = format!(
+            "row={}&column={}&delta={}&reason={}",
+            enc(row),
+            enc(column),
+            enc(delta),
+            enc(reason)
+        );
+        let cookie = cookie.to_owned();
+        let s = &s;
+        async move {
+            s.post_form("/staff/reports/GL00101/2025/adjust", &cookie, &body)
+                .await
+        }
+    };
+    let reason = "原系统将部分公开误录为予以公开";
+    let total = adjust(&office, "3:outcome.total", "3:natural_person", "1", reason).await;
+    assert_eq!(total.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        total.text("#adj-title ~ .form-error").contains("总计"),
+        "{}",
+        total.body
+    );
+    let mixed = adjust(&office, "3:new", "4:upheld", "1", reason).await;
+    assert!(mixed.text("#adj-title ~ .form-error").contains("同一张表"));
+    let no_reason = adjust(
+        &office,
+        "3:outcome.disclosed",
+        "3:natural_person",
+        "-1",
+        " ",
+    )
+    .await;
+    assert!(no_reason.text("#adj-title ~ .form-error").contains("理由"));
+    assert_eq!(
+        adjust(
+            &clerk,
+            "3:outcome.disclosed",
+            "3:natural_person",
+            "-1",
+            reason
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    for (row, delta) in [
+        ("3:outcome.disclosed", "-1"),
+        ("3:outcome.partially_disclosed", "+1"),
+    ] {
+        let r = adjust(&office, row, "3:natural_person", delta, reason).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+    let page = s
+        .get_with_cookie("/staff/reports?org=GL00101&year=2025", &office)
+        .await;
+    assert!(page.text("#chk-title + p").contains("全部成立"));
+    let partial =
+        "/staff/reports/GL00101/2025/cell?table=3&row=outcome.partially_disclosed&column=total";
+    assert_eq!(page.texts(&format!("a[href='{partial}']")), ["1"]);
+    let listed = page.texts("#adjust tbody tr");
+    assert_eq!(listed.len(), 2);
+    assert!(
+        listed[0].contains("（一）予以公开")
+            && listed[0].contains("-1")
+            && listed[0].contains(reason)
+    );
+    // One side only: the check names the broken sum.
+    adjust(
+        &office,
+        "3:new",
+        "3:legal.research",
+        "1",
+        "补录一件纸质申请",
+    )
+    .await;
+    let page = s
+        .get_with_cookie("/staff/reports?org=GL00101&year=2025", &office)
+        .await;
+    assert!(
+        page.text("#chk-title ~ [role=alert]")
+            .contains("第一项加第二项之和")
+    );
+    assert!(page.text("#publish").contains("暂不能发布"));
+}
