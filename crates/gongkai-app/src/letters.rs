@@ -292,13 +292,23 @@ fn mm(x: i32) -> i32 {
     x * TWIPS_PER_100MM / 100
 }
 
+/// An empty DOCX on the page of a 公文 (GB/T 9704-2012): A4, margins 37/35/28/26 mm.
+pub(crate) fn official_page() -> docx_rs::Docx {
+    docx_rs::Docx::new().page_size(11906, 16838).page_margin(
+        docx_rs::PageMargin::new()
+            .top(mm(37))
+            .bottom(mm(35))
+            .left(mm(28))
+            .right(mm(26)),
+    )
+}
+
 /// The letter as a DOCX laid out as a 公文 (GB/T 9704-2012: A4, margins 37/35/28/26 mm,
 /// title in 小标宋 二号, body in 仿宋 三号 with 28-point lines and a two-character indent), so
 /// that the office prints it, signs and stamps it.
 pub fn docx(l: &Letter) -> Result<Vec<u8>> {
     use docx_rs::{
-        AlignmentType, Docx, LineSpacing, LineSpacingType, PageMargin, Paragraph, Run, RunFonts,
-        SpecialIndentType,
+        AlignmentType, LineSpacing, LineSpacingType, Paragraph, Run, RunFonts, SpecialIndentType,
     };
     let body_font = || {
         RunFonts::new()
@@ -313,15 +323,7 @@ pub fn docx(l: &Letter) -> Result<Vec<u8>> {
             .line(560)
     };
     let plain = |t: &str| Paragraph::new().add_run(run(t)).line_spacing(spacing());
-    let mut doc = Docx::new()
-        .page_size(11906, 16838)
-        .page_margin(
-            PageMargin::new()
-                .top(mm(37))
-                .bottom(mm(35))
-                .left(mm(28))
-                .right(mm(26)),
-        )
+    let mut doc = official_page()
         .add_paragraph(plain(&l.number).align(AlignmentType::Right))
         .add_paragraph(plain(""))
         .add_paragraph(

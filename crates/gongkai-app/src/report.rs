@@ -35,9 +35,7 @@ pub async fn annual(
             "年份 {year} 无效：年度报告从 {FIRST_YEAR} 年（《政府信息公开条例》施行）起"
         )));
     }
-    let tree = OrgTree::load(app).await?;
-    let org = tree.by_code(org_code).ok_or(Error::NotFound("机构"))?;
-    actor.require(org.id, Role::Office)?;
+    let (tree, org) = office_org(app, actor, org_code).await?;
     let ids = tree.subtree_ids(org.id);
     let (start, end) = year_bounds(year)?;
     let mut c = app.db().conn().await?;
@@ -144,6 +142,21 @@ pub async fn annual(
     Ok((report, violations))
 }
 
+/// The organization of a report and the tree it stands in, for its `office` only.
+async fn office_org(
+    app: &App,
+    actor: Actor<'_>,
+    org_code: &str,
+) -> Result<(OrgTree, gongkai_store::orgs::Org)> {
+    let tree = OrgTree::load(app).await?;
+    let org = tree
+        .by_code(org_code)
+        .ok_or(Error::NotFound("机构"))?
+        .clone();
+    actor.require(org.id, Role::Office)?;
+    Ok((tree, org))
+}
+
 /// The name of an organization, for the report's title.
 pub async fn org_name(app: &App, org_code: &str) -> Result<String> {
     let tree = OrgTree::load(app).await?;
@@ -213,9 +226,7 @@ pub async fn cell(
         COLUMN_KEYS, COLUMN_LABELS, REQUEST_ROWS, REVIEW_BLOCKS, REVIEW_COLUMNS, RequestCell,
         ReviewCell,
     };
-    let tree = OrgTree::load(app).await?;
-    let org = tree.by_code(org_code).ok_or(Error::NotFound("机构"))?;
-    actor.require(org.id, Role::Office)?;
+    let (tree, org) = office_org(app, actor, org_code).await?;
     let ids = tree.subtree_ids(org.id);
     let mut c = app.db().conn().await?;
     let no_cell = || Error::NotFound("报表单元格");
@@ -295,9 +306,7 @@ pub async fn figures(
     org_code: &str,
     year: i32,
 ) -> Result<report_figures::Figures> {
-    let tree = OrgTree::load(app).await?;
-    let org = tree.by_code(org_code).ok_or(Error::NotFound("机构"))?;
-    actor.require(org.id, Role::Office)?;
+    let (_, org) = office_org(app, actor, org_code).await?;
     let mut c = app.db().conn().await?;
     Ok(report_figures::get(&mut c, org.id, year)
         .await?
@@ -343,9 +352,7 @@ pub async fn set_figures(
             )));
         }
     }
-    let tree = OrgTree::load(app).await?;
-    let org = tree.by_code(org_code).ok_or(Error::NotFound("机构"))?;
-    actor.require(org.id, Role::Office)?;
+    let (_, org) = office_org(app, actor, org_code).await?;
     let mut tx = app.db().begin().await?;
     let before = report_figures::get(&mut tx, org.id, year).await?;
     report_figures::put(&mut tx, org.id, year, f, app.now()).await?;
@@ -569,9 +576,7 @@ pub async fn deadlines(
     if !(FIRST_YEAR..=9999).contains(&year) {
         return Err(Error::Invalid(format!("year：年份 {year} 无效")));
     }
-    let tree = OrgTree::load(app).await?;
-    let org = tree.by_code(org_code).ok_or(Error::NotFound("机构"))?;
-    actor.require(org.id, Role::Office)?;
+    let (tree, org) = office_org(app, actor, org_code).await?;
     let ids = tree.subtree_ids(org.id);
     let mut c = app.db().conn().await?;
     let filter = documents::Filter {
@@ -636,9 +641,7 @@ pub async fn adjust(
     adjustment
         .check()
         .map_err(|(field, message)| Error::Invalid(format!("{field}：{message}")))?;
-    let tree = OrgTree::load(app).await?;
-    let org = tree.by_code(org_code).ok_or(Error::NotFound("机构"))?;
-    actor.require(org.id, Role::Office)?;
+    let (_, org) = office_org(app, actor, org_code).await?;
     let mut tx = app.db().begin().await?;
     let id = report_figures::add_adjustment(
         &mut tx,
@@ -679,9 +682,7 @@ pub async fn adjustments(
     org_code: &str,
     year: i32,
 ) -> Result<Vec<report_figures::AdjustmentRow>> {
-    let tree = OrgTree::load(app).await?;
-    let org = tree.by_code(org_code).ok_or(Error::NotFound("机构"))?;
-    actor.require(org.id, Role::Office)?;
+    let (tree, org) = office_org(app, actor, org_code).await?;
     let mut c = app.db().conn().await?;
     Ok(report_figures::adjustments(&mut c, &tree.subtree_ids(org.id), year).await?)
 }

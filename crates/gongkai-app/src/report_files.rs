@@ -35,13 +35,6 @@ fn section_texts(report: &AnnualReport) -> [Option<Vec<String>>; 6] {
     ]
 }
 
-/// Twips in a millimetre, times 100.
-const TWIPS_PER_100MM: i32 = 5669;
-
-fn mm(x: i32) -> i32 {
-    x * TWIPS_PER_100MM / 100
-}
-
 /// The width of the text area of an A4 page with GB/T 9704 margins (156 mm), in twips.
 const TEXT_WIDTH: usize = 8844;
 
@@ -65,8 +58,8 @@ fn docx_columns(g: &Grid) -> Vec<usize> {
 /// headings, the tables with their merged cells, on A4 with the 公文 margins and fonts.
 pub fn docx(report: &AnnualReport, org_name: &str) -> Result<Vec<u8>> {
     use docx_rs::{
-        AlignmentType, Docx, LineSpacing, LineSpacingType, PageMargin, Paragraph, Run, RunFonts,
-        SpecialIndentType, Table, TableCell, TableRow, VAlignType, VMergeType, WidthType,
+        AlignmentType, LineSpacing, LineSpacingType, Paragraph, Run, RunFonts, SpecialIndentType,
+        Table, TableCell, TableRow, VAlignType, VMergeType, WidthType,
     };
     let fonts = |east_asia: &str| {
         RunFonts::new()
@@ -108,15 +101,7 @@ pub fn docx(report: &AnnualReport, org_name: &str) -> Result<Vec<u8>> {
         Paragraph::new().add_run(run).align(align)
     };
     let title = report_layout::title(org_name, report.year);
-    let mut doc = Docx::new()
-        .page_size(11906, 16838)
-        .page_margin(
-            PageMargin::new()
-                .top(mm(37))
-                .bottom(mm(35))
-                .left(mm(28))
-                .right(mm(26)),
-        )
+    let mut doc = crate::letters::official_page()
         .add_paragraph(
             Paragraph::new()
                 .add_run(

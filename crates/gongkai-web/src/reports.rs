@@ -106,6 +106,65 @@ fn forbidden() -> Response {
     .into_response()
 }
 
+/// The organization and year a page is about, with the choices of its filter bar.
+struct Choice {
+    orgs: Vec<OrgChoice>,
+    org_id: i64,
+    code: String,
+    name: String,
+    year: i32,
+    years: Vec<(i32, bool)>,
+}
+
+/// Resolves `?org=&year=` for this person: one of the organizations they prepare reports for
+/// (the first when none is named) and a year from 2008 to this year (last year when none).
+async fn choose(s: &AppState, staff: &Staff, org: &str, year: &str) -> Result<Choice, Response> {
+    let tree = OrgTree::current(s.app())
+        .await
+        .map_err(|e| WebError(e).into_response())?;
+    let orgs = reportable(staff, &tree);
+    let Some((org_id, code, name)) = orgs
+        .iter()
+        .find(|o| o.1 == org)
+        .or_else(|| orgs.first())
+        .cloned()
+    else {
+        return Err(forbidden());
+    };
+    let this_year = s.app().today().year();
+    let year = match year.trim() {
+        "" => default_year(s),
+        y => match y.parse::<i32>() {
+            Ok(y) if (report::FIRST_YEAR..=this_year).contains(&y) => y,
+            _ => {
+                return Err(ErrorPage::bad_request(&format!(
+                    "报告年度“{y}”无效：请选择 {} 年至 {this_year} 年。",
+                    report::FIRST_YEAR
+                ))
+                .into_response());
+            }
+        },
+    };
+    Ok(Choice {
+        orgs: orgs
+            .iter()
+            .map(|o| OrgChoice {
+                code: o.1.clone(),
+                name: o.2.clone(),
+                selected: o.1 == code,
+            })
+            .collect(),
+        org_id,
+        code,
+        name,
+        year,
+        years: (report::FIRST_YEAR..=this_year)
+            .rev()
+            .map(|y| (y, y == year))
+            .collect(),
+    })
+}
+
 /// The year a report is usually prepared for: last year.
 fn default_year(s: &AppState) -> i32 {
     s.app().today().year() - 1
@@ -176,33 +235,18 @@ async fn render(
         None => (None, None, None),
     };
     layout.staff_name = Some(staff.display_name.clone());
-    let tree = match OrgTree::current(s.app()).await {
-        Ok(t) => t,
-        Err(e) => return WebError(e).into_response(),
-    };
-    let orgs = reportable(staff, &tree);
-    let Some((_, code, name)) = orgs
-        .iter()
-        .find(|o| o.1 == org)
-        .or_else(|| orgs.first())
-        .cloned()
-    else {
-        return forbidden();
+    let Choice {
+        orgs,
+        org_id,
+        code,
+        name,
+        year,
+        years,
+    } = match choose(s, staff, org, year).await {
+        Ok(c) => c,
+        Err(r) => return r,
     };
     let this_year = s.app().today().year();
-    let year = match year.trim() {
-        "" => default_year(s),
-        y => match y.parse::<i32>() {
-            Ok(y) if (report::FIRST_YEAR..=this_year).contains(&y) => y,
-            _ => {
-                return ErrorPage::bad_request(&format!(
-                    "报告年度“{y}”无效：请选择 {} 年至 {this_year} 年。",
-                    report::FIRST_YEAR
-                ))
-                .into_response();
-            }
-        },
-    };
     let actor = Actor::Staff(staff);
     let (rep, violations) = match report::annual(s.app(), actor, &code, year).await {
         Ok(r) => r,
@@ -222,11 +266,6 @@ async fn render(
         problems: stored.problems.clone(),
         other: stored.other.clone(),
     });
-    let org_id = orgs
-        .iter()
-        .find(|o| o.1 == code)
-        .map(|o| o.0)
-        .unwrap_or_default();
     let record = match report::existing_report(s.app(), org_id, year).await {
         Ok(r) => r,
         Err(e) => return WebError(e).into_response(),
@@ -253,18 +292,8 @@ async fn render(
         gongkai_app::report_files::html_body(&rep, |source| Some(cell_href(&code, year, source)));
     ReportPage {
         layout,
-        orgs: orgs
-            .iter()
-            .map(|o| OrgChoice {
-                code: o.1.clone(),
-                name: o.2.clone(),
-                selected: o.1 == code,
-            })
-            .collect(),
-        years: (report::FIRST_YEAR..=this_year)
-            .rev()
-            .map(|y| (y, y == year))
-            .collect(),
+        orgs,
+        years,
         title: report_layout::title(&name, year),
         org: code,
         year,
@@ -715,32 +744,15 @@ pub async fn deadlines(
     Query(q): Query<ReportQuery>,
 ) -> Response {
     layout.staff_name = Some(staff.display_name.clone());
-    let tree = match OrgTree::current(s.app()).await {
-        Ok(t) => t,
-        Err(e) => return WebError(e).into_response(),
-    };
-    let orgs = reportable(&staff, &tree);
-    let Some((_, code, _)) = orgs
-        .iter()
-        .find(|o| o.1 == q.org)
-        .or_else(|| orgs.first())
-        .cloned()
-    else {
-        return forbidden();
-    };
-    let this_year = s.app().today().year();
-    let year = match q.year.trim() {
-        "" => default_year(&s),
-        y => match y.parse::<i32>() {
-            Ok(y) if (report::FIRST_YEAR..=this_year).contains(&y) => y,
-            _ => {
-                return ErrorPage::bad_request(&format!(
-                    "报告年度“{y}”无效：请选择 {} 年至 {this_year} 年。",
-                    report::FIRST_YEAR
-                ))
-                .into_response();
-            }
-        },
+    let Choice {
+        orgs,
+        code,
+        year,
+        years,
+        ..
+    } = match choose(&s, &staff, &q.org, &q.year).await {
+        Ok(c) => c,
+        Err(r) => return r,
     };
     let rows = match report::deadlines(s.app(), Actor::Staff(&staff), &code, year).await {
         Ok(r) => r,
@@ -748,18 +760,8 @@ pub async fn deadlines(
     };
     DeadlinesPage {
         layout,
-        orgs: orgs
-            .iter()
-            .map(|o| OrgChoice {
-                code: o.1.clone(),
-                name: o.2.clone(),
-                selected: o.1 == code,
-            })
-            .collect(),
-        years: (report::FIRST_YEAR..=this_year)
-            .rev()
-            .map(|y| (y, y == year))
-            .collect(),
+        orgs,
+        years,
         org: code,
         year,
         breaches: rows.iter().filter(|r| r.status.is_breach()).count(),
