@@ -43,6 +43,9 @@ pub struct ExportLine<'a> {
     pub published_date: String,
     /// 有效性 code.
     pub validity: &'a str,
+    /// The day it stopped being in force, when known (import key `validity_changed_date`);
+    /// always written, so that every CSV row has the same columns.
+    pub validity_changed_date: Option<String>,
     /// Day formed or last changed (Art. 26).
     pub formed_date: String,
     /// 公开时限 code.
@@ -83,6 +86,7 @@ fn line(d: &Document, format: Format) -> ExportLine<'_> {
             .map(gongkai_domain::format_date_iso)
             .unwrap_or_default(),
         validity: d.validity.code(),
+        validity_changed_date: d.validity_changed_on.map(gongkai_domain::format_date_iso),
         formed_date: gongkai_domain::format_date_iso(d.formed_date),
         disclosure_term: d.disclosure_term.code(),
         column: text(&d.column_path),

@@ -51,6 +51,8 @@ pub struct Document {
     pub validity: Validity,
     /// Successor when amended.
     pub successor_id: Option<i64>,
+    /// The day it stopped being in force, when known.
+    pub validity_changed_on: Option<Date>,
     /// 公开时限.
     #[sqlx(try_from = "crate::codes::Code<DisclosureTerm>")]
     pub disclosure_term: DisclosureTerm,
@@ -194,7 +196,7 @@ pub struct Filter {
 
 const SELECT: &str = "SELECT d.id, d.org_id, o.code AS org_code, o.name AS org_name, d.column_id, \
     c.path AS column_path, d.status, d.index_number, d.title, d.doc_number, d.issuer, d.topic, d.topic_code, \
-    d.kind, d.written_date, d.formed_date, d.published_date, d.validity, d.successor_id, d.disclosure_term, \
+    d.kind, d.written_date, d.formed_date, d.published_date, d.validity, d.successor_id, d.validity_changed_on, d.disclosure_term, \
     d.body_html, d.withdrawn_reason, d.stage, d.created_by, d.handled_by, d.reviewed_by, d.approved_by, \
     d.scheduled_at, d.returned_reason, d.disclosure, d.disclosure_ground, d.disclosure_reviewed_on, \
     d.created_at, d.updated_at \

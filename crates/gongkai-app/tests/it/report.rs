@@ -369,5 +369,30 @@ db_test!(
             docs(2020).await,
             json!({"issued": 2, "repealed": 0, "in_force": 2})
         );
+        // The export carries the day back, so the history moves on to another platform whole.
+        let mut out = Vec::new();
+        gongkai_app::export::export_documents(
+            &a,
+            &mut out,
+            gongkai_app::export::Format::Jsonl,
+            |_| {},
+        )
+        .await
+        .unwrap();
+        let lines: Vec<Value> = String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let repealed = lines
+            .iter()
+            .find(|l| l["title"] == "关于甲事项的管理办法")
+            .unwrap();
+        assert_eq!(repealed["validity_changed_date"], "2024-06-30");
+        let valid = lines
+            .iter()
+            .find(|l| l["title"] == "关于乙事项的管理办法")
+            .unwrap();
+        assert_eq!(valid["validity_changed_date"], Value::Null);
     }
 );
