@@ -317,6 +317,21 @@ async fn render(
     .into_response()
 }
 
+/// The page again with a form's refusal beside it, as 422.
+async fn refused(
+    s: &AppState,
+    layout: Layout,
+    staff: &Staff,
+    org: &str,
+    year: &str,
+    form: Option<FiguresForm>,
+    refusal: Refusal,
+) -> Response {
+    let mut r = render(s, layout, staff, org, year, form, Some(refusal), false).await;
+    *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    r
+}
+
 /// `GET /staff/reports?org=CODE&year=YYYY`.
 pub async fn page(
     State(s): State<AppState>,
@@ -398,43 +413,26 @@ pub async fn save_figures(
             other: f.other.trim().to_owned(),
         })
     })();
-    let figures = match parsed {
-        Ok(x) => x,
-        Err(message) => {
-            let mut r = render(
-                &s,
-                layout,
-                &staff,
-                &org,
-                &year,
-                Some(f),
-                Some(Refusal::Figures(message)),
-                false,
-            )
-            .await;
-            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            return r;
-        }
+    let result = match parsed {
+        Ok(figures) => report::set_figures(s.app(), Actor::Staff(&staff), &org, y, &figures).await,
+        Err(message) => Err(gongkai_app::Error::Invalid(message)),
     };
-    match report::set_figures(s.app(), Actor::Staff(&staff), &org, y, &figures).await {
+    match result {
         Ok(()) => Redirect::to(&format!(
             "/staff/reports?org={org}&year={y}&done=saved#figures"
         ))
         .into_response(),
         Err(gongkai_app::Error::Invalid(message)) => {
-            let mut r = render(
+            refused(
                 &s,
                 layout,
                 &staff,
                 &org,
                 &year,
                 Some(f),
-                Some(Refusal::Figures(message)),
-                false,
+                Refusal::Figures(message),
             )
-            .await;
-            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            r
+            .await
         }
         Err(e) => WebError(e).into_response(),
     }
@@ -454,10 +452,16 @@ pub async fn publish(
     match report::prepare_publication(s.app(), Actor::Staff(&staff), &org, y).await {
         Ok(id) => Redirect::to(&format!("/staff/doc/{id}")).into_response(),
         Err(gongkai_app::Error::Invalid(message) | gongkai_app::Error::Conflict(message)) => {
-            let refusal = Some(Refusal::Publish(message));
-            let mut r = render(&s, layout, &staff, &org, &year, None, refusal, false).await;
-            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            r
+            refused(
+                &s,
+                layout,
+                &staff,
+                &org,
+                &year,
+                None,
+                Refusal::Publish(message),
+            )
+            .await
         }
         Err(e) => WebError(e).into_response(),
     }
@@ -598,10 +602,16 @@ pub async fn adjust(
         ))
         .into_response(),
         Err(gongkai_app::Error::Invalid(message)) => {
-            let refusal = Some(Refusal::Adjust(message));
-            let mut r = render(&s, layout, &staff, &org, &year, None, refusal, false).await;
-            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            r
+            refused(
+                &s,
+                layout,
+                &staff,
+                &org,
+                &year,
+                None,
+                Refusal::Adjust(message),
+            )
+            .await
         }
         Err(e) => WebError(e).into_response(),
     }
