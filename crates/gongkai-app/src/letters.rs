@@ -292,6 +292,29 @@ fn mm(x: i32) -> i32 {
     x * TWIPS_PER_100MM / 100
 }
 
+/// The title of a 公文: 小标宋 二号, centred, on 35-point lines.
+pub(crate) fn official_title(text: &str) -> docx_rs::Paragraph {
+    use docx_rs::{AlignmentType, LineSpacing, LineSpacingType, Paragraph, Run, RunFonts};
+    Paragraph::new()
+        .add_run(
+            Run::new()
+                .add_text(text)
+                .fonts(
+                    RunFonts::new()
+                        .east_asia("方正小标宋简体")
+                        .ascii("Times New Roman")
+                        .hi_ansi("Times New Roman"),
+                )
+                .size(44),
+        )
+        .align(AlignmentType::Center)
+        .line_spacing(
+            LineSpacing::new()
+                .line_rule(LineSpacingType::Exact)
+                .line(700),
+        )
+}
+
 /// An empty DOCX on the page of a 公文 (GB/T 9704-2012): A4, margins 37/35/28/26 mm.
 pub(crate) fn official_page() -> docx_rs::Docx {
     docx_rs::Docx::new().page_size(11906, 16838).page_margin(
@@ -326,25 +349,7 @@ pub fn docx(l: &Letter) -> Result<Vec<u8>> {
     let mut doc = official_page()
         .add_paragraph(plain(&l.number).align(AlignmentType::Right))
         .add_paragraph(plain(""))
-        .add_paragraph(
-            Paragraph::new()
-                .add_run(
-                    Run::new()
-                        .add_text(&l.title)
-                        .fonts(
-                            RunFonts::new()
-                                .east_asia("方正小标宋简体")
-                                .ascii("Times New Roman"),
-                        )
-                        .size(44),
-                )
-                .align(AlignmentType::Center)
-                .line_spacing(
-                    LineSpacing::new()
-                        .line_rule(LineSpacingType::Exact)
-                        .line(700),
-                ),
-        )
+        .add_paragraph(official_title(&l.title))
         .add_paragraph(plain(""));
     if !l.addressee.is_empty() {
         doc = doc.add_paragraph(plain(&format!("{}：", l.addressee)));

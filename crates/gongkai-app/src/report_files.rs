@@ -102,21 +102,7 @@ pub fn docx(report: &AnnualReport, org_name: &str) -> Result<Vec<u8>> {
     };
     let title = report_layout::title(org_name, report.year);
     let mut doc = crate::letters::official_page()
-        .add_paragraph(
-            Paragraph::new()
-                .add_run(
-                    Run::new()
-                        .add_text(&title)
-                        .fonts(fonts("方正小标宋简体"))
-                        .size(44),
-                )
-                .align(AlignmentType::Center)
-                .line_spacing(
-                    LineSpacing::new()
-                        .line_rule(LineSpacingType::Exact)
-                        .line(700),
-                ),
-        )
+        .add_paragraph(crate::letters::official_title(&title))
         .add_paragraph(body(""))
         .add_paragraph(body(&statistics_period(report.year)));
     let grids = report_layout::grids(report);
