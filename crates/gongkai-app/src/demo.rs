@@ -376,6 +376,7 @@ fn prose_figures(
         problems: section("五、存在的主要问题及改进情况").join("\n"),
         other: section("六、其他需要报告的事项").join("\n"),
         source: "本机关年度统计".to_owned(),
+        ..report_figures::Figures::default()
     }
 }
 
@@ -448,7 +449,7 @@ async fn office_figures(app: &App) -> Result<()> {
         (2024, 1_655, 365, 10, 20_000),
         (2025, 1_731, 389, 7, 0),
     ] {
-        let figures = gongkai_store::report_figures::Figures {
+        let mut figures = gongkai_store::report_figures::Figures {
             licensing_decisions: licensing,
             punishments,
             coercive_measures: coercive,
@@ -469,7 +470,25 @@ async fn office_figures(app: &App) -> Result<()> {
                 "本年度未收取信息处理费。".to_owned()
             },
             source: "行政许可、行政处罚、行政强制数据来自区行政审批局、区司法局年度统计；行政事业性收费来自区财政局非税收入统计。".to_owned(),
+            ..gongkai_store::report_figures::Figures::default()
         };
+        if year <= gongkai_domain::report::LAST_2019_FORMAT_YEAR {
+            // The 2019 format's item lists (权责清单) and 政府集中采购.
+            let (items, change) = if year == 2019 { (94, -6) } else { (88, 3) };
+            figures.licensing_items = items;
+            figures.licensing_change = change;
+            figures.other_services_items = 41;
+            figures.other_services_change = if year == 2019 { 2 } else { 0 };
+            figures.other_services_decisions = 2_316 + i64::from(year - 2019) * 140;
+            figures.punishment_items = 312;
+            figures.punishment_change = if year == 2019 { -12 } else { 5 };
+            figures.coercive_items = 18;
+            figures.coercive_change = -i64::from(year == 2019);
+            figures.fee_items = 7;
+            figures.fee_change = -2 * i64::from(year == 2019);
+            figures.procurement_projects = 23 + i64::from(year - 2019) * 4;
+            figures.procurement_fen = 486_325_000 + i64::from(year - 2019) * 51_200_000;
+        }
         gongkai_store::report_figures::put(&mut tx, org.id, year, &figures, app.now()).await?;
     }
     tx.commit().await?;

@@ -4,7 +4,8 @@
 //! the domain's (`gongkai_domain::report`); this module only gathers the facts.
 
 use gongkai_domain::report::{
-    AnnualReport, CatalogFacts, InvariantViolation, OfficeFigures, RequestCount, RuleClass,
+    AnnualReport, CatalogFacts, InvariantViolation, Items2019, OfficeFigures, RequestCount,
+    RuleClass,
 };
 use gongkai_domain::{
     ApplicantType, DocKind, FindingKind, Outcome, Review, ReviewKind, ReviewResult, Role, Validity,
@@ -100,6 +101,7 @@ pub async fn annual(
                 class,
                 issued: d.written_date,
                 repealed,
+                published: d.published_date,
             }
         })
         .collect::<Vec<_>>();
@@ -110,6 +112,7 @@ pub async fn annual(
             figures.punishments += u64::try_from(f.punishments).unwrap_or(0);
             figures.coercive_measures += u64::try_from(f.coercive_measures).unwrap_or(0);
             figures.fees_fen += f.fees_fen;
+            figures.items_2019.add(&items_2019(&f));
             if *id == org.id {
                 figures.overview = f.overview;
                 figures.problems = f.problems;
@@ -298,6 +301,22 @@ pub async fn cell(
     Ok(CellList { label, total, rows })
 }
 
+/// The 2019 format's figures as stored (never negative where a count is meant: checked on
+/// entry).
+fn items_2019(f: &report_figures::Figures) -> Items2019 {
+    let n = |v: i64| u64::try_from(v).unwrap_or(0);
+    Items2019 {
+        licensing: (n(f.licensing_items), f.licensing_change),
+        other_services: (n(f.other_services_items), f.other_services_change),
+        other_services_decisions: n(f.other_services_decisions),
+        punishments: (n(f.punishment_items), f.punishment_change),
+        coercive_measures: (n(f.coercive_items), f.coercive_change),
+        fees: (n(f.fee_items), f.fee_change),
+        procurement_projects: n(f.procurement_projects),
+        procurement_fen: f.procurement_fen,
+    }
+}
+
 /// The figures an office enters itself for a year (table 二's 许可, 处罚, 强制, 收费 with where
 /// they come from, and sections 一, 五, 六), as entered; zeros and empty text when not yet.
 pub async fn figures(
@@ -335,9 +354,36 @@ pub async fn set_figures(
         ("punishments", f.punishments),
         ("coercive_measures", f.coercive_measures),
         ("fees_fen", f.fees_fen),
+        ("licensing_items", f.licensing_items),
+        ("other_services_items", f.other_services_items),
+        ("other_services_decisions", f.other_services_decisions),
+        ("punishment_items", f.punishment_items),
+        ("coercive_items", f.coercive_items),
+        ("fee_items", f.fee_items),
+        ("procurement_projects", f.procurement_projects),
+        ("procurement_fen", f.procurement_fen),
     ] {
         if v < 0 {
             return Err(Error::Invalid(format!("{field}：不能为负数")));
+        }
+    }
+    // 本年增/减 cannot take away more items than the list held.
+    for (field, items, change) in [
+        ("licensing_change", f.licensing_items, f.licensing_change),
+        (
+            "other_services_change",
+            f.other_services_items,
+            f.other_services_change,
+        ),
+        ("punishment_change", f.punishment_items, f.punishment_change),
+        ("coercive_change", f.coercive_items, f.coercive_change),
+        ("fee_change", f.fee_items, f.fee_change),
+    ] {
+        if items.checked_add(change).is_none_or(|n| n < 0) {
+            return Err(Error::Invalid(format!(
+                "{field}：本年减少 {} 项，超过上一年项目数量 {items} 项",
+                change.unsigned_abs()
+            )));
         }
     }
     for (field, v) in [
@@ -366,14 +412,24 @@ pub async fn set_figures(
         Some(org.id),
         serde_json::json!({
             "year": year,
-            "before": before.as_ref().map(|b| [b.licensing_decisions, b.punishments, b.coercive_measures, b.fees_fen]),
-            "after": [f.licensing_decisions, f.punishments, f.coercive_measures, f.fees_fen],
-            "source": f.source,
+            "before": before.as_ref().map(audited),
+            "after": audited(f),
         }),
     )
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The figures of a save as the audit chain records them (the sections are not repeated).
+fn audited(f: &report_figures::Figures) -> serde_json::Value {
+    let mut v = serde_json::to_value(f).unwrap_or_default();
+    if let Some(map) = v.as_object_mut() {
+        for long in ["overview", "problems", "other"] {
+            map.remove(long);
+        }
+    }
+    v
 }
 
 /// The column path a report is published under.

@@ -200,6 +200,7 @@ fn generate_catalog(n: usize) -> Vec<CatalogFacts> {
                 class: rng.pick(RuleClass::all()),
                 issued,
                 repealed,
+                published: Some(issued + Duration::days(rng.below(10) as i64)),
             }
         })
         .collect()
@@ -218,6 +219,7 @@ fn report(c: &mut Criterion) {
         overview: "本年度，本机关认真贯彻落实《中华人民共和国政府信息公开条例》。".repeat(20),
         problems: "政策解读的针对性有待加强。".repeat(10),
         other: "本年度未收取信息处理费。".to_owned(),
+        ..OfficeFigures::default()
     };
     let table = request_table(REPORT_YEAR, requests.iter().copied());
     assert!(table.check().is_empty(), "the generated table adds up");

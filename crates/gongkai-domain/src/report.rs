@@ -89,6 +89,41 @@ pub const PROACTIVE_TABLES: [ProactiveTemplate; 4] = [
     },
 ];
 
+/// The five sub-tables of table 二 in the 2019 format (report years 2019 and 2020), in order
+/// (DOMAIN B §3.2 note). 采购总金额 is given in 万元, like the fees of the 2021 format.
+pub const PROACTIVE_TABLES_2019: [ProactiveTemplate; 5] = [
+    ProactiveTemplate {
+        caption: "第二十条第（一）项",
+        columns: &[
+            "信息内容",
+            "本年新制作数量",
+            "本年新公开数量",
+            "对外公开总数量",
+        ],
+        rows: &["规章", "规范性文件"],
+    },
+    ProactiveTemplate {
+        caption: "第二十条第（五）项",
+        columns: &["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"],
+        rows: &["行政许可", "其他对外管理服务事项"],
+    },
+    ProactiveTemplate {
+        caption: "第二十条第（六）项",
+        columns: &["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"],
+        rows: &["行政处罚", "行政强制"],
+    },
+    ProactiveTemplate {
+        caption: "第二十条第（八）项",
+        columns: &["信息内容", "上一年项目数量", "本年增/减"],
+        rows: &["行政事业性收费"],
+    },
+    ProactiveTemplate {
+        caption: "第二十条第（九）项",
+        columns: &["信息内容", "采购项目数量", "采购总金额"],
+        rows: &["政府集中采购"],
+    },
+];
+
 /// The header over table 三's numeric columns.
 pub const COLUMN_HEADER: &str = "申请人情况";
 /// The merged header over the five 法人 columns.
@@ -800,6 +835,8 @@ pub struct CatalogFacts {
     pub issued: Date,
     /// The day it stopped being in force (废止、失效 or replaced by a revision), if known.
     pub repealed: Option<Date>,
+    /// 发布日期: the day it was made public, for the 2019 format's 本年新公开数量.
+    pub published: Option<Date>,
 }
 
 /// The figures the office enters itself: the numbers of table 二 the platform does not record,
@@ -814,6 +851,8 @@ pub struct OfficeFigures {
     pub coercive_measures: u64,
     /// 第二十条第（八）项 行政事业性收费, in 分 (exact).
     pub fees_fen: i64,
+    /// The further figures of the 2019 format (report years 2019 and 2020).
+    pub items_2019: Items2019,
     /// 一、总体情况.
     pub overview: String,
     /// 五、存在的主要问题及改进情况.
@@ -833,7 +872,95 @@ pub struct CatalogCounts {
     pub in_force: u64,
 }
 
-/// Table 二 of one year (2021 format).
+/// The figures the 2019 format of table 二 adds, entered by the office: for each kind of
+/// item, 上一年项目数量 (items on the list the year before) and 本年增/减 (the change this year),
+/// plus the decisions on 其他对外管理服务事项 and 政府集中采购.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Items2019 {
+    /// 行政许可: 上一年项目数量, 本年增/减.
+    pub licensing: (u64, i64),
+    /// 其他对外管理服务事项: 上一年项目数量, 本年增/减.
+    pub other_services: (u64, i64),
+    /// 其他对外管理服务事项: 处理决定数量.
+    pub other_services_decisions: u64,
+    /// 行政处罚: 上一年项目数量, 本年增/减.
+    pub punishments: (u64, i64),
+    /// 行政强制: 上一年项目数量, 本年增/减.
+    pub coercive_measures: (u64, i64),
+    /// 行政事业性收费: 上一年项目数量, 本年增/减.
+    pub fees: (u64, i64),
+    /// 政府集中采购: 采购项目数量.
+    pub procurement_projects: u64,
+    /// 政府集中采购: 采购总金额, in 分 (exact).
+    pub procurement_fen: i64,
+}
+
+impl Items2019 {
+    /// Adds another unit's figures, for a report over a subtree.
+    pub fn add(&mut self, other: &Items2019) {
+        fn pair(a: &mut (u64, i64), b: (u64, i64)) {
+            a.0 += b.0;
+            a.1 += b.1;
+        }
+        pair(&mut self.licensing, other.licensing);
+        pair(&mut self.other_services, other.other_services);
+        self.other_services_decisions += other.other_services_decisions;
+        pair(&mut self.punishments, other.punishments);
+        pair(&mut self.coercive_measures, other.coercive_measures);
+        pair(&mut self.fees, other.fees);
+        self.procurement_projects += other.procurement_projects;
+        self.procurement_fen += other.procurement_fen;
+    }
+}
+
+/// One row of 第二十条第（一）项 in the 2019 format.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct CatalogCounts2019 {
+    /// 本年新制作数量: 成文 in the year.
+    pub made: u64,
+    /// 本年新公开数量: published in the year.
+    pub published: u64,
+    /// 对外公开总数量: published by 31 December, in force or not (a repealed 规章 stays public
+    /// as such) [U: the 填报说明 of the 2019 format was not seen].
+    pub public_total: u64,
+}
+
+/// A row of 第二十条第（五）（六）（八）项 in the 2019 format.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ItemRow2019 {
+    /// 上一年项目数量.
+    pub previous_items: u64,
+    /// 本年增/减.
+    pub change: i64,
+    /// 处理决定数量 (not printed for 行政事业性收费, whose row has no such column).
+    pub decisions: u64,
+}
+
+/// Table 二 in the 2019 format (report years 2019 and 2020), beside the 2021 figures.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Proactive2019 {
+    /// 规章.
+    pub rules: CatalogCounts2019,
+    /// 规范性文件.
+    pub normative_documents: CatalogCounts2019,
+    /// 行政许可.
+    pub licensing: ItemRow2019,
+    /// 其他对外管理服务事项.
+    pub other_services: ItemRow2019,
+    /// 行政处罚.
+    pub punishments: ItemRow2019,
+    /// 行政强制.
+    pub coercive_measures: ItemRow2019,
+    /// 行政事业性收费 (上一年项目数量 and 本年增/减 only).
+    pub fees: ItemRow2019,
+    /// 政府集中采购: 采购项目数量.
+    pub procurement_projects: u64,
+    /// 政府集中采购: 采购总金额, 万元, rounded to 4 decimals (1 元).
+    pub procurement_wan_yuan: f64,
+}
+
+/// Table 二 of one year (2021 format; for report years 2019 and 2020 also the 2019 format's
+/// figures).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct ProactiveTable {
     /// 规章.
@@ -848,6 +975,9 @@ pub struct ProactiveTable {
     pub coercive_measures: u64,
     /// 行政事业性收费, 万元, rounded to 4 decimals (1 元).
     pub fees_wan_yuan: f64,
+    /// The 2019 format's table 二, for report years 2019 and 2020 only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format_2019: Option<Proactive2019>,
 }
 
 /// Table 二 of `year`: the catalog counted by class, the office's figures as entered, the fees
@@ -881,7 +1011,49 @@ pub fn proactive_table(
             counts.in_force += 1;
         }
     }
+    if year <= LAST_2019_FORMAT_YEAR {
+        table.format_2019 = Some(proactive_2019(year, catalog, figures));
+    }
     table
+}
+
+/// The last report year printed in the 2019 format.
+pub const LAST_2019_FORMAT_YEAR: i32 = 2020;
+
+fn proactive_2019(year: i32, catalog: &[CatalogFacts], figures: &OfficeFigures) -> Proactive2019 {
+    let items = &figures.items_2019;
+    let row = |(previous_items, change): (u64, i64), decisions: u64| ItemRow2019 {
+        previous_items,
+        change,
+        decisions,
+    };
+    let mut t = Proactive2019 {
+        licensing: row(items.licensing, figures.licensing_decisions),
+        other_services: row(items.other_services, items.other_services_decisions),
+        punishments: row(items.punishments, figures.punishments),
+        coercive_measures: row(items.coercive_measures, figures.coercive_measures),
+        fees: row(items.fees, 0),
+        procurement_projects: items.procurement_projects,
+        procurement_wan_yuan: fen_to_wan_yuan(items.procurement_fen),
+        ..Proactive2019::default()
+    };
+    for doc in catalog {
+        let counts = match doc.class {
+            RuleClass::Rule => &mut t.rules,
+            RuleClass::NormativeDocument => &mut t.normative_documents,
+        };
+        if doc.issued.year() == year {
+            counts.made += 1;
+        }
+        let published = doc.published.map(|d| d.year());
+        if published == Some(year) {
+            counts.published += 1;
+        }
+        if published.is_some_and(|p| p <= year) {
+            counts.public_total += 1;
+        }
+    }
+    t
 }
 
 /// 分 to 万元 (1 万元 = 1,000,000 分), rounded half away from zero to 4 decimals, i.e. to the

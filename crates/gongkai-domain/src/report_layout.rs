@@ -3,13 +3,15 @@
 //! for word, and the numbers with the cell of the JSON (DOMAIN A5) each comes from. The page,
 //! the DOCX and the XLSX all draw these grids, so the three cannot differ.
 //!
-//! The report years 2019 and 2020 use the 2019 format, whose table 三 has （六）其他处理 as one
-//! row without sub-rows ([`Format::of_year`]).
+//! The report years 2019 and 2020 use the 2019 format ([`Format::of_year`]): its table 二 has
+//! five sub-tables with other columns, and its table 三 has （六）其他处理 as one row without
+//! sub-rows.
 
 use crate::report::{
-    AnnualReport, COLUMN_HEADER, COLUMN_KEYS, COLUMN_LABELS, LEGAL_PERSON_HEADER, PROACTIVE_TABLES,
-    ProactiveTable, REQUEST_ROWS, REQUEST_TABLE_NOTE, REVIEW_BLOCKS, REVIEW_COLUMNS, RequestTable,
-    ReviewTable, SECTION_HEADINGS, TOTAL_COLUMN,
+    AnnualReport, COLUMN_HEADER, COLUMN_KEYS, COLUMN_LABELS, LAST_2019_FORMAT_YEAR,
+    LEGAL_PERSON_HEADER, PROACTIVE_TABLES, PROACTIVE_TABLES_2019, ProactiveTable,
+    ProactiveTemplate, REQUEST_ROWS, REQUEST_TABLE_NOTE, REVIEW_BLOCKS, REVIEW_COLUMNS,
+    RequestTable, ReviewTable, SECTION_HEADINGS, TOTAL_COLUMN,
 };
 
 /// Which national format a report year uses.
@@ -24,7 +26,7 @@ pub enum Format {
 impl Format {
     /// The format of a report year.
     pub fn of_year(year: i32) -> Format {
-        if year >= 2021 {
+        if year > LAST_2019_FORMAT_YEAR {
             Format::Y2021
         } else {
             Format::Y2019
@@ -174,33 +176,64 @@ pub fn number_text(value: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
-/// Table 二 (2021 format): the four sub-tables as one four-column table, each under its
-/// caption; a sub-table with one figure per row merges it over the three figure columns.
-pub fn proactive_grid(t: &ProactiveTable) -> Grid {
-    let mut g = Grid::new(SECTION_HEADINGS[1], 4);
-    let values: [&[&[f64]]; 4] = [
-        &[
-            &[
-                t.rules.issued as f64,
-                t.rules.repealed as f64,
-                t.rules.in_force as f64,
-            ],
-            &[
-                t.normative_documents.issued as f64,
-                t.normative_documents.repealed as f64,
-                t.normative_documents.in_force as f64,
-            ],
-        ],
-        &[&[t.licensing_decisions as f64]],
-        &[&[t.punishments as f64], &[t.coercive_measures as f64]],
-        &[&[t.fees_wan_yuan]],
-    ];
+/// Table 二: the sub-tables of the year's format as one table, each under its caption. The
+/// figure columns are as many as every sub-table's figure count divides (three in the 2021
+/// format, six in the 2019 one), so a sub-table with fewer figures spreads each over several.
+pub fn proactive_grid(t: &ProactiveTable, format: Format) -> Grid {
+    let f = |v: u64| v as f64;
+    let (templates, values): (&[ProactiveTemplate], Vec<Vec<Vec<f64>>>) =
+        match (format, &t.format_2019) {
+            (Format::Y2019, Some(o)) => {
+                let catalog = |c: &crate::report::CatalogCounts2019| {
+                    vec![f(c.made), f(c.published), f(c.public_total)]
+                };
+                let items = |r: &crate::report::ItemRow2019| {
+                    vec![f(r.previous_items), r.change as f64, f(r.decisions)]
+                };
+                let fees = vec![f(o.fees.previous_items), o.fees.change as f64];
+                (
+                    &PROACTIVE_TABLES_2019,
+                    vec![
+                        vec![catalog(&o.rules), catalog(&o.normative_documents)],
+                        vec![items(&o.licensing), items(&o.other_services)],
+                        vec![items(&o.punishments), items(&o.coercive_measures)],
+                        vec![fees],
+                        vec![vec![f(o.procurement_projects), o.procurement_wan_yuan]],
+                    ],
+                )
+            }
+            _ => {
+                let catalog = |c: &crate::report::CatalogCounts| {
+                    vec![f(c.issued), f(c.repealed), f(c.in_force)]
+                };
+                (
+                    &PROACTIVE_TABLES,
+                    vec![
+                        vec![catalog(&t.rules), catalog(&t.normative_documents)],
+                        vec![vec![f(t.licensing_decisions)]],
+                        vec![vec![f(t.punishments)], vec![f(t.coercive_measures)]],
+                        vec![vec![t.fees_wan_yuan]],
+                    ],
+                )
+            }
+        };
+    let figure_columns = templates
+        .iter()
+        .map(|t| t.columns.len() - 1)
+        .fold(1, |lcm, n| lcm * n / gcd(lcm, n));
+    let mut g = Grid::new(SECTION_HEADINGS[1], 1 + figure_columns);
     let mut row = 0;
-    for (template, values) in PROACTIVE_TABLES.iter().zip(values) {
-        g.put(row, 0, 1, 4, CellKind::Header, template.caption);
+    for (template, values) in templates.iter().zip(values) {
+        g.put(
+            row,
+            0,
+            1,
+            1 + figure_columns,
+            CellKind::Header,
+            template.caption,
+        );
         row += 1;
-        let figures = template.columns.len() - 1;
-        let span = 3 / figures;
+        let span = figure_columns / (template.columns.len() - 1);
         for (i, header) in template.columns.iter().enumerate() {
             let (col, cols) = if i == 0 {
                 (0, 1)
@@ -219,6 +252,10 @@ pub fn proactive_grid(t: &ProactiveTable) -> Grid {
         }
     }
     g.sort()
+}
+
+fn gcd(a: usize, b: usize) -> usize {
+    if b == 0 { a } else { gcd(b, a % b) }
 }
 
 /// Table 三: the note over the row labels, 申请人情况 over the seven columns, then the rows
@@ -347,9 +384,10 @@ pub fn review_grid(t: &ReviewTable) -> Grid {
 
 /// The three tables of a report in its year's format.
 pub fn grids(report: &AnnualReport) -> [Grid; 3] {
+    let format = Format::of_year(report.year);
     [
-        proactive_grid(&report.proactive),
-        request_grid(&report.requests, Format::of_year(report.year)),
+        proactive_grid(&report.proactive, format),
+        request_grid(&report.requests, format),
         review_grid(&report.reviews),
     ]
 }

@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 use crate::{Handle, Result, dispatch};
 
 /// One organization's entered figures for one year.
-#[derive(Clone, Debug, Default, PartialEq, Eq, FromRow)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, FromRow, serde::Serialize)]
 pub struct Figures {
     /// 行政许可 decisions.
     pub licensing_decisions: i64,
@@ -25,18 +25,85 @@ pub struct Figures {
     pub other: String,
     /// Where the figures of 许可, 处罚, 强制 and 收费 come from (e.g. 区行政审批局统计).
     pub source: String,
+    /// 2019 format: 行政许可 上一年项目数量.
+    pub licensing_items: i64,
+    /// 2019 format: 行政许可 本年增/减.
+    pub licensing_change: i64,
+    /// 2019 format: 其他对外管理服务事项 上一年项目数量.
+    pub other_services_items: i64,
+    /// 2019 format: 其他对外管理服务事项 本年增/减.
+    pub other_services_change: i64,
+    /// 2019 format: 其他对外管理服务事项 处理决定数量.
+    pub other_services_decisions: i64,
+    /// 2019 format: 行政处罚 上一年项目数量.
+    pub punishment_items: i64,
+    /// 2019 format: 行政处罚 本年增/减.
+    pub punishment_change: i64,
+    /// 2019 format: 行政强制 上一年项目数量.
+    pub coercive_items: i64,
+    /// 2019 format: 行政强制 本年增/减.
+    pub coercive_change: i64,
+    /// 2019 format: 行政事业性收费 上一年项目数量.
+    pub fee_items: i64,
+    /// 2019 format: 行政事业性收费 本年增/减.
+    pub fee_change: i64,
+    /// 2019 format: 政府集中采购 采购项目数量.
+    pub procurement_projects: i64,
+    /// 2019 format: 政府集中采购 采购总金额, in 分.
+    pub procurement_fen: i64,
 }
 
 /// The figures of `org_id` for `year`, if entered.
 pub async fn get(h: &mut impl Handle, org_id: i64, year: i32) -> Result<Option<Figures>> {
     Ok(dispatch!(h, c => sqlx::query_as(
-        "SELECT licensing_decisions, punishments, coercive_measures, fees_fen, overview, \
-         problems, other, source FROM annual_report_figures WHERE org_id = $1 AND year = $2",
+        sqlx::AssertSqlSafe(format!(
+            "SELECT licensing_decisions, punishments, coercive_measures, fees_fen, overview, \
+             problems, other, source, {} FROM annual_report_figures \
+             WHERE org_id = $1 AND year = $2",
+            COLUMNS_2019.join(", ")
+        )),
     )
     .bind(org_id)
     .bind(i64::from(year))
     .fetch_optional(c)
     .await?))
+}
+
+/// The columns of the 2019 format's figures, in the order of [`Figures::values_2019`].
+const COLUMNS_2019: [&str; 13] = [
+    "licensing_items",
+    "licensing_change",
+    "other_services_items",
+    "other_services_change",
+    "other_services_decisions",
+    "punishment_items",
+    "punishment_change",
+    "coercive_items",
+    "coercive_change",
+    "fee_items",
+    "fee_change",
+    "procurement_projects",
+    "procurement_fen",
+];
+
+impl Figures {
+    fn values_2019(&self) -> [i64; 13] {
+        [
+            self.licensing_items,
+            self.licensing_change,
+            self.other_services_items,
+            self.other_services_change,
+            self.other_services_decisions,
+            self.punishment_items,
+            self.punishment_change,
+            self.coercive_items,
+            self.coercive_change,
+            self.fee_items,
+            self.fee_change,
+            self.procurement_projects,
+            self.procurement_fen,
+        ]
+    }
 }
 
 /// Enters or replaces the figures of `org_id` for `year`.
@@ -48,29 +115,50 @@ pub async fn put(
     now: OffsetDateTime,
 ) -> Result<()> {
     let now = crate::truncate(now);
-    dispatch!(h, c => sqlx::query(
-        "INSERT INTO annual_report_figures (org_id, year, licensing_decisions, punishments, \
-         coercive_measures, fees_fen, overview, problems, other, source, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
-         ON CONFLICT (org_id, year) DO UPDATE SET licensing_decisions = excluded.licensing_decisions, \
-         punishments = excluded.punishments, coercive_measures = excluded.coercive_measures, \
-         fees_fen = excluded.fees_fen, overview = excluded.overview, problems = excluded.problems, \
-         other = excluded.other, source = excluded.source, updated_at = excluded.updated_at",
-    )
-    .bind(org_id)
-    .bind(i64::from(year))
-    .bind(f.licensing_decisions)
-    .bind(f.punishments)
-    .bind(f.coercive_measures)
-    .bind(f.fees_fen)
-    .bind(f.overview.as_str())
-    .bind(f.problems.as_str())
-    .bind(f.other.as_str())
-    .bind(f.source.as_str())
-    .bind(now)
-    .execute(c)
-    .await?
-    .rows_affected());
+    let base = [
+        "licensing_decisions",
+        "punishments",
+        "coercive_measures",
+        "fees_fen",
+        "overview",
+        "problems",
+        "other",
+        "source",
+        "updated_at",
+    ];
+    let columns: Vec<&str> = base.iter().chain(&COLUMNS_2019).copied().collect();
+    let sql = format!(
+        "INSERT INTO annual_report_figures (org_id, year, {}) VALUES ($1, $2, {}) \
+         ON CONFLICT (org_id, year) DO UPDATE SET {}",
+        columns.join(", "),
+        (0..columns.len())
+            .map(|i| crate::ph(i + 3))
+            .collect::<Vec<_>>()
+            .join(", "),
+        columns
+            .iter()
+            .map(|c| format!("{c} = excluded.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    dispatch!(h, c => {
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(org_id)
+            .bind(i64::from(year))
+            .bind(f.licensing_decisions)
+            .bind(f.punishments)
+            .bind(f.coercive_measures)
+            .bind(f.fees_fen)
+            .bind(f.overview.as_str())
+            .bind(f.problems.as_str())
+            .bind(f.other.as_str())
+            .bind(f.source.as_str())
+            .bind(now);
+        for v in f.values_2019() {
+            q = q.bind(v);
+        }
+        q.execute(c).await?.rows_affected()
+    });
     Ok(())
 }
 

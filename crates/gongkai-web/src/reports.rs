@@ -14,7 +14,7 @@ use gongkai_app::documents::Actor;
 use gongkai_app::orgs::OrgTree;
 use gongkai_app::report::{self, CellKey};
 use gongkai_domain::Role;
-use gongkai_domain::report::{AnnualReport, InvariantViolation};
+use gongkai_domain::report::{AnnualReport, InvariantViolation, LAST_2019_FORMAT_YEAR};
 use gongkai_domain::report_layout::{self, Source};
 use serde::Deserialize;
 
@@ -45,6 +45,8 @@ pub struct ReportPage {
     body: String,
     violations: Vec<String>,
     figures: FiguresForm,
+    /// The 2019 format's inputs, for report years 2019 and 2020.
+    fields_2019: Option<Vec<Field2019>>,
     /// Sentences from the computed figures, to start section 一 from.
     suggested: String,
     error: Option<String>,
@@ -77,6 +79,154 @@ pub struct FiguresForm {
     overview: String,
     problems: String,
     other: String,
+    // The 2019 format's figures (report years 2019 and 2020).
+    licensing_items: String,
+    licensing_change: String,
+    other_services_items: String,
+    other_services_change: String,
+    other_services_decisions: String,
+    punishment_items: String,
+    punishment_change: String,
+    coercive_items: String,
+    coercive_change: String,
+    fee_items: String,
+    fee_change: String,
+    procurement_projects: String,
+    /// 元, up to two decimals.
+    procurement_yuan: String,
+}
+
+/// One input of the 2019 format's figures.
+struct Field2019 {
+    name: &'static str,
+    label: &'static str,
+    value: String,
+    /// `inputmode`: a change may be negative, which a numeric keypad cannot type.
+    mode: &'static str,
+}
+
+impl FiguresForm {
+    fn of(f: &report::Figures) -> Self {
+        FiguresForm {
+            licensing_decisions: f.licensing_decisions.to_string(),
+            punishments: f.punishments.to_string(),
+            coercive_measures: f.coercive_measures.to_string(),
+            fees_yuan: fen_to_yuan_text(f.fees_fen),
+            source: f.source.clone(),
+            overview: f.overview.clone(),
+            problems: f.problems.clone(),
+            other: f.other.clone(),
+            licensing_items: f.licensing_items.to_string(),
+            licensing_change: f.licensing_change.to_string(),
+            other_services_items: f.other_services_items.to_string(),
+            other_services_change: f.other_services_change.to_string(),
+            other_services_decisions: f.other_services_decisions.to_string(),
+            punishment_items: f.punishment_items.to_string(),
+            punishment_change: f.punishment_change.to_string(),
+            coercive_items: f.coercive_items.to_string(),
+            coercive_change: f.coercive_change.to_string(),
+            fee_items: f.fee_items.to_string(),
+            fee_change: f.fee_change.to_string(),
+            procurement_projects: f.procurement_projects.to_string(),
+            procurement_yuan: fen_to_yuan_text(f.procurement_fen),
+        }
+    }
+
+    /// The 2019 format's inputs, in the order of its table 二.
+    fn fields_2019(&self) -> Vec<Field2019> {
+        let field = |name: &'static str, label, value: &String, decimal| Field2019 {
+            name,
+            label,
+            value: value.clone(),
+            mode: if decimal {
+                "decimal"
+            } else if name.ends_with("_change") {
+                "text"
+            } else {
+                "numeric"
+            },
+        };
+        vec![
+            field(
+                "licensing_items",
+                "行政许可：上一年项目数量",
+                &self.licensing_items,
+                false,
+            ),
+            field(
+                "licensing_change",
+                "行政许可：本年增/减",
+                &self.licensing_change,
+                false,
+            ),
+            field(
+                "other_services_items",
+                "其他对外管理服务事项：上一年项目数量",
+                &self.other_services_items,
+                false,
+            ),
+            field(
+                "other_services_change",
+                "其他对外管理服务事项：本年增/减",
+                &self.other_services_change,
+                false,
+            ),
+            field(
+                "other_services_decisions",
+                "其他对外管理服务事项：处理决定数量",
+                &self.other_services_decisions,
+                false,
+            ),
+            field(
+                "punishment_items",
+                "行政处罚：上一年项目数量",
+                &self.punishment_items,
+                false,
+            ),
+            field(
+                "punishment_change",
+                "行政处罚：本年增/减",
+                &self.punishment_change,
+                false,
+            ),
+            field(
+                "coercive_items",
+                "行政强制：上一年项目数量",
+                &self.coercive_items,
+                false,
+            ),
+            field(
+                "coercive_change",
+                "行政强制：本年增/减",
+                &self.coercive_change,
+                false,
+            ),
+            field(
+                "fee_items",
+                "行政事业性收费：上一年项目数量",
+                &self.fee_items,
+                false,
+            ),
+            field(
+                "fee_change",
+                "行政事业性收费：本年增/减",
+                &self.fee_change,
+                false,
+            ),
+            field(
+                "procurement_projects",
+                "政府集中采购：采购项目数量",
+                &self.procurement_projects,
+                false,
+            ),
+            field(
+                "procurement_yuan",
+                "政府集中采购：采购总金额（元，表中折算为万元）",
+                &self.procurement_yuan,
+                true,
+            ),
+        ]
+    }
 }
 
 /// `?org=&year=&done=`.
@@ -256,16 +406,8 @@ async fn render(
         Ok(f) => f,
         Err(e) => return WebError(e).into_response(),
     };
-    let figures = form.unwrap_or_else(|| FiguresForm {
-        licensing_decisions: stored.licensing_decisions.to_string(),
-        punishments: stored.punishments.to_string(),
-        coercive_measures: stored.coercive_measures.to_string(),
-        fees_yuan: fen_to_yuan_text(stored.fees_fen),
-        source: stored.source.clone(),
-        overview: stored.overview.clone(),
-        problems: stored.problems.clone(),
-        other: stored.other.clone(),
-    });
+    let figures = form.unwrap_or_else(|| FiguresForm::of(&stored));
+    let fields_2019 = (year <= LAST_2019_FORMAT_YEAR).then(|| figures.fields_2019());
     let record = match report::existing_report(s.app(), org_id, year).await {
         Ok(r) => r,
         Err(e) => return WebError(e).into_response(),
@@ -304,6 +446,7 @@ async fn render(
             .collect(),
         suggested: suggested(&rep),
         figures,
+        fields_2019,
         error,
         publish_error,
         adjust_error,
@@ -364,13 +507,25 @@ fn count(label: &str, text: &str) -> Result<i64, String> {
         .ok_or_else(|| format!("{label}：请填写不小于 0 的整数（现为“{t}”）"))
 }
 
-/// 元 with up to two decimals, as 分.
-fn yuan_to_fen(text: &str) -> Result<i64, String> {
+/// A signed whole number (本年增/减: `+3`, `-2`, `0`); empty is 0.
+fn change(label: &str, text: &str) -> Result<i64, String> {
     let t = text.trim();
     if t.is_empty() {
         return Ok(0);
     }
-    let bad = || format!("行政事业性收费：请填写金额（元），最多两位小数（现为“{t}”）");
+    t.strip_prefix('+')
+        .unwrap_or(t)
+        .parse::<i64>()
+        .map_err(|_| format!("{label}：请填写整数，增加写正数、减少写负数（现为“{t}”）"))
+}
+
+/// 元 with up to two decimals, as 分.
+fn yuan_to_fen(label: &str, text: &str) -> Result<i64, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(0);
+    }
+    let bad = || format!("{label}：请填写金额（元），最多两位小数（现为“{t}”）");
     let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
     if whole.is_empty() || frac.len() > 2 || !frac.bytes().all(|b| b.is_ascii_digit()) {
         return Err(bad());
@@ -406,11 +561,33 @@ pub async fn save_figures(
             licensing_decisions: count("行政许可", &f.licensing_decisions)?,
             punishments: count("行政处罚", &f.punishments)?,
             coercive_measures: count("行政强制", &f.coercive_measures)?,
-            fees_fen: yuan_to_fen(&f.fees_yuan)?,
+            fees_fen: yuan_to_fen("行政事业性收费", &f.fees_yuan)?,
             source: f.source.trim().to_owned(),
             overview: f.overview.trim().to_owned(),
             problems: f.problems.trim().to_owned(),
             other: f.other.trim().to_owned(),
+            licensing_items: count("行政许可：上一年项目数量", &f.licensing_items)?,
+            licensing_change: change("行政许可：本年增/减", &f.licensing_change)?,
+            other_services_items: count(
+                "其他对外管理服务事项：上一年项目数量",
+                &f.other_services_items,
+            )?,
+            other_services_change: change(
+                "其他对外管理服务事项：本年增/减",
+                &f.other_services_change,
+            )?,
+            other_services_decisions: count(
+                "其他对外管理服务事项：处理决定数量",
+                &f.other_services_decisions,
+            )?,
+            punishment_items: count("行政处罚：上一年项目数量", &f.punishment_items)?,
+            punishment_change: change("行政处罚：本年增/减", &f.punishment_change)?,
+            coercive_items: count("行政强制：上一年项目数量", &f.coercive_items)?,
+            coercive_change: change("行政强制：本年增/减", &f.coercive_change)?,
+            fee_items: count("行政事业性收费：上一年项目数量", &f.fee_items)?,
+            fee_change: change("行政事业性收费：本年增/减", &f.fee_change)?,
+            procurement_projects: count("政府集中采购：采购项目数量", &f.procurement_projects)?,
+            procurement_fen: yuan_to_fen("政府集中采购：采购总金额", &f.procurement_yuan)?,
         })
     })();
     let result = match parsed {

@@ -369,6 +369,14 @@ db_test!(
             docs(2020).await,
             json!({"issued": 2, "repealed": 0, "in_force": 2})
         );
+        let (rep, _) = report::annual(&a, Actor::System, "GL00101", 2020)
+            .await
+            .unwrap();
+        assert_eq!(
+            serde_json::to_value(rep.proactive.format_2019.unwrap()).unwrap()["normative_documents"],
+            json!({"made": 2, "published": 2, "public_total": 2}),
+            "the 2019 format counts the same records its own way"
+        );
         // The export carries the day back, so the history moves on to another platform whole.
         let mut out = Vec::new();
         gongkai_app::export::export_documents(
@@ -394,5 +402,97 @@ db_test!(
             .find(|l| l["title"] == "关于乙事项的管理办法")
             .unwrap();
         assert_eq!(valid["validity_changed_date"], Value::Null);
+    }
+);
+
+db_test!(
+    the_2019_format_sums_the_units_figures_and_prints_its_table_two,
+    async |t: &TestDb| {
+        let a = app(t);
+        org_tree(&a).await;
+        let figures = |items: i64, change: i64| report::Figures {
+            licensing_decisions: 10,
+            licensing_items: items,
+            licensing_change: change,
+            other_services_decisions: 5,
+            fee_items: 3,
+            fee_change: -1,
+            procurement_projects: 2,
+            procurement_fen: 15_000_000,
+            source: "统计".to_owned(),
+            ..report::Figures::default()
+        };
+        report::set_figures(&a, Actor::System, "GL00101", 2020, &figures(40, -2))
+            .await
+            .unwrap();
+        report::set_figures(&a, Actor::System, "GL01007", 2020, &figures(6, 1))
+            .await
+            .unwrap();
+        let stored = report::figures(&a, Actor::System, "GL01007", 2020)
+            .await
+            .unwrap();
+        assert_eq!(stored, figures(6, 1), "every figure stored and read back");
+        // Taking away more items than the list held is refused, naming the field.
+        let err = report::set_figures(&a, Actor::System, "GL01007", 2020, &figures(6, -7))
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("licensing_change"), "{err}");
+        let mut negative = figures(6, 0);
+        negative.procurement_projects = -1;
+        assert!(
+            report::set_figures(&a, Actor::System, "GL01007", 2020, &negative)
+                .await
+                .is_err()
+        );
+
+        let (rep, _) = report::annual(&a, Actor::System, "GL00101", 2020)
+            .await
+            .unwrap();
+        let json = serde_json::to_value(&rep).unwrap();
+        let o = &json["proactive"]["format_2019"];
+        assert_eq!(
+            o["licensing"],
+            json!({"previous_items": 46, "change": -1, "decisions": 20})
+        );
+        assert_eq!(o["other_services"]["decisions"], 10);
+        assert_eq!(
+            o["fees"],
+            json!({"previous_items": 6, "change": -2, "decisions": 0})
+        );
+        assert_eq!(o["procurement_projects"], 4);
+        assert_eq!(o["procurement_wan_yuan"], 30.0);
+
+        // The XLSX sheet of table 二 is the 2019 layout with these figures.
+        use calamine::Reader;
+        let bytes = report_files::xlsx(&rep, "鼓楼区人民政府办公室").unwrap();
+        let mut book = calamine::Xlsx::new(Cursor::new(bytes)).unwrap();
+        let sheet = book.worksheet_range("表二 主动公开").unwrap();
+        let rows: Vec<Vec<String>> = sheet
+            .rows()
+            .map(|r| {
+                r.iter()
+                    .map(|c| c.to_string())
+                    .filter(|c| !c.is_empty())
+                    .collect()
+            })
+            .collect();
+        let row = |label: &str| {
+            rows.iter()
+                .find(|r| r.first().is_some_and(|c| c == label))
+                .cloned()
+        };
+        assert_eq!(row("行政许可").unwrap(), ["行政许可", "46", "-1", "20"]);
+        assert_eq!(row("政府集中采购").unwrap(), ["政府集中采购", "4", "30"]);
+        assert!(rows.iter().flatten().any(|c| c == "对外公开总数量"));
+        assert!(!rows.iter().flatten().any(|c| c == "本年制发件数"));
+        // 2021 is in the 2021 format: no 2019 figures in its JSON.
+        let (later, _) = report::annual(&a, Actor::System, "GL00101", 2021)
+            .await
+            .unwrap();
+        assert!(
+            serde_json::to_value(&later).unwrap()["proactive"]
+                .get("format_2019")
+                .is_none()
+        );
     }
 );

@@ -733,6 +733,7 @@ fn the_json_carries_the_counts_and_the_office_text() {
         overview: "总体情况".to_owned(),
         problems: "问题".to_owned(),
         other: "收取信息处理费共计400元".to_owned(),
+        ..OfficeFigures::default()
     };
     let report = annual_report(
         "FZ001",
@@ -751,6 +752,7 @@ fn the_json_carries_the_counts_and_the_office_text() {
             class: RuleClass::NormativeDocument,
             issued: date!(2024 - 02 - 01),
             repealed: None,
+            published: None,
         }],
         &figures,
     );
@@ -958,6 +960,7 @@ fn rules_and_normative_documents_are_counted_at_the_year_boundaries() {
         class,
         issued,
         repealed,
+        published: None,
     };
     use RuleClass::*;
     for (facts, year, (issued, repealed, in_force), why) in [

@@ -1,5 +1,6 @@
 use gongkai_domain::report::{
-    OfficeFigures, REQUEST_ROWS, RequestFacts, ReviewTable, annual_report, request_table,
+    CatalogFacts, Items2019, OfficeFigures, PROACTIVE_TABLES_2019, REQUEST_ROWS, RequestFacts,
+    ReviewTable, RuleClass, annual_report, request_table,
 };
 use gongkai_domain::report_layout::{
     CellKind, Format, Grid, Source, grids, number_text, request_grid, review_grid,
@@ -175,6 +176,146 @@ fn the_2019_format_prints_other_handling_as_one_row() {
     // The table itself is the same; only the print merges.
     assert_eq!(request_table(2025, []), request_table(2025, []));
     assert_tiled(&review_grid(&ReviewTable::default()));
+}
+
+#[test]
+fn the_2019_format_prints_its_own_table_two() {
+    let doc = |class, issued, published, repealed| CatalogFacts {
+        class,
+        issued,
+        published,
+        repealed,
+    };
+    let catalog = [
+        // Made in 2019, published in 2020, repealed in 2020: still counts as public.
+        doc(
+            RuleClass::Rule,
+            date!(2019 - 12 - 20),
+            Some(date!(2020 - 01 - 06)),
+            Some(date!(2020 - 06 - 01)),
+        ),
+        doc(
+            RuleClass::NormativeDocument,
+            date!(2020 - 03 - 01),
+            Some(date!(2020 - 03 - 05)),
+            None,
+        ),
+        doc(
+            RuleClass::NormativeDocument,
+            date!(2018 - 03 - 01),
+            Some(date!(2018 - 03 - 02)),
+            None,
+        ),
+        // Published after the year: not yet public in it.
+        doc(
+            RuleClass::NormativeDocument,
+            date!(2020 - 12 - 30),
+            Some(date!(2021 - 01 - 04)),
+            None,
+        ),
+    ];
+    let figures = OfficeFigures {
+        licensing_decisions: 40,
+        punishments: 7,
+        coercive_measures: 2,
+        fees_fen: 500_000,
+        items_2019: Items2019 {
+            licensing: (31, -3),
+            other_services: (12, 2),
+            other_services_decisions: 88,
+            punishments: (150, 0),
+            coercive_measures: (9, -1),
+            fees: (4, -1),
+            procurement_projects: 6,
+            procurement_fen: 123_456_789,
+        },
+        ..OfficeFigures::default()
+    };
+    let report = annual_report(
+        "FZ001",
+        2020,
+        Vec::<RequestFacts>::new(),
+        [],
+        &catalog,
+        &figures,
+    );
+    let o = report
+        .proactive
+        .format_2019
+        .expect("2020 is in the 2019 format");
+    assert_eq!(
+        (o.rules.made, o.rules.published, o.rules.public_total),
+        (0, 1, 1)
+    );
+    let n = o.normative_documents;
+    assert_eq!((n.made, n.published, n.public_total), (2, 1, 2));
+    assert_eq!(o.procurement_wan_yuan, 123.4568);
+    // The 2021 figures are still there, and the JSON carries both.
+    assert_eq!(report.proactive.rules.repealed, 1);
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["proactive"]["format_2019"]["licensing"]["change"], -3);
+    assert_eq!(
+        json["proactive"]["format_2019"]["licensing"]["decisions"],
+        40
+    );
+    let later = annual_report(
+        "FZ001",
+        2021,
+        Vec::<RequestFacts>::new(),
+        [],
+        &catalog,
+        &figures,
+    );
+    assert!(later.proactive.format_2019.is_none());
+    assert!(
+        serde_json::to_value(&later).unwrap()["proactive"]
+            .get("format_2019")
+            .is_none()
+    );
+
+    let [two, ..] = grids(&report);
+    assert_tiled(&two);
+    assert_eq!((two.width, two.height), (7, 18));
+    let headers = texts(&two, CellKind::Header);
+    let labels = texts(&two, CellKind::Label);
+    for t in PROACTIVE_TABLES_2019 {
+        assert!(headers.contains(&t.caption));
+        for c in &t.columns[1..] {
+            assert!(headers.contains(c), "{c}");
+        }
+        for r in t.rows {
+            assert_eq!(labels.iter().filter(|l| *l == r).count(), 1, "{r}");
+        }
+    }
+    assert!(!headers.contains(&"本年制发件数"));
+    let row_of = |label: &str| -> Vec<&str> {
+        let at = two.cells.iter().find(|c| c.text == label).unwrap().row;
+        two.cells
+            .iter()
+            .filter(|c| c.row == at && c.kind == CellKind::Number)
+            .map(|c| c.text.as_str())
+            .collect()
+    };
+    assert_eq!(row_of("规章"), ["0", "1", "1"]);
+    assert_eq!(row_of("行政许可"), ["31", "-3", "40"]);
+    assert_eq!(row_of("其他对外管理服务事项"), ["12", "2", "88"]);
+    assert_eq!(row_of("行政强制"), ["9", "-1", "2"]);
+    assert_eq!(row_of("行政事业性收费"), ["4", "-1"]);
+    assert_eq!(row_of("政府集中采购"), ["6", "123.4568"]);
+    // Two figures over six columns: three each.
+    let at = two
+        .cells
+        .iter()
+        .find(|c| c.text == "行政事业性收费")
+        .unwrap()
+        .row;
+    let spans: Vec<(usize, usize)> = two
+        .cells
+        .iter()
+        .filter(|c| c.row == at && c.kind == CellKind::Number)
+        .map(|c| (c.col, c.cols))
+        .collect();
+    assert_eq!(spans, [(1, 3), (4, 3)]);
 }
 
 #[test]

@@ -153,6 +153,45 @@ async fn the_office_checks_a_figure_enters_its_own_and_downloads_the_report() {
         .await;
     assert_eq!(clerk_save.status, StatusCode::FORBIDDEN);
 
+    // 2020 is reported in the 2019 format: its further figures are asked for and printed.
+    assert!(
+        page.attrs("#f-licensing_change", "value").is_empty(),
+        "not for 2025"
+    );
+    let old_form = format!(
+        "{}&licensing_items=30&licensing_change=%2B2&fee_items=4&fee_change=x",
+        form("0")
+    );
+    let bad = s
+        .post_form("/staff/reports/GL00101/2020/figures", &office, &old_form)
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.text(".form-error")
+            .contains("行政事业性收费：本年增/减"),
+        "{}",
+        bad.text(".form-error")
+    );
+    assert_eq!(bad.attrs("#f-fee_change", "value"), ["x"]);
+    let saved = s
+        .post_form(
+            "/staff/reports/GL00101/2020/figures",
+            &office,
+            &old_form.replace("fee_change=x", "fee_change=-1"),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let page = s
+        .get_with_cookie("/staff/reports?org=GL00101&year=2020", &office)
+        .await;
+    assert_eq!(page.attrs("#f-licensing_change", "value"), ["2"]);
+    assert_eq!(page.attrs("#f-licensing_change", "inputmode"), ["text"]);
+    let body = page.text(".report-body");
+    for printed in ["其他对外管理服务事项", "上一年项目数量", "政府集中采购"]
+    {
+        assert!(body.contains(printed), "{printed}: {body}");
+    }
+
     // The files.
     for (format, media) in [("docx", "wordprocessingml"), ("xlsx", "spreadsheetml")] {
         let file = s
