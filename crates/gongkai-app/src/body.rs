@@ -3,7 +3,8 @@
 use std::collections::HashSet;
 
 /// Sanitizes rich text: only structural and inline formatting tags survive; scripts,
-/// styles, event handlers and `javascript:` links are removed.
+/// styles, event handlers and `javascript:` links are removed, and so is the address of an
+/// image on another site (reading the page must not tell that site who reads it).
 pub fn sanitize_html(html: &str) -> String {
     let tags: HashSet<&str> = [
         "p",
@@ -46,8 +47,30 @@ pub fn sanitize_html(html: &str) -> String {
         .tags(tags)
         .url_schemes(["http", "https", "mailto"].into_iter().collect())
         .link_rel(Some("noopener noreferrer"))
+        .attribute_filter(|element, attribute, value| {
+            if element == "img" && attribute == "src" && !is_own(value) {
+                return None;
+            }
+            Some(value.into())
+        })
         .clean(html)
         .to_string()
+}
+
+/// Whether an address points into this site: a relative address, not `//host/…` (browsers
+/// read `\` as `/`) nor `scheme:…`.
+fn is_own(url: &str) -> bool {
+    let url = url.trim();
+    let head: String = url
+        .chars()
+        .take(2)
+        .map(|c| if c == '\\' { '/' } else { c })
+        .collect();
+    if head.starts_with("//") || url.starts_with('\\') {
+        return false;
+    }
+    let before_path = url.split(['/', '?', '#']).next().unwrap_or("");
+    !before_path.contains(':')
 }
 
 /// Removes control characters other than tab and line breaks (PostgreSQL refuses NUL in
@@ -193,6 +216,28 @@ fn decode_entity(name: &str) -> Option<char> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn images_from_other_sites_lose_their_address() {
+        for remote in [
+            "http://tracker.example/p.gif",
+            "https://x.example/a.png",
+            "//x.example/a.png",
+            "/\\x.example/a.png",
+            "\\\\x.example/a.png",
+            " HTTP://x.example/a.png",
+            "data:image/png;base64,AAAA",
+        ] {
+            let html = format!(r#"<p><img src="{remote}" alt="图"></p>"#);
+            let clean = sanitize_html(&html);
+            assert!(!clean.contains("src"), "{remote}: {clean}");
+            assert!(clean.contains(r#"alt="图""#), "{clean}");
+        }
+        for own in ["/doc/1/files/2", "files/a.png", "a.png?x=1:2"] {
+            let clean = sanitize_html(&format!(r#"<img src="{own}">"#));
+            assert!(clean.contains("src="), "{own}: {clean}");
+        }
+    }
 
     #[test]
     fn scripts_and_handlers_are_removed() {

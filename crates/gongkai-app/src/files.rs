@@ -105,14 +105,20 @@ async fn store_bytes(app: &App, bytes: &[u8]) -> Result<String> {
     let sha = hex::encode(Sha256::digest(bytes));
     let path = path_of(app, &sha);
     if let Some(dir) = path.parent() {
-        tokio::fs::create_dir_all(dir)
-            .await
-            .map_err(|e| Error::internal(format!("create {}: {e}", dir.display())))?;
+        let dir = dir.to_owned();
+        tokio::task::spawn_blocking(move || {
+            gongkai_store::private_fs::create_dir(&dir).map_err(|e| (dir, e))
+        })
+        .await
+        .map_err(|e| Error::internal(format!("create: {e}")))?
+        .map_err(|(dir, e)| Error::internal(format!("create {}: {e}", dir.display())))?;
     }
     if tokio::fs::metadata(&path).await.is_err() {
         let tmp = path.with_extension("part");
-        tokio::fs::write(&tmp, bytes)
+        let (at, owned) = (tmp.clone(), bytes.to_vec());
+        tokio::task::spawn_blocking(move || gongkai_store::private_fs::write_file(&at, &owned))
             .await
+            .map_err(|e| Error::internal(format!("write: {e}")))?
             .map_err(|e| Error::internal(format!("write {}: {e}", tmp.display())))?;
         tokio::fs::rename(&tmp, &path)
             .await

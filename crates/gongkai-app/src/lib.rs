@@ -104,6 +104,17 @@ pub struct App {
     hashing: Arc<tokio::sync::Semaphore>,
 }
 
+/// What [`App::health`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Health {
+    /// The database answers with the schema of this build.
+    Ready,
+    /// The database answers but lacks tables or migrations of this build.
+    Unmigrated,
+    /// The database does not answer; why.
+    Unreachable(String),
+}
+
 impl App {
     /// Wraps an open, migrated database.
     pub fn new(db: Db, data_dir: impl Into<PathBuf>, settings: Settings) -> App {
@@ -125,7 +136,7 @@ impl App {
 
     /// Opens the database at `url` (default: SQLite in `data_dir`), applies migrations.
     pub async fn open(data_dir: &Path, url: Option<&str>, settings: Settings) -> Result<App> {
-        std::fs::create_dir_all(data_dir).map_err(|e| {
+        gongkai_store::private_fs::create_dir(data_dir).map_err(|e| {
             Error::internal(format!(
                 "cannot create data directory {}: {e}",
                 data_dir.display()
@@ -142,6 +153,16 @@ impl App {
         calendar::reload(&app).await?;
         app.refresh_public().await?;
         Ok(app)
+    }
+
+    /// Whether the database answers and holds this build's schema, within `limit`.
+    pub async fn health(&self, limit: std::time::Duration) -> Health {
+        match tokio::time::timeout(limit, self.db.schema_current()).await {
+            Ok(Ok(true)) => Health::Ready,
+            Ok(Ok(false)) => Health::Unmigrated,
+            Ok(Err(e)) => Health::Unreachable(e.to_string()),
+            Err(_) => Health::Unreachable(format!("no answer within {limit:?}")),
+        }
     }
 
     /// The database.

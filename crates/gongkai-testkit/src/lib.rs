@@ -28,6 +28,11 @@ pub struct TestDb {
 }
 
 impl TestDb {
+    /// Whether this is the PostgreSQL run.
+    pub fn is_postgres(&self) -> bool {
+        self.schema.is_some()
+    }
+
     /// A second, independent pool on the same database, as another node would open.
     pub async fn reconnect(&self) -> Db {
         match &self.schema {

@@ -26,6 +26,7 @@ mod layout;
 mod letters;
 mod limits;
 mod openapi;
+pub mod outage;
 pub(crate) mod public;
 mod reports;
 mod requests_desk;
@@ -60,9 +61,15 @@ struct Inner {
     app: App,
     config: WebConfig,
     cache: cache::PageCache,
+    probe: outage::Probe,
 }
 
 impl AppState {
+    /// The database probe of failure answers.
+    pub fn probe(&self) -> &outage::Probe {
+        &self.inner.probe
+    }
+
     /// The application.
     pub fn app(&self) -> &App {
         &self.inner.app
@@ -87,7 +94,12 @@ pub fn router(app: App, config: WebConfig) -> Router {
 fn state(app: App, config: WebConfig) -> AppState {
     let cache = cache::PageCache::new(config.http.cache_bytes);
     AppState {
-        inner: Arc::new(Inner { app, config, cache }),
+        inner: Arc::new(Inner {
+            app,
+            config,
+            cache,
+            probe: outage::Probe::default(),
+        }),
     }
 }
 
@@ -303,11 +315,17 @@ fn router_with_state(state: AppState) -> Router {
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
-            // No script-src: the pages carry no script, and accessibility checkers inject one.
+            // Pages carry no script, no inline style and no outside resource.
             HeaderValue::from_static(
-                "frame-ancestors 'self'; object-src 'none'; base-uri 'self'; form-action 'self'",
+                "default-src 'self'; img-src 'self'; script-src 'self'; style-src 'self'; \
+                 object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'",
             ),
         ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("SAMEORIGIN"),
+        ))
+        .layer(axum::middleware::from_fn(security::private_no_store))
         // Bodies are read only by the login, the desk's forms and the API (a record's body
         // with its tables can pass 64 KB); axum's extractors hold each to 2 MB as well.
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
@@ -318,6 +336,10 @@ fn router_with_state(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             cache::layer,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            outage::layer,
         ))
         .layer(tower_http::catch_panic::CatchPanicLayer::new())
         .layer(tower_http::trace::TraceLayer::new_for_http())

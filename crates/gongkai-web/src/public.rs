@@ -830,12 +830,24 @@ pub async fn favicon() -> Response {
         .into_response()
 }
 
-/// `GET /healthz`.
+/// `GET /healthz`: 200 `ok` when the database answers with this build's schema, else the
+/// same 503 the pages give, with a one-line reason for the operator.
 pub async fn healthz(State(s): State<AppState>) -> Response {
-    match s.app().db().conn().await {
-        Ok(_) => (StatusCode::OK, "ok").into_response(),
-        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response(),
-    }
+    let health = s.app().health(std::time::Duration::from_secs(3)).await;
+    let reason = match &health {
+        gongkai_app::Health::Ready => {
+            return ([(header::CACHE_CONTROL, "no-store")], "ok").into_response();
+        }
+        gongkai_app::Health::Unmigrated => "database schema missing or older than this build",
+        gongkai_app::Health::Unreachable(_) => "database unavailable",
+    };
+    let mut response = crate::outage::unavailable("/healthz", &health);
+    *response.body_mut() = axum::body::Body::from(reason);
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    response
 }
 
 /// Any other address.

@@ -112,3 +112,68 @@ pub async fn staff_form_token(req: Request, next: Next) -> Response {
     }
     next.run(Request::from_parts(parts, body)).await
 }
+
+/// Whether a path's answers may carry a staff member's view or an applicant's data: the staff
+/// side, the applicant's own pages and the API of requests and drafts.
+fn is_private(path: &str) -> bool {
+    [
+        "/staff",
+        "/track",
+        "/apply",
+        "/api/v1/requests",
+        "/api/v1/documents",
+    ]
+    .iter()
+    .any(|p| {
+        path.strip_prefix(p)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    })
+}
+
+/// `Cache-Control: no-store` on every private answer, whatever the handler set, so neither a
+/// shared cache nor the browser's history keeps a staff page or an applicant's data.
+pub async fn private_no_store(req: Request, next: Next) -> Response {
+    let private = is_private(req.uri().path());
+    let mut response = next.run(req).await;
+    if private {
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("no-store"),
+        );
+        headers.remove(header::ETAG);
+        headers.remove(header::LAST_MODIFIED);
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_private;
+
+    #[test]
+    fn private_paths_are_the_staff_side_and_the_applicants() {
+        for p in [
+            "/staff",
+            "/staff/",
+            "/staff/requests/X",
+            "/track",
+            "/track/letter",
+            "/apply",
+        ] {
+            assert!(is_private(p), "{p}");
+        }
+        for p in [
+            "/",
+            "/doc/1",
+            "/staffing",
+            "/api/v1/search",
+            "/applying",
+            "/org/X/",
+        ] {
+            assert!(!is_private(p), "{p}");
+        }
+        assert!(is_private("/api/v1/requests/G-1"));
+        assert!(is_private("/api/v1/documents/3"));
+    }
+}

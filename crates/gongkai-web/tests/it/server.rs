@@ -215,3 +215,59 @@ async fn a_full_server_refuses_with_a_chinese_503_and_recovers() {
     let (status, _) = get(node.addr, "/").await;
     assert_eq!(status, 200);
 }
+
+/// One request on its own connection; the head (status line and headers, lower-cased) and
+/// the body.
+async fn get_head(addr: SocketAddr, path: &str) -> (String, String) {
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    let req = format!("GET {path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n");
+    s.write_all(req.as_bytes()).await.unwrap();
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).await.unwrap();
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    (head.to_lowercase(), body.to_owned())
+}
+
+db_test!(
+    pages_and_healthz_agree_on_a_database_without_its_tables,
+    async |t: &TestDb| {
+        let a = gongkai_testkit::app(t);
+        org_tree(&a).await;
+        let node = start(a.clone(), quick()).await;
+        // Every answer carries the headers of a hardened site; private ones are not stored.
+        let (head, _) = get_head(node.addr, "/").await;
+        assert!(head.starts_with("http/1.1 200"), "{head}");
+        for h in [
+            "content-security-policy: default-src 'self'; img-src 'self'; script-src 'self'",
+            "x-frame-options: sameorigin",
+            "x-content-type-options: nosniff",
+        ] {
+            assert!(head.contains(h), "{h} in {head}");
+        }
+        assert!(!head.contains("no-store"), "public pages may be cached: {head}");
+        for private in ["/staff/login", "/track", "/apply"] {
+            let (head, _) = get_head(node.addr, private).await;
+            assert!(head.contains("cache-control: no-store"), "{private}: {head}");
+        }
+
+        // An operator drops the tables (or points the server at an empty database).
+        let cascade = if t.is_postgres() { " CASCADE" } else { "" };
+        t.execute_raw(&format!(
+            "DROP TABLE _sqlx_migrations; DROP TABLE documents{cascade}"
+        ))
+        .await;
+        let (head, body) = get_head(node.addr, "/healthz").await;
+        assert!(head.starts_with("http/1.1 503"), "{head}");
+        assert!(head.contains("retry-after: 30"), "{head}");
+        assert!(body.contains("schema"), "{body}");
+        // A page that needs the missing table answers the same, in Chinese.
+        let (head, body) = get_head(node.addr, "/list").await;
+        assert!(head.starts_with("http/1.1 503"), "{head}");
+        assert!(head.contains("retry-after: 30"), "{head}");
+        assert!(body.contains("服务暂不可用"), "{body}");
+        // Search answers from its own index, which is still there.
+        let (head, _) = get_head(node.addr, "/api/v1/search?q=x").await;
+        assert!(head.starts_with("http/1.1 200"), "{head}");
+    }
+);
