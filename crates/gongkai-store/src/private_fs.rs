@@ -65,10 +65,10 @@ pub fn restrict(path: &Path, mode: u32) -> std::io::Result<()> {
 /// missing (SQLite gives its `-wal` and `-shm` files the database file's mode), and the three
 /// files restricted when present.
 pub fn prepare_sqlite(path: &Path) -> std::io::Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        if !dir.exists() {
-            create_dir(dir)?;
-        }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        && !dir.exists()
+    {
+        create_dir(dir)?;
     }
     if !path.exists() {
         let mut options = std::fs::OpenOptions::new();
