@@ -91,6 +91,7 @@ pub fn prepare_sqlite(path: &Path) -> std::io::Result<()> {
 
 #[cfg(all(test, unix))]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     fn mode(p: &Path) -> u32 {
