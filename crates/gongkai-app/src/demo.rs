@@ -14,7 +14,7 @@ use gongkai_store::report_figures;
 use serde::Deserialize;
 
 use crate::documents::Actor;
-use crate::import::{ImportOptions, import_documents};
+use crate::import::{ImportOptions, ImportProgress, import_documents};
 use crate::orgs::{OrgInput, create_in};
 use crate::{App, Error, Result, auth, files};
 
@@ -149,12 +149,14 @@ pub async fn seed(app: &App, mut progress: impl FnMut(DemoProgress)) -> Result<D
         ("导入申请指南", APPLY),
     ] {
         let total = data.len() as u64;
-        let report = import_documents(app, Cursor::new(data), ImportOptions::default(), |bytes| {
-            progress(DemoProgress {
-                stage,
-                done: bytes,
-                total,
-            });
+        let report = import_documents(app, Cursor::new(data), ImportOptions::default(), |p| {
+            if let ImportProgress::Read(bytes) = p {
+                progress(DemoProgress {
+                    stage,
+                    done: bytes,
+                    total,
+                });
+            }
         })
         .await?;
         if let Some(p) = report.errors.first() {
@@ -164,19 +166,17 @@ pub async fn seed(app: &App, mut progress: impl FnMut(DemoProgress)) -> Result<D
     }
 
     let total = REQUESTS.len() as u64;
-    let report = crate::import::import_requests(
-        app,
-        Cursor::new(REQUESTS),
-        ImportOptions::default(),
-        |bytes| {
-            progress(DemoProgress {
-                stage: "导入依申请公开记录",
-                done: bytes,
-                total,
-            });
-        },
-    )
-    .await?;
+    let report =
+        crate::import::import_requests(app, Cursor::new(REQUESTS), ImportOptions::default(), |p| {
+            if let ImportProgress::Read(bytes) = p {
+                progress(DemoProgress {
+                    stage: "导入依申请公开记录",
+                    done: bytes,
+                    total,
+                });
+            }
+        })
+        .await?;
     if let Some(p) = report.errors.first() {
         return Err(Error::internal(format!("demo data requests: {p}")));
     }

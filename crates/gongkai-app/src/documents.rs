@@ -134,6 +134,7 @@ pub fn new_row_with_body(
         disclosure_ground: valid.disclosure_ground.map(|g| g.code()),
         report_year: gongkai_domain::report::report_year_of(valid.column.first(), &valid.title),
         validity_changed_on: valid.validity_changed_date,
+        import_key: None,
     }
 }
 

@@ -63,6 +63,10 @@ pub struct Settings {
     pub reminder_first_days: u32,
     /// Working days before the due date of the last reminder.
     pub reminder_last_days: u32,
+    /// The longest line of an import file, in KB.
+    pub import_max_line_kb: u32,
+    /// The largest body of an imported record, in KB.
+    pub max_body_kb: u32,
 }
 
 impl Default for Settings {
@@ -76,6 +80,8 @@ impl Default for Settings {
             repost_hours: 12,
             reminder_first_days: 5,
             reminder_last_days: 1,
+            import_max_line_kb: 8192,
+            max_body_kb: 4096,
         }
     }
 }

@@ -64,6 +64,18 @@ pub const EDITABLE: &[Editable] = &[
         min: 0,
         max: 19,
     },
+    Editable {
+        key: "import_max_line_kb",
+        label: "导入文件单行上限（KB）",
+        min: 64,
+        max: 262_144,
+    },
+    Editable {
+        key: "max_body_kb",
+        label: "导入信息正文上限（KB）",
+        min: 64,
+        max: 131_072,
+    },
 ];
 
 /// The value of an editable setting in `s`.
@@ -76,6 +88,8 @@ pub fn value(s: &Settings, key: &str) -> Option<i64> {
         "repost_hours" => i64::from(s.repost_hours),
         "reminder_first_days" => i64::from(s.reminder_first_days),
         "reminder_last_days" => i64::from(s.reminder_last_days),
+        "import_max_line_kb" => i64::from(s.import_max_line_kb),
+        "max_body_kb" => i64::from(s.max_body_kb),
         _ => return None,
     })
 }
@@ -95,6 +109,10 @@ fn with(mut s: Settings, key: &str, v: i64) -> Settings {
         "reminder_last_days" => {
             s.reminder_last_days = u32::try_from(v).unwrap_or(s.reminder_last_days);
         }
+        "import_max_line_kb" => {
+            s.import_max_line_kb = u32::try_from(v).unwrap_or(s.import_max_line_kb);
+        }
+        "max_body_kb" => s.max_body_kb = u32::try_from(v).unwrap_or(s.max_body_kb),
         _ => {}
     }
     s

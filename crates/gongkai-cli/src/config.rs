@@ -10,7 +10,9 @@
 //! `reminder_last_days` (working days before a due date when the unit is reminded, 5 and 1),
 //! `[documents] withheld_review_months`
 //! (条例 Art. 18: months between reviews of a withheld record, default 6) and `repost_hours`
-//! (hours within which a record should reach every channel, default 12); every key can also be set as `GONGKAI_<KEY>` in the environment, a table
+//! (hours within which a record should reach every channel, default 12),
+//! `import_max_line_kb` and `max_body_kb` (an import's longest line and largest body, 8192
+//! and 4096); every key can also be set as `GONGKAI_<KEY>` in the environment, a table
 //! key with `__` (`GONGKAI_AUTH__LOCKOUT_FAILURES`). Without `--config`, the file is
 //! `<data>/gongkai.toml` when it exists, `<data>` being the data directory named by flag or
 //! environment (or the default). Relative paths are relative to the working directory.
@@ -98,6 +100,8 @@ struct Keys {
 struct DocumentKeys {
     withheld_review_months: Option<u8>,
     repost_hours: Option<u32>,
+    import_max_line_kb: Option<u32>,
+    max_body_kb: Option<u32>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -280,6 +284,16 @@ pub fn load(
             .repost_hours
             .or(file_keys.documents.repost_hours)
             .unwrap_or(defaults.repost_hours),
+        import_max_line_kb: env_keys
+            .documents
+            .import_max_line_kb
+            .or(file_keys.documents.import_max_line_kb)
+            .unwrap_or(defaults.import_max_line_kb),
+        max_body_kb: env_keys
+            .documents
+            .max_body_kb
+            .or(file_keys.documents.max_body_kb)
+            .unwrap_or(defaults.max_body_kb),
         reminder_first_days: env_keys
             .requests
             .reminder_first_days
@@ -401,6 +415,11 @@ fn check_settings(s: &Settings) -> anyhow::Result<()> {
     if !(1..=20).contains(&s.reminder_first_days) || s.reminder_last_days >= s.reminder_first_days {
         return Err(user(
             "requests.reminder_first_days 须在 1 到 20 之间，reminder_last_days 须小于它",
+        ));
+    }
+    if !(64..=262_144).contains(&s.import_max_line_kb) || !(64..=131_072).contains(&s.max_body_kb) {
+        return Err(user(
+            "documents.import_max_line_kb 须在 64 到 262144 之间，max_body_kb 须在 64 到 131072 之间（KB）",
         ));
     }
     Ok(())

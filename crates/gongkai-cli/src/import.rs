@@ -1,7 +1,8 @@
 //! `gongkai import documents|requests FILE.jsonl [--create-orgs] [--atomic]` (SPEC "Import
 //! formats"):
-//! every rejected line and every warning on stderr, a summary on stdout, exit 1 when any
-//! line was rejected.
+//! every rejected line and every warning on stderr, each committed batch as it lands (so an
+//! interrupted import says how far it got: run it again and what landed is skipped), a
+//! summary on stdout, exit 1 when any line was rejected.
 
 use std::collections::BTreeSet;
 use std::fs::File;
@@ -10,8 +11,10 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use gongkai_app::App;
-use gongkai_app::import::import_requests;
-use gongkai_app::import::{ImportOptions, ImportReport, import_documents};
+use gongkai_app::import::{
+    ImportOptions, ImportProgress, ImportReport, import_documents, import_requests,
+};
+use indicatif::ProgressBar;
 
 use crate::error::{io_reason, user};
 use crate::progress;
@@ -33,11 +36,36 @@ fn open(path: &Path) -> anyhow::Result<(Box<dyn BufRead>, Option<u64>)> {
     ))
 }
 
+/// Shows the import's progress: the bar on a terminal, each committed batch as a line on
+/// stderr otherwise (a log then says where an interrupted import stopped).
+fn show(bar: &ProgressBar, p: ImportProgress) {
+    match p {
+        ImportProgress::Read(read) => bar.set_position(read),
+        ImportProgress::Committed {
+            through_line,
+            imported,
+            skipped,
+        } => {
+            let line = committed_line(through_line, imported, skipped);
+            if bar.is_hidden() {
+                eprintln!("{line}");
+            } else {
+                bar.set_message(line);
+            }
+        }
+    }
+}
+
+/// The line telling that a batch is in the database.
+pub fn committed_line(through_line: usize, imported: usize, skipped: usize) -> String {
+    format!("已提交至第 {through_line} 行：导入 {imported} 条，跳过 {skipped} 条")
+}
+
 /// Runs the import of documents and reports.
 pub async fn documents(app: &App, path: &Path, options: ImportOptions) -> anyhow::Result<ExitCode> {
     let (reader, len) = open(path)?;
     let bar = progress::bytes(len, "导入");
-    let report = import_documents(app, reader, options, |read| bar.set_position(read)).await;
+    let report = import_documents(app, reader, options, |p| show(&bar, p)).await;
     bar.finish_and_clear();
     finish(report?, options)
 }
@@ -46,7 +74,7 @@ pub async fn documents(app: &App, path: &Path, options: ImportOptions) -> anyhow
 pub async fn requests(app: &App, path: &Path, options: ImportOptions) -> anyhow::Result<ExitCode> {
     let (reader, len) = open(path)?;
     let bar = progress::bytes(len, "导入");
-    let report = import_requests(app, reader, options, |read| bar.set_position(read)).await;
+    let report = import_requests(app, reader, options, |p| show(&bar, p)).await;
     bar.finish_and_clear();
     finish(report?, options)
 }
@@ -69,18 +97,33 @@ fn print_problems(report: &ImportReport) {
     for w in &report.warnings {
         let _ = writeln!(err, "警告：{w}");
     }
+    // A file run again skips every line it landed before: name a few, count the rest.
+    for s in report.skipped.iter().take(SKIPPED_SHOWN) {
+        let _ = writeln!(err, "跳过：{s}");
+    }
+    if report.skipped.len() > SKIPPED_SHOWN {
+        let more = report.skipped.len() - SKIPPED_SHOWN;
+        let _ = writeln!(err, "跳过：另有 {more} 行，理由相同或相近");
+    }
     let _ = err.flush();
 }
+
+/// Skipped lines named one by one before the rest are counted.
+const SKIPPED_SHOWN: usize = 20;
 
 /// The summary lines, as printed on stdout.
 pub fn summary(report: &ImportReport, options: ImportOptions) -> Vec<String> {
     let rejected: BTreeSet<usize> = report.errors.iter().map(|p| p.line).collect();
-    let mut lines = vec![format!(
+    let mut first = format!(
         "导入 {} 条，拒绝 {} 行，警告 {} 条",
         report.imported,
         rejected.len(),
         report.warnings.len()
-    )];
+    );
+    if !report.skipped.is_empty() {
+        first.push_str(&format!("，跳过 {} 行（已导入过）", report.skipped.len()));
+    }
+    let mut lines = vec![first];
     if !report.created_orgs.is_empty() {
         lines.push(format!("新建机构：{}", report.created_orgs.join(", ")));
     }
@@ -126,10 +169,14 @@ mod tests {
             warnings: vec![problem(1, "doc_number")],
             created_orgs: vec!["GLQ".into(), "LHX".into()],
             committed: true,
+            skipped: vec![problem(5, "(行)")],
         };
         assert_eq!(
             summary(&report, ImportOptions::default()),
-            ["导入 3 条，拒绝 2 行，警告 1 条", "新建机构：GLQ, LHX"]
+            [
+                "导入 3 条，拒绝 2 行，警告 1 条，跳过 1 行（已导入过）",
+                "新建机构：GLQ, LHX"
+            ]
         );
     }
 

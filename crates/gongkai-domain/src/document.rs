@@ -236,6 +236,9 @@ pub struct ValidDocument {
     pub disclosure_ground: Option<crate::disclosure::Ground>,
     /// The day it stopped being in force, when out of force and known.
     pub validity_changed_date: Option<Date>,
+    /// The record's number in the system it comes from, which makes an import run again
+    /// skip it ([`ValidDocument::import_identity`]).
+    pub external_id: Option<String>,
 }
 
 /// A problem with one field of an import line: an error, or a warning when it comes with a
@@ -265,21 +268,8 @@ impl LineProblem {
 ///
 /// Returns the record and its warnings, or every error found in the line.
 pub fn validate_line(json: &str) -> Result<(ValidDocument, Vec<LineProblem>), Vec<LineProblem>> {
-    let value: Value = match serde_json::from_str(json) {
-        Ok(value) => value,
-        Err(e) => {
-            return Err(vec![LineProblem::new(
-                LineProblem::LINE,
-                format!("不是有效的 JSON：{e}"),
-            )]);
-        }
-    };
-    let Value::Object(map) = value else {
-        return Err(vec![LineProblem::new(
-            LineProblem::LINE,
-            "每行须是一个 JSON 对象：{\"org\": …, \"title\": …, …}",
-        )]);
-    };
+    let map = crate::json_line::parse_object(json)
+        .map_err(|e| vec![LineProblem::new(LineProblem::LINE, e.to_string())])?;
     let mut check = Checker::default();
     let mut required = |name: &'static str| check.json_string(&map, name, true);
     let org = required("org");
@@ -303,7 +293,20 @@ pub fn validate_line(json: &str) -> Result<(ValidDocument, Vec<LineProblem>), Ve
         Some(Value::Number(n)) => Some(n.to_string()),
         _ => check.json_string(&map, "doc_number", false),
     };
-    check.fields(RawFields {
+    let external_id = match map.get("external_id") {
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => check.json_string(&map, "external_id", false),
+    }
+    .map(|s| s.trim().to_owned());
+    if let Some(id) = &external_id
+        && (id.is_empty() || id.chars().count() > MAX_EXTERNAL_ID_CHARS)
+    {
+        check.error(
+            "external_id",
+            format!("须为 1 至 {MAX_EXTERNAL_ID_CHARS} 个字符（原系统中的记录编号）"),
+        );
+    }
+    let (mut doc, warnings) = check.fields(RawFields {
         org: org.as_deref(),
         title: title.as_deref(),
         doc_number: doc_number.as_deref(),
@@ -321,7 +324,47 @@ pub fn validate_line(json: &str) -> Result<(ValidDocument, Vec<LineProblem>), Ve
         disclosure: disclosure.as_deref(),
         disclosure_ground: disclosure_ground.as_deref(),
         validity_changed_date: validity_changed_date.as_deref(),
-    })
+    })?;
+    doc.external_id = external_id;
+    Ok((doc, warnings))
+}
+
+/// Separates the parts of an import identity (a character no field holds).
+const IDENTITY_SEP: char = '\u{1f}';
+
+/// The longest `external_id` accepted.
+pub const MAX_EXTERNAL_ID_CHARS: usize = 200;
+
+impl ValidDocument {
+    /// What makes a line the same record as one imported before (with its organization):
+    /// the `external_id` the file gives, else 发文字号, 标题, 成文日期 and 发布日期.
+    pub fn import_identity(&self) -> String {
+        match &self.external_id {
+            Some(id) => format!("id{IDENTITY_SEP}{id}"),
+            None => Self::identity_of(
+                self.doc_number.as_deref(),
+                &self.title,
+                self.written_date,
+                self.published_date,
+            ),
+        }
+    }
+
+    /// The identity of a record without an `external_id`, from what is stored of it.
+    pub fn identity_of(
+        doc_number: Option<&str>,
+        title: &str,
+        written: Date,
+        published: Date,
+    ) -> String {
+        const SEP: char = IDENTITY_SEP;
+        format!(
+            "doc{SEP}{}{SEP}{title}{SEP}{}{SEP}{}",
+            doc_number.unwrap_or(""),
+            crate::text::format_date_iso(written),
+            crate::text::format_date_iso(published),
+        )
+    }
 }
 
 impl DocumentLine {
@@ -601,6 +644,7 @@ impl Checker {
                     disclosure,
                     disclosure_ground,
                     validity_changed_date,
+                    external_id: None,
                 },
                 self.warnings,
             )),

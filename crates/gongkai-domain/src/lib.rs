@@ -47,6 +47,7 @@ pub mod document;
 pub mod draft;
 pub mod fee;
 pub mod index_number;
+pub mod json_line;
 pub mod letter;
 pub mod org;
 pub mod report;

@@ -530,21 +530,8 @@ pub const MAX_DESCRIPTION_CHARS: usize = 10_000;
 pub fn validate_request_line(
     json: &str,
 ) -> Result<(ValidRequest, Vec<LineProblem>), Vec<LineProblem>> {
-    let map = match serde_json::from_str::<Value>(json) {
-        Ok(Value::Object(map)) => map,
-        Ok(_) => {
-            return Err(vec![LineProblem::new(
-                LineProblem::LINE,
-                "每行须是一个 JSON 对象：{\"org\": …, \"tracking\": …, …}",
-            )]);
-        }
-        Err(e) => {
-            return Err(vec![LineProblem::new(
-                LineProblem::LINE,
-                format!("不是有效的 JSON：{e}"),
-            )]);
-        }
-    };
+    let map = crate::json_line::parse_object(json)
+        .map_err(|e| vec![LineProblem::new(LineProblem::LINE, e.to_string())])?;
     let mut p = Problems::default();
     let org = p.string(&map, "org", true).and_then(|s| {
         OrgCode::parse(s.trim())

@@ -1,5 +1,7 @@
 //! Disclosure records (政府信息, C2): metadata, body, status and publication.
 
+use std::collections::HashMap;
+
 use gongkai_domain::disclosure::Attribute;
 use gongkai_domain::workflow::Stage;
 use gongkai_domain::{DisclosureTerm, DocKind, DocStatus, Validity};
@@ -169,6 +171,8 @@ pub struct NewDocument {
     pub report_year: Option<i32>,
     /// The day it stopped being in force, when known.
     pub validity_changed_on: Option<Date>,
+    /// What makes an imported record the same when its file is imported again.
+    pub import_key: Option<String>,
 }
 
 /// Filters of a record list. `None` means no restriction.
@@ -209,8 +213,8 @@ const SUMMARY: &str = "SELECT d.id, o.code AS org_code, o.name AS org_name, d.in
 const INSERT_COLUMNS: &str = "(org_id, column_id, status, index_number, title, doc_number, doc_number_key, \
     issuer, topic, topic_code, kind, written_date, formed_date, published_date, published_year, validity, \
     disclosure_term, body_html, created_at, updated_at, stage, created_by, disclosure, disclosure_ground, \
-    report_year, validity_changed_on)";
-const INSERT_ARITY: usize = 26;
+    report_year, validity_changed_on, import_key)";
+const INSERT_ARITY: usize = 27;
 
 /// Rows per multi-row `INSERT`: well under SQLite's 32,766 and PostgreSQL's 65,535 parameters.
 pub const BATCH: usize = 200;
@@ -268,7 +272,8 @@ pub async fn insert_many(
                     .bind(r.disclosure.code())
                     .bind(r.disclosure_ground)
                     .bind(r.report_year)
-                    .bind(r.validity_changed_on);
+                    .bind(r.validity_changed_on)
+                    .bind(r.import_key.as_deref());
             }
             q.fetch_all(c).await?
         });
@@ -917,6 +922,75 @@ pub async fn catalog_facts(
         }
         q.fetch_all(c).await?
     }))
+}
+
+/// The records already holding these import keys: `(org_id, key)` → 索引号 (if any).
+pub async fn with_import_keys(
+    h: &mut impl Handle,
+    keys: &[(i64, &str)],
+) -> Result<HashMap<(i64, String), Option<String>>> {
+    let mut found = HashMap::new();
+    for chunk in keys.chunks(BATCH) {
+        let list: Vec<String> = (1..=chunk.len()).map(ph).collect();
+        let sql = format!(
+            "SELECT org_id, import_key, index_number FROM documents WHERE import_key IN ({})",
+            list.join(", ")
+        );
+        let rows: Vec<(i64, String, Option<String>)> = dispatch!(h, c => {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+            for (_, key) in chunk {
+                q = q.bind(*key);
+            }
+            q.fetch_all(c).await?
+        });
+        for (org_id, key, number) in rows {
+            if chunk.iter().any(|(o, k)| *o == org_id && *k == key) {
+                found.insert((org_id, key), number);
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// A published record without an import key, with what its key is computed from.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Unkeyed {
+    /// Id.
+    pub id: i64,
+    /// Organization id.
+    pub org_id: i64,
+    /// 发文字号.
+    pub doc_number: Option<String>,
+    /// 标题.
+    pub title: String,
+    /// 成文日期.
+    pub written_date: Date,
+    /// 发布日期.
+    pub published_date: Option<Date>,
+}
+
+/// Up to `limit` published records without an import key, by id.
+pub async fn unkeyed(h: &mut impl Handle, limit: i64) -> Result<Vec<Unkeyed>> {
+    Ok(dispatch!(h, c => sqlx::query_as(
+        "SELECT id, org_id, doc_number, title, written_date, published_date FROM documents \
+         WHERE import_key IS NULL AND status = 'published' ORDER BY id LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(c)
+    .await?))
+}
+
+/// Sets the import key of records.
+pub async fn set_import_keys(h: &mut impl Handle, keys: &[(i64, String)]) -> Result<()> {
+    for (id, key) in keys {
+        dispatch!(h, c => sqlx::query("UPDATE documents SET import_key = $1 WHERE id = $2")
+            .bind(key.as_str())
+            .bind(*id)
+            .execute(c)
+            .await?
+            .rows_affected());
+    }
+    Ok(())
 }
 
 /// The records with these ids that exist, whatever their status, in id order.

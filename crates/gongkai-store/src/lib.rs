@@ -271,7 +271,8 @@ impl Db {
             Ok(rows) => rows.into_iter().map(|(v,)| v).collect(),
             // No such table: nothing was ever migrated here.
             Err(sqlx::Error::Database(e))
-                if e.code().as_deref() == Some("42P01") || e.message().contains("no such table") =>
+                if e.code().as_deref() == Some("42P01")
+                    || e.message().contains("no such table") =>
             {
                 return Ok(false);
             }

@@ -79,9 +79,10 @@ pub async fn layer(State(s): State<AppState>, req: Request, next: Next) -> Respo
     let response = next.run(req).await;
     if path == "/healthz"
         || !matches!(
-        response.status(),
-        StatusCode::INTERNAL_SERVER_ERROR | StatusCode::SERVICE_UNAVAILABLE
-    ) {
+            response.status(),
+            StatusCode::INTERNAL_SERVER_ERROR | StatusCode::SERVICE_UNAVAILABLE
+        )
+    {
         return response;
     }
     match s.probe().health(s.app()).await {

@@ -2,12 +2,14 @@
 //! formats"): one pipeline for every kind of record.
 //!
 //! Every line is validated whole before anything of it is written; a bad line is reported
-//! with its number and reason and writes nothing. Valid lines are written in batches, a
-//! transaction committed every [`COMMIT_BYTES`] of input, or with `atomic` all in one
-//! transaction that is rolled back when any line failed. A batch the database refuses is
-//! written again line by line, so only the refused line is reported. What differs between
-//! records (the line's validation, checks against the database, the rows written) is a
-//! [`Kind`].
+//! with its number and reason and writes nothing. Valid lines are written in batches, each
+//! committed with its entry in the audit chain and reported ([`ImportProgress::Committed`]),
+//! or with `atomic` all in one transaction that is rolled back when any line failed. A
+//! batch the database refuses is written again line by line, so only the refused line is
+//! reported. A line that is a record imported before (same organization and key) is skipped
+//! and reported, so an interrupted import is run again to completion with nothing doubled
+//! and no 索引号 skipped. What differs between records (the line's validation, checks
+//! against the database, the rows written) is a [`Kind`].
 
 mod documents;
 mod requests;
@@ -64,10 +66,55 @@ pub struct ImportReport {
     pub errors: Vec<Problem>,
     /// Records written with a remark (e.g. an unrecognized 发文字号 kept as written).
     pub warnings: Vec<Problem>,
+    /// Lines not written because their record is already there (imported before, or
+    /// earlier in the file).
+    pub skipped: Vec<Problem>,
     /// Organizations created by `create_orgs`.
     pub created_orgs: Vec<String>,
     /// False when `atomic` rolled everything back.
     pub committed: bool,
+}
+
+/// What an import tells as it goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImportProgress {
+    /// Bytes of the file read so far.
+    Read(u64),
+    /// Every line through `through_line` is settled in the database: written, skipped or
+    /// refused. Run again after an interruption, the import skips what was written.
+    Committed {
+        /// The last line of the batch committed (1-based).
+        through_line: usize,
+        /// Records written so far.
+        imported: usize,
+        /// Lines skipped so far.
+        skipped: usize,
+    },
+}
+
+/// The limits an import holds lines to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ImportLimits {
+    /// The longest line, in bytes.
+    pub max_line_bytes: usize,
+    /// The largest body of a record (`body_html` or `body_text`), in bytes.
+    pub max_body_bytes: usize,
+}
+
+impl ImportLimits {
+    /// The limits of the application's settings.
+    pub fn of(app: &App) -> Self {
+        let s = app.settings();
+        let kb = |n: u32| {
+            usize::try_from(n)
+                .unwrap_or(usize::MAX)
+                .saturating_mul(1024)
+        };
+        ImportLimits {
+            max_line_bytes: kb(s.import_max_line_kb),
+            max_body_bytes: kb(s.max_body_kb),
+        }
+    }
 }
 
 impl ImportReport {
@@ -75,6 +122,15 @@ impl ImportReport {
         self.errors.push(Problem {
             line,
             field: field.to_owned(),
+            message: message.to_owned(),
+        });
+    }
+
+    fn skip(&mut self, line: usize, message: &str) {
+        self.warnings.retain(|w| w.line != line);
+        self.skipped.push(Problem {
+            line,
+            field: LineProblem::LINE.to_owned(),
             message: message.to_owned(),
         });
     }
@@ -110,6 +166,14 @@ pub(crate) struct Pending<T> {
     item: T,
 }
 
+/// Why a valid line is not written.
+pub(crate) enum Refusal {
+    /// It breaks a rule: the line is refused.
+    Error(LineProblem),
+    /// Its record is already there: the line is skipped, with why.
+    Skip(String),
+}
+
 /// What one kind of record brings to the pipeline.
 pub(crate) trait Kind {
     /// A validated line.
@@ -131,17 +195,18 @@ pub(crate) trait Kind {
     }
 
     /// Checks a line against the lines before it in the file.
-    fn accept(&mut self, _line: usize, _item: &Self::Item) -> Result<(), LineProblem> {
+    fn accept(&mut self, _line: usize, _item: &Self::Item) -> Result<(), Refusal> {
         Ok(())
     }
 
-    /// Checks a batch against the database before it is written: the lines refused, by
-    /// their index in `batch`.
+    /// Checks a batch against the database before it is written: the lines refused or
+    /// skipped, by their index in `batch`.
     async fn screen(
         &mut self,
         _tx: &mut Tx,
+        _orgs: &HashMap<String, Org>,
         _batch: &[Pending<Self::Item>],
-    ) -> Result<Vec<(usize, LineProblem)>> {
+    ) -> Result<Vec<(usize, Refusal)>> {
         Ok(Vec::new())
     }
 
@@ -160,51 +225,104 @@ pub(crate) trait Kind {
     }
 }
 
-/// The non-blank lines of an import file with their 1-based numbers: the text without its
-/// line ending and a leading byte-order mark, or `None` when the line is not UTF-8.
+/// One line as read.
+enum RawLine {
+    /// Its text, without the line ending and a leading byte-order mark.
+    Text(String),
+    /// Not UTF-8.
+    NotUtf8,
+    /// Longer than the limit: its length in bytes (read past, not kept).
+    TooLong(u64),
+}
+
+/// The non-blank lines of an import file with their 1-based numbers, each held to a length
+/// so that one huge line cannot take the machine's memory.
 struct LineReader<R> {
     reader: R,
     buf: Vec<u8>,
     line_no: usize,
     read: u64,
+    max_line: usize,
 }
 
 impl<R: BufRead> LineReader<R> {
-    fn new(reader: R) -> Self {
+    fn new(reader: R, max_line: usize) -> Self {
         Self {
             reader,
             buf: Vec::new(),
             line_no: 0,
             read: 0,
+            max_line,
         }
     }
 
-    fn next_line(&mut self) -> Result<Option<(usize, Option<String>)>> {
+    /// Reads through the next line ending, keeping at most `max_line` + 2 bytes of it in
+    /// `buf` (room for `\r\n`); returns the line's length, 0 at the end of the file.
+    fn read_line(&mut self) -> std::io::Result<u64> {
+        let mut len = 0u64;
+        loop {
+            let chunk = match self.reader.fill_buf() {
+                Ok(c) => c,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if chunk.is_empty() {
+                return Ok(len);
+            }
+            let (take, done) = match chunk.iter().position(|b| *b == b'\n') {
+                Some(at) => (at + 1, true),
+                None => (chunk.len(), false),
+            };
+            let room = (self.max_line + 2).saturating_sub(self.buf.len());
+            self.buf.extend_from_slice(&chunk[..take.min(room)]);
+            self.reader.consume(take);
+            len += take as u64;
+            if done {
+                return Ok(len);
+            }
+        }
+    }
+
+    fn next_line(&mut self) -> Result<Option<(usize, RawLine)>> {
         loop {
             self.buf.clear();
             let n = self
-                .reader
-                .read_until(b'\n', &mut self.buf)
+                .read_line()
                 .map_err(|e| Error::Invalid(format!("读取文件失败：{e}")))?;
             if n == 0 {
                 return Ok(None);
             }
-            self.read += n as u64;
+            self.read += n;
             self.line_no += 1;
+            let kept = self.buf.len();
+            let ending = self.buf[..kept]
+                .iter()
+                .rev()
+                .take_while(|b| matches!(b, b'\n' | b'\r'))
+                .count();
+            // Only a line kept whole has its ending in `buf`.
+            let content = if kept as u64 == n {
+                n - ending as u64
+            } else {
+                n
+            };
+            if content > self.max_line as u64 {
+                return Ok(Some((self.line_no, RawLine::TooLong(content))));
+            }
             let Ok(raw) = std::str::from_utf8(&self.buf) else {
-                return Ok(Some((self.line_no, None)));
+                return Ok(Some((self.line_no, RawLine::NotUtf8)));
             };
             let raw = raw
                 .trim_start_matches('\u{feff}')
                 .trim_end_matches(['\n', '\r']);
             if !raw.trim().is_empty() {
-                return Ok(Some((self.line_no, Some(raw.to_owned()))));
+                return Ok(Some((self.line_no, RawLine::Text(raw.to_owned()))));
             }
         }
     }
 
     /// The next `n` non-blank lines.
-    fn batch(&mut self, n: usize) -> Result<Vec<(usize, Option<String>)>> {
+    fn batch(&mut self, n: usize) -> Result<Vec<(usize, RawLine)>> {
         let mut out = Vec::with_capacity(n);
         while out.len() < n {
             match self.next_line()? {
@@ -216,33 +334,49 @@ impl<R: BufRead> LineReader<R> {
     }
 }
 
-/// Input read into one transaction before it commits.
-const COMMIT_BYTES: u64 = 128 << 20;
-
 /// A line after its validation.
-type Checked<T> = (usize, Option<Result<Valid<T>, Vec<LineProblem>>>);
+type Checked<T> = (usize, Result<Valid<T>, Vec<LineProblem>>);
 
-/// Validates lines on a blocking thread (`None`: not UTF-8).
+/// Validates lines on a blocking thread.
 fn check_lines<T: Send + 'static>(
     check: Checker<T>,
-    batch: Vec<(usize, Option<String>)>,
+    batch: Vec<(usize, RawLine)>,
+    max_line: usize,
 ) -> tokio::task::JoinHandle<Vec<Checked<T>>> {
     tokio::task::spawn_blocking(move || {
+        let whole = |message: String| {
+            Err(vec![LineProblem {
+                field: LineProblem::LINE,
+                message,
+            }])
+        };
         batch
             .into_iter()
-            .map(|(line_no, raw)| (line_no, raw.map(|raw| check(&raw))))
+            .map(|(line_no, raw)| {
+                let checked = match raw {
+                    RawLine::Text(raw) => check(&raw),
+                    RawLine::NotUtf8 => whole("不是有效的 UTF-8 文本".to_owned()),
+                    RawLine::TooLong(n) => whole(format!(
+                        "这一行有 {} KB，超过单行上限 {} KB（设置 import_max_line_kb）",
+                        n.div_ceil(1024),
+                        max_line / 1024
+                    )),
+                };
+                (line_no, checked)
+            })
             .collect()
     })
 }
 
-/// Imports the records of a JSON Lines file. `progress` is called with the bytes read so far.
+/// Imports the records of a JSON Lines file, telling `progress` how far it got.
 async fn run<K: Kind, R: BufRead>(
     app: &App,
     kind: K,
     reader: R,
     opts: ImportOptions,
-    mut progress: impl FnMut(u64),
+    mut progress: impl FnMut(ImportProgress),
 ) -> Result<ImportReport> {
+    let limits = ImportLimits::of(app);
     let mut imp = Importer {
         app,
         kind,
@@ -250,7 +384,6 @@ async fn run<K: Kind, R: BufRead>(
         report: ImportReport::default(),
         tx: None,
         tx_batches: Vec::new(),
-        tx_bytes: 0,
         tx_start: (0, 0),
         atomic: opts.atomic,
         batch_counted: 0,
@@ -258,32 +391,28 @@ async fn run<K: Kind, R: BufRead>(
     };
     imp.reload_orgs().await?;
     let check = imp.kind.checker();
-    let mut lines = LineReader::new(reader);
+    let max_line = limits.max_line_bytes;
+    let mut lines = LineReader::new(reader, max_line);
     // Lines are checked on a blocking thread while the batch before them is written, so
     // parsing and the database work side by side.
-    let mut checking = check_lines(check.clone(), lines.batch(K::BATCH)?);
-    let mut read = 0;
+    let mut checking = check_lines(check.clone(), lines.batch(K::BATCH)?, max_line);
     loop {
         let checked = checking
             .await
             .map_err(|e| Error::internal(format!("line check: {e}")))?;
         let done = checked.is_empty();
+        let last_line = checked.last().map_or(0, |(line_no, _)| *line_no);
         let mut pending = Vec::new();
         for (line_no, result) in checked {
             imp.report.lines += 1;
             let valid = match result {
-                None => {
-                    imp.report
-                        .error(line_no, LineProblem::LINE, "不是有效的 UTF-8 文本");
-                    continue;
-                }
-                Some(Err(problems)) => {
+                Err(problems) => {
                     for p in problems {
                         imp.report.error(line_no, p.field, &p.message);
                     }
                     continue;
                 }
-                Some(Ok(valid)) => valid,
+                Ok(valid) => valid,
             };
             let code = K::org_code(&valid.item);
             if !imp.orgs.contains_key(code) && !opts.create_orgs {
@@ -292,9 +421,16 @@ async fn run<K: Kind, R: BufRead>(
                 imp.report.error(line_no, "org", &message);
                 continue;
             }
-            if let Err(p) = imp.kind.accept(line_no, &valid.item) {
-                imp.report.error(line_no, p.field, &p.message);
-                continue;
+            match imp.kind.accept(line_no, &valid.item) {
+                Ok(()) => {}
+                Err(Refusal::Error(p)) => {
+                    imp.report.error(line_no, p.field, &p.message);
+                    continue;
+                }
+                Err(Refusal::Skip(why)) => {
+                    imp.report.skip(line_no, &why);
+                    continue;
+                }
             }
             for w in valid.warnings {
                 imp.report.warn(line_no, w.field, &w.message);
@@ -307,29 +443,37 @@ async fn run<K: Kind, R: BufRead>(
         if done {
             break;
         }
-        let batch_bytes = lines.read - read;
-        read = lines.read;
-        checking = check_lines(check.clone(), lines.batch(K::BATCH)?);
-        if let Err(e) = imp.write(pending, batch_bytes).await {
+        let read = lines.read;
+        checking = check_lines(check.clone(), lines.batch(K::BATCH)?, max_line);
+        if let Err(e) = imp.write(pending).await {
             if let Some(tx) = imp.tx.take() {
                 tx.rollback().await.ok();
             }
             return Err(e);
         }
-        progress(read);
+        if !opts.atomic {
+            imp.commit(last_line).await?;
+            progress(ImportProgress::Committed {
+                through_line: last_line,
+                imported: imp.report.imported,
+                skipped: imp.report.skipped.len(),
+            });
+        }
+        progress(ImportProgress::Read(read));
     }
-    progress(lines.read);
+    progress(ImportProgress::Read(lines.read));
     let failed = opts.atomic && !imp.report.errors.is_empty();
     if failed {
         if let Some(tx) = imp.tx.take() {
             tx.rollback().await?;
         }
     } else {
-        imp.commit().await?;
+        imp.commit(lines.line_no).await?;
     }
     let mut report = imp.report;
     report.errors.sort_by_key(|p| p.line);
     report.warnings.sort_by_key(|p| p.line);
+    report.skipped.sort_by_key(|p| p.line);
     if failed {
         report.imported = 0;
         report.created_orgs.clear();
@@ -338,6 +482,7 @@ async fn run<K: Kind, R: BufRead>(
     tracing::info!(
         kind = K::NAME,
         imported = report.imported,
+        skipped = report.skipped.len(),
         errors = report.errors.len(),
         warnings = report.warnings.len(),
         "import"
@@ -354,8 +499,6 @@ struct Importer<'a, K: Kind> {
     tx: Option<Tx>,
     /// The batches written in `tx`, kept to be written again if a later one fails.
     tx_batches: Vec<Vec<Pending<K::Item>>>,
-    /// Input bytes read into `tx`.
-    tx_bytes: u64,
     /// `report.imported` and `report.created_orgs.len()` when `tx` began.
     tx_start: (usize, usize),
     atomic: bool,
@@ -364,11 +507,9 @@ struct Importer<'a, K: Kind> {
 }
 
 impl<K: Kind> Importer<'_, K> {
-    /// Writes a batch of lines read from `bytes` of input. Batches share a transaction,
-    /// committed every [`COMMIT_BYTES`] of input (only at the end when atomic): each commit
-    /// writes every index page its records touched, and at a million records one batch
-    /// touches most of them. Savepoints per batch would copy each of those pages once more.
-    async fn write(&mut self, batch: Vec<Pending<K::Item>>, bytes: u64) -> Result<()> {
+    /// Writes a batch of lines into the open transaction (one for the whole file when
+    /// atomic), which the caller commits.
+    async fn write(&mut self, batch: Vec<Pending<K::Item>>) -> Result<()> {
         if self.atomic && !self.report.errors.is_empty() {
             // Nothing will be committed: the rest of the file is only checked.
             return Ok(());
@@ -405,7 +546,6 @@ impl<K: Kind> Importer<'_, K> {
                     self.report.imported = self.tx_start.0;
                     self.report.created_orgs.truncate(self.tx_start.1);
                     self.reload().await?;
-                    self.tx_bytes = 0;
                     let earlier = std::mem::take(&mut self.tx_batches);
                     if self.atomic {
                         let errors = self.report.errors.len();
@@ -423,10 +563,6 @@ impl<K: Kind> Importer<'_, K> {
                 }
             }
         }
-        self.tx_bytes += bytes;
-        if !self.atomic && self.tx_bytes >= COMMIT_BYTES {
-            self.commit().await?;
-        }
         Ok(())
     }
 
@@ -436,27 +572,28 @@ impl<K: Kind> Importer<'_, K> {
         tx: &mut Tx,
         batch: Vec<Pending<K::Item>>,
     ) -> Result<Vec<Pending<K::Item>>> {
-        let refused = self.kind.screen(tx, &batch).await?;
+        let refused = self.kind.screen(tx, &self.orgs, &batch).await?;
         if refused.is_empty() {
             return Ok(batch);
         }
-        let mut refused: HashMap<usize, LineProblem> = refused.into_iter().collect();
+        let mut refused: HashMap<usize, Refusal> = refused.into_iter().collect();
         let mut kept = Vec::with_capacity(batch.len());
         for (i, p) in batch.into_iter().enumerate() {
             match refused.remove(&i) {
-                Some(problem) => {
+                Some(Refusal::Error(problem)) => {
                     self.report.warnings.retain(|w| w.line != p.line);
                     self.report.error(p.line, problem.field, &problem.message);
                 }
+                Some(Refusal::Skip(why)) => self.report.skip(p.line, &why),
                 None => kept.push(p),
             }
         }
         Ok(kept)
     }
 
-    /// Commits the open transaction, if any, with its entry in the audit chain.
-    async fn commit(&mut self) -> Result<()> {
-        self.tx_bytes = 0;
+    /// Commits the open transaction, if any, with its entry in the audit chain naming the
+    /// last line it settles.
+    async fn commit(&mut self, through_line: usize) -> Result<()> {
         self.tx_batches.clear();
         if let Some(mut tx) = self.tx.take() {
             let records = self.report.imported - self.tx_start.0;
@@ -468,7 +605,7 @@ impl<K: Kind> Importer<'_, K> {
                 "import",
                 None,
                 None,
-                serde_json::json!({"records": records, "through_line": self.report.lines}),
+                serde_json::json!({"records": records, "through_line": through_line}),
             )
             .await?;
             tx.commit().await?;
@@ -528,7 +665,7 @@ impl<K: Kind> Importer<'_, K> {
         self.write_in(&mut tx, lines).await?;
         self.tx = Some(tx);
         self.tx_start.0 = self.report.imported - self.batch_counted;
-        self.commit().await
+        self.commit(lines.last().map_or(0, |p| p.line)).await
     }
 
     /// Forgets what a rolled-back write counted and cached.

@@ -11,15 +11,18 @@ use gongkai_store::Tx;
 use gongkai_store::orgs::Org;
 use gongkai_store::requests;
 
-use super::{Checker, ImportOptions, ImportReport, Kind, Pending, Valid, org};
+use super::{
+    Checker, ImportOptions, ImportProgress, ImportReport, Kind, Pending, Refusal, Valid, org,
+};
 use crate::{App, Result};
 
-/// Imports requests from JSON Lines. `progress` is called with the bytes read so far.
+/// Imports requests from JSON Lines, telling `progress` how far it got. A request whose
+/// 查询码 is there already was imported before: it is skipped.
 pub async fn import_requests<R: BufRead>(
     app: &App,
     reader: R,
     opts: ImportOptions,
-    progress: impl FnMut(u64),
+    progress: impl FnMut(ImportProgress),
 ) -> Result<ImportReport> {
     let kind = Requests {
         app: app.clone(),
@@ -107,13 +110,13 @@ impl Kind for Requests {
         item.request.org.as_str()
     }
 
-    fn accept(&mut self, line: usize, item: &Self::Item) -> Result<(), LineProblem> {
+    fn accept(&mut self, line: usize, item: &Self::Item) -> Result<(), Refusal> {
         let tracking = item.request.tracking.as_str();
         if let Some(first) = self.seen.get(tracking) {
-            return Err(LineProblem {
+            return Err(Refusal::Error(LineProblem {
                 field: "tracking",
                 message: format!("查询码 {tracking} 与第 {first} 行重复"),
-            });
+            }));
         }
         self.seen.insert(tracking.to_owned(), line);
         Ok(())
@@ -122,8 +125,9 @@ impl Kind for Requests {
     async fn screen(
         &mut self,
         tx: &mut Tx,
+        _orgs: &HashMap<String, Org>,
         batch: &[Pending<Self::Item>],
-    ) -> Result<Vec<(usize, LineProblem)>> {
+    ) -> Result<Vec<(usize, Refusal)>> {
         let trackings: Vec<String> = batch
             .iter()
             .map(|p| p.item.request.tracking.as_str().to_owned())
@@ -137,11 +141,8 @@ impl Kind for Requests {
             .enumerate()
             .filter(|(_, p)| taken.contains(p.item.request.tracking.as_str()))
             .map(|(i, p)| {
-                let problem = LineProblem {
-                    field: "tracking",
-                    message: format!("查询码 {} 已存在", p.item.request.tracking),
-                };
-                (i, problem)
+                let why = format!("查询码 {} 已导入过，跳过", p.item.request.tracking);
+                (i, Refusal::Skip(why))
             })
             .collect())
     }

@@ -9,5 +9,6 @@ mod portal;
 mod publish;
 mod report;
 mod requests;
+mod rerun;
 mod search;
 mod workflow;

@@ -55,6 +55,7 @@ fn row(org_id: i64, column_id: i64, n: usize) -> NewDocument {
         disclosure_ground: None,
         report_year: None,
         validity_changed_on: None,
+        import_key: None,
     }
 }
 

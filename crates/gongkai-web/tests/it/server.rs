@@ -245,10 +245,16 @@ db_test!(
         ] {
             assert!(head.contains(h), "{h} in {head}");
         }
-        assert!(!head.contains("no-store"), "public pages may be cached: {head}");
+        assert!(
+            !head.contains("no-store"),
+            "public pages may be cached: {head}"
+        );
         for private in ["/staff/login", "/track", "/apply"] {
             let (head, _) = get_head(node.addr, private).await;
-            assert!(head.contains("cache-control: no-store"), "{private}: {head}");
+            assert!(
+                head.contains("cache-control: no-store"),
+                "{private}: {head}"
+            );
         }
 
         // An operator drops the tables (or points the server at an empty database).
