@@ -67,11 +67,14 @@ async fn key_published(app: &App) -> Result<()> {
         let mut taken = documents::with_import_keys(&mut tx, &wanted).await?;
         let mut set = Vec::with_capacity(keys.len());
         for (id, org_id, key) in keys {
-            let key = if taken.contains_key(&(org_id, key.clone())) {
-                format!("duplicate-of-existing-{id}")
-            } else {
-                taken.insert((org_id, key.clone()), None);
-                key
+            let key = match taken.entry((org_id, key.clone())) {
+                std::collections::hash_map::Entry::Occupied(_) => {
+                    format!("duplicate-of-existing-{id}")
+                }
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(None);
+                    key
+                }
             };
             set.push((id, key));
         }
