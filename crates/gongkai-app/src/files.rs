@@ -1,7 +1,7 @@
 //! Attachment files: bytes on disk under `<data>/files/`, named by their SHA-256, with the
 //! text extracted once at upload for search and the sensitive-information scan.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use gongkai_search::{FileKind, extract};
@@ -193,7 +193,12 @@ pub async fn read(app: &App, attachment: &Attachment) -> Result<Vec<u8>> {
 }
 
 fn path_of(app: &App, sha: &str) -> PathBuf {
-    app.data_dir()
+    path_of_sha(app.data_dir(), sha)
+}
+
+/// Where the store keeps the bytes of this SHA-256 under `data_dir`.
+pub fn path_of_sha(data_dir: &Path, sha: &str) -> PathBuf {
+    data_dir
         .join("files")
         .join(&sha[..2.min(sha.len())])
         .join(sha)

@@ -12,6 +12,7 @@ use time::OffsetDateTime;
 
 pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod body;
 pub mod calendar;
 pub mod demo;

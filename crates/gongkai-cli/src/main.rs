@@ -102,6 +102,16 @@ enum Command {
     },
     /// Create or upgrade the database schema
     Migrate,
+    /// Copy the database and the stored files into one file, while the server runs
+    Backup {
+        /// The backup file to write (must not exist; created readable by this account only)
+        file: PathBuf,
+    },
+    /// Restore a backup into an empty data directory (and, for PostgreSQL, an empty database)
+    Restore {
+        /// The backup file
+        file: PathBuf,
+    },
     /// Import records from a file
     #[command(subcommand)]
     Import(ImportCommand),
@@ -471,6 +481,21 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             serve::run(app, web).await?;
         }
         Command::Demo { port, listen_host } => demo::run(&config, listen_host, port).await?,
+        Command::Backup { file } => {
+            let app = open(&config).await?;
+            let m = gongkai_app::backup::backup(&app, config.database.as_deref(), &file).await?;
+            println!("{}", backup_summary("已备份到", &file, &m));
+        }
+        Command::Restore { file } => {
+            let (m, _) = gongkai_app::backup::restore(
+                &file,
+                &config.data,
+                config.database.as_deref(),
+                config.settings.clone(),
+            )
+            .await?;
+            println!("{}", backup_summary("已恢复", &file, &m));
+        }
         Command::Migrate => {
             let app = open(&config).await?;
             println!(
@@ -632,6 +657,26 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 /// Opens (and migrates) the database of the configuration.
+/// One line on what a backup holds.
+fn backup_summary(done: &str, file: &Path, m: &gongkai_app::backup::Manifest) -> String {
+    let rows = |table: &str| {
+        m.tables
+            .iter()
+            .find(|(t, _)| t == table)
+            .map_or(0, |(_, n)| *n)
+    };
+    format!(
+        "{done} {}：{}，{} 条信息，{} 件申请，{} 个文件，{} 张表（备份于 {}）",
+        file.display(),
+        m.backend,
+        rows("documents"),
+        rows("requests"),
+        m.files,
+        m.tables.len(),
+        m.taken_at
+    )
+}
+
 async fn open(config: &Config) -> anyhow::Result<App> {
     App::open(
         &config.data,

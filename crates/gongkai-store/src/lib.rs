@@ -21,6 +21,7 @@ use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool,
 
 pub mod attachments;
 pub mod audit;
+pub mod backup;
 pub mod calendar;
 pub mod codes;
 pub mod columns;

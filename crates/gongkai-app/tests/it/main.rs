@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod auth;
+mod backup;
 mod import;
 mod intake;
 mod letters;
