@@ -28,6 +28,7 @@ pub mod handling;
 pub mod import;
 pub mod intake;
 pub mod letters;
+pub mod operations;
 pub mod orgs;
 pub mod outbox;
 pub mod portal;
@@ -170,6 +171,11 @@ impl App {
             Ok(Err(e)) => Health::Unreachable(e.to_string()),
             Err(_) => Health::Unreachable(format!("no answer within {limit:?}")),
         }
+    }
+
+    /// The public generation the search index last caught up with (-1: not yet).
+    pub fn search_generation(&self) -> i64 {
+        self.search_seen.load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// The database.

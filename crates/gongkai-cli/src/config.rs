@@ -111,6 +111,8 @@ struct HttpKeys {
     head_timeout_secs: Option<u64>,
     max_connections: Option<u64>,
     poll_ms: Option<u64>,
+    /// Addresses and ranges `/metrics` answers, comma-separated.
+    metrics_allow: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -343,11 +345,27 @@ fn http_settings(env: &HttpKeys, file: &HttpKeys) -> anyhow::Result<HttpSettings
             "http.poll_ms 须在 10 到 1000 毫秒之间（各节点须在 1 秒内看到更新）",
         ));
     }
+    let metrics_allow = match env.metrics_allow.as_ref().or(file.metrics_allow.as_ref()) {
+        None => d.metrics_allow,
+        Some(list) => list
+            .split(',')
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| {
+                gongkai_web::metrics::AddrRange::parse(s).ok_or_else(|| {
+                    user(format!(
+                        "http.metrics_allow 中的“{}”不是地址或网段（如 127.0.0.1、10.0.0.0/8、::1）",
+                        s.trim()
+                    ))
+                })
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?,
+    };
     Ok(HttpSettings {
         cache_bytes: cache_mb.map_or(d.cache_bytes, |m| (m as usize) * 1024 * 1024),
         head_timeout: head.map_or(d.head_timeout, Duration::from_secs),
         max_connections: max.map_or(d.max_connections, |m| m as usize),
         poll_interval: poll.map_or(d.poll_interval, Duration::from_millis),
+        metrics_allow,
     })
 }
 

@@ -147,3 +147,14 @@ pub async fn of_object(h: &mut impl Handle, kind: &str, id: i64) -> Result<Vec<E
         .fetch_all(c)
         .await?))
 }
+
+/// The imports committed, by action (`import.documents`, `import.requests`): each batch of an
+/// import is one entry.
+pub async fn import_batches(h: &mut impl Handle) -> Result<Vec<(String, i64)>> {
+    Ok(dispatch!(h, c => sqlx::query_as(
+        "SELECT action, COUNT(*) FROM audit_log WHERE object_kind = 'import' GROUP BY action \
+         ORDER BY action",
+    )
+    .fetch_all(c)
+    .await?))
+}

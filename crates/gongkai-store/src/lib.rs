@@ -250,6 +250,14 @@ impl Db {
         }
     }
 
+    /// The pool's connections: open, idle, and the most it opens.
+    pub fn pool_use(&self) -> (u32, usize, u32) {
+        match &self.pool {
+            Pool::Sqlite(p) => (p.size(), p.num_idle(), p.options().get_max_connections()),
+            Pool::Pg(p) => (p.size(), p.num_idle(), p.options().get_max_connections()),
+        }
+    }
+
     /// Applies the versioned migrations of `migrations/<backend>/` that are not applied yet.
     pub async fn migrate(&self) -> Result<()> {
         match &self.pool {

@@ -1043,3 +1043,22 @@ async fn page_of_cell(
     });
     Ok((rows, total))
 }
+
+/// Requests not finished, by where they stand on `today`: `submitted` (filed, not yet
+/// registered), `open` (registered, not replied, due date not passed or unknown), `overdue`
+/// (not replied after the due date), `replied` (replied, not archived).
+pub async fn state_counts(h: &mut impl Handle, today: Date) -> Result<Vec<(String, i64)>> {
+    Ok(dispatch!(h, c => sqlx::query_as(
+        "SELECT 'submitted', COUNT(*) FROM request_intake WHERE request_id IS NULL \
+         UNION ALL SELECT 'open', COUNT(*) FROM requests WHERE replied_date IS NULL \
+           AND (due_date IS NULL OR due_date >= $1) \
+         UNION ALL SELECT 'overdue', COUNT(*) FROM requests WHERE replied_date IS NULL \
+           AND due_date < $1 \
+         UNION ALL SELECT 'replied', COUNT(*) FROM requests r WHERE r.replied_date IS NOT NULL \
+           AND NOT EXISTS (SELECT 1 FROM request_handling h WHERE h.request_id = r.id \
+           AND h.archived_on IS NOT NULL)",
+    )
+    .bind(today)
+    .fetch_all(c)
+    .await?))
+}

@@ -52,6 +52,8 @@ pub struct Entry {
     gzip: Bytes,
     br: Bytes,
     used: AtomicU64,
+    /// The route pattern it was rendered by, for `/metrics`.
+    route: Option<crate::metrics::RouteLabel>,
 }
 
 impl Entry {
@@ -71,6 +73,10 @@ pub struct PageCache {
     /// each running the queries (after a change, every reader of the home page misses at
     /// once).
     rendering: std::sync::Mutex<HashMap<Key, Arc<tokio::sync::Mutex<()>>>>,
+    /// Pages answered from memory, and rendered, since start (for `/metrics`).
+    pub hits: AtomicU64,
+    /// Pages rendered.
+    pub misses: AtomicU64,
 }
 
 impl PageCache {
@@ -82,6 +88,8 @@ impl PageCache {
             capacity,
             tick: AtomicU64::new(0),
             rendering: std::sync::Mutex::new(HashMap::new()),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
         }
     }
 
@@ -210,13 +218,18 @@ fn key_of(req: &Request) -> Option<Key> {
 
 /// The fast path: the cached answer to `req`, if there is a current one.
 pub fn lookup(state: &AppState, req: &Request) -> Option<Response> {
+    let start = std::time::Instant::now();
     let key = key_of(req)?;
     let entry = state.cache().get(&key, state.app().public_generation())?;
-    Some(respond(
-        &entry,
-        req.headers(),
-        *req.method() == Method::HEAD,
-    ))
+    state.cache().hits.fetch_add(1, Ordering::Relaxed);
+    let response = respond(&entry, req.headers(), *req.method() == Method::HEAD);
+    state.metrics().record(
+        entry.route.as_ref().map_or("(other)", |r| r.0.as_str()),
+        req.method().as_str(),
+        response.status().as_u16(),
+        start.elapsed().as_secs_f64(),
+    );
+    Some(response)
 }
 
 /// Middleware: answers from the cache, or renders and keeps the page.
@@ -225,7 +238,9 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
         return next.run(req).await;
     };
     let head = *req.method() == Method::HEAD;
-    if let Some(entry) = state.cache().get(&key, state.app().public_generation()) {
+    let cache = state.cache();
+    if let Some(entry) = cache.get(&key, state.app().public_generation()) {
+        cache.hits.fetch_add(1, Ordering::Relaxed);
         return respond(&entry, req.headers(), head);
     }
     let lock = state.cache().render_lock(&key);
@@ -233,8 +248,14 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
         let _rendering = lock.lock().await;
         // Rendered by the reader we waited for?
         match state.cache().get(&key, state.app().public_generation()) {
-            Some(entry) => respond(&entry, req.headers(), head),
-            None => render(&state, key.clone(), req, next, head).await,
+            Some(entry) => {
+                cache.hits.fetch_add(1, Ordering::Relaxed);
+                respond(&entry, req.headers(), head)
+            }
+            None => {
+                cache.misses.fetch_add(1, Ordering::Relaxed);
+                render(&state, key.clone(), req, next, head).await
+            }
         }
     };
     state.cache().render_done(&key, lock);
@@ -261,13 +282,18 @@ async fn render(state: &AppState, key: Key, mut req: Request, next: Next, head: 
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
-    let entry = Arc::new(build_entry(
+    let mut entry = build_entry(
         generation,
         parts.status,
         parts.headers,
         identity,
         state.app().public_changed_at(),
-    ));
+    );
+    entry.route = parts
+        .extensions
+        .get::<crate::metrics::RouteLabel>()
+        .cloned();
+    let entry = Arc::new(entry);
     state
         .cache()
         .insert(key, Arc::clone(&entry), state.app().public_generation());
@@ -316,6 +342,7 @@ fn build_entry(
         gzip,
         br,
         used: AtomicU64::new(0),
+        route: None,
     }
 }
 
@@ -447,6 +474,9 @@ fn respond(entry: &Entry, request: &HeaderMap, head: bool) -> Response {
     });
     *r.status_mut() = entry.status;
     *r.headers_mut() = headers;
+    if let Some(route) = &entry.route {
+        r.extensions_mut().insert(route.clone());
+    }
     r
 }
 

@@ -25,10 +25,12 @@ mod feeds;
 mod layout;
 mod letters;
 mod limits;
+pub mod metrics;
 mod openapi;
 pub mod outage;
 pub(crate) mod public;
 mod reports;
+mod request_id;
 mod requests_desk;
 mod search;
 mod security;
@@ -62,9 +64,15 @@ struct Inner {
     config: WebConfig,
     cache: cache::PageCache,
     probe: outage::Probe,
+    metrics: metrics::Metrics,
 }
 
 impl AppState {
+    /// What the server counts for `/metrics`.
+    pub fn metrics(&self) -> &metrics::Metrics {
+        &self.inner.metrics
+    }
+
     /// The database probe of failure answers.
     pub fn probe(&self) -> &outage::Probe {
         &self.inner.probe
@@ -99,6 +107,7 @@ fn state(app: App, config: WebConfig) -> AppState {
             config,
             cache,
             probe: outage::Probe::default(),
+            metrics: metrics::Metrics::default(),
         }),
     }
 }
@@ -182,6 +191,7 @@ fn router_with_state(state: AppState) -> Router {
             post(api_requests::event),
         )
         .route("/healthz", get(public::healthz))
+        .route("/metrics", get(metrics::page))
         .route("/staff", get(staff::redirect_home))
         .route("/staff/", get(staff::home))
         .route(
@@ -302,6 +312,7 @@ fn router_with_state(state: AppState) -> Router {
         .route("/favicon.ico", get(public::favicon))
         .fallback(public::not_found)
         .method_not_allowed_fallback(limits::method_not_allowed)
+        .layer(axum::middleware::from_fn(metrics::label))
         .layer(axum::middleware::from_fn(security::staff_form_token))
         .layer(axum::middleware::from_fn(security::same_origin_writes))
         .layer(axum::middleware::from_fn(layout::remember_frame))
@@ -342,7 +353,33 @@ fn router_with_state(state: AppState) -> Router {
             outage::layer,
         ))
         .layer(tower_http::catch_panic::CatchPanicLayer::new())
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
+        // One id per request in every log line of it and in the answer's `x-request-id`.
+        .layer(tower_http::request_id::PropagateRequestIdLayer::x_request_id())
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http().make_span_with(
+                |req: &axum::http::Request<axum::body::Body>| {
+                    let id = req
+                        .headers()
+                        .get("x-request-id")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("-");
+                    // The path only: a query string may carry what a visitor typed.
+                    tracing::info_span!(
+                        "request",
+                        id,
+                        method = %req.method(),
+                        path = req.uri().path(),
+                    )
+                },
+            ),
+        )
+        .layer(tower_http::request_id::SetRequestIdLayer::x_request_id(
+            request_id::Sequence::default(),
+        ))
         .with_state(state)
 }
 

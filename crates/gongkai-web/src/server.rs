@@ -36,6 +36,8 @@ pub struct HttpSettings {
     pub cache_bytes: usize,
     /// How often each node reads the public generation from the database.
     pub poll_interval: Duration,
+    /// The addresses `/metrics` answers.
+    pub metrics_allow: Vec<crate::metrics::AddrRange>,
 }
 
 impl Default for HttpSettings {
@@ -45,6 +47,7 @@ impl Default for HttpSettings {
             max_connections: 10_000,
             cache_bytes: 64 * 1024 * 1024,
             poll_interval: Duration::from_millis(250),
+            metrics_allow: crate::metrics::AddrRange::loopback(),
         }
     }
 }

@@ -277,3 +277,44 @@ db_test!(
         assert!(head.starts_with("http/1.1 200"), "{head}");
     }
 );
+
+db_test!(
+    metrics_answer_this_machine_only_and_count_by_route,
+    async |t: &TestDb| {
+        let a = gongkai_testkit::app(t);
+        org_tree(&a).await;
+        let node = start(a.clone(), quick()).await;
+        for _ in 0..3 {
+            get(node.addr, "/doc/999999").await;
+        }
+        let first = get(node.addr, "/").await.0;
+        let second = get(node.addr, "/").await.0;
+        assert_eq!((first, second), (200, 200));
+        let (head, body) = get_head(node.addr, "/metrics").await;
+        assert!(head.starts_with("http/1.1 200"), "{head}");
+        assert!(head.contains("text/plain; version=0.0.4"), "{head}");
+        assert!(head.contains("x-request-id: "), "{head}");
+        for line in [
+            "gongkai_http_requests_total{route=\"/doc/{id}\",method=\"GET\",status=\"404\"} 3",
+            "gongkai_http_request_duration_seconds_count{route=\"/doc/{id}\"} 3",
+            "gongkai_page_cache_hits_total 1",
+            "gongkai_db_pool_connections{state=\"max\"}",
+            "gongkai_requests{state=\"overdue\"} 0",
+            "gongkai_database_up 1",
+        ] {
+            assert!(body.contains(line), "{line} in\n{body}");
+        }
+        // Through a reverse proxy on this machine, for a visitor elsewhere: not there.
+        let mut s = TcpStream::connect(node.addr).await.unwrap();
+        s.write_all(
+            b"GET /metrics HTTP/1.1\r\nHost: test\r\nX-Forwarded-For: 203.0.113.9\r\nConnection: close\r\n\r\n",
+        )
+        .await
+        .unwrap();
+        let mut buf = Vec::new();
+        s.read_to_end(&mut buf).await.unwrap();
+        let text = String::from_utf8_lossy(&buf);
+        assert!(text.starts_with("HTTP/1.1 404"), "{text}");
+        assert!(!text.contains("gongkai_http_requests_total"));
+    }
+);
