@@ -6,24 +6,16 @@ use std::io::Cursor;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use gongkai_app::export::{Format, export_documents};
 use gongkai_app::import::{ImportOptions, import_documents};
 use gongkai_testkit::builders::{DocLine, jsonl, org_tree};
 use serde_json::Value;
 
 /// Every record exported, by 索引号, as its JSON line.
 async fn records(app: &gongkai_app::App) -> HashMap<String, Value> {
-    let mut out = Vec::new();
-    export_documents(app, &mut out, Format::Jsonl, |_| {})
+    crate::exported(app)
         .await
-        .unwrap();
-    String::from_utf8(out)
-        .unwrap()
-        .lines()
-        .map(|l| {
-            let v: Value = serde_json::from_str(l).unwrap();
-            (v["index_number"].as_str().unwrap().to_owned(), v)
-        })
+        .into_iter()
+        .map(|v| (v["index_number"].as_str().unwrap().to_owned(), v))
         .collect()
 }
 

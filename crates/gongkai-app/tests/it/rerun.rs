@@ -6,11 +6,9 @@
 use std::collections::HashSet;
 use std::io::Cursor;
 
-use gongkai_app::export::{Format, export_documents};
 use gongkai_app::import::{ImportOptions, ImportProgress, ImportReport, import_documents};
 use gongkai_testkit::builders::{DocLine, jsonl, org_tree};
 use gongkai_testkit::{TestDb, app, db_test};
-use serde_json::Value;
 
 async fn run(t: &TestDb, data: &str) -> (ImportReport, Vec<ImportProgress>) {
     let mut seen = Vec::new();
@@ -27,15 +25,10 @@ async fn run(t: &TestDb, data: &str) -> (ImportReport, Vec<ImportProgress>) {
 
 /// The exported records: (title, 索引号).
 async fn stored(t: &TestDb) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    export_documents(&app(t), &mut out, Format::Jsonl, |_| {})
+    crate::exported(&app(t))
         .await
-        .unwrap();
-    String::from_utf8(out)
-        .unwrap()
-        .lines()
-        .map(|l| {
-            let v: Value = serde_json::from_str(l).unwrap();
+        .iter()
+        .map(|v| {
             (
                 v["title"].as_str().unwrap().to_owned(),
                 v["index_number"].as_str().unwrap().to_owned(),

@@ -40,21 +40,33 @@ async fn start(app: App, http: HttpSettings) -> Node {
     Node { addr, _stop: stop }
 }
 
-/// One request on its own connection; the status and the body.
-async fn get(addr: SocketAddr, path: &str) -> (u16, String) {
+/// Sends `request` as written on its own connection; the whole answer.
+async fn exchange(addr: SocketAddr, request: &str) -> String {
     let mut s = TcpStream::connect(addr).await.unwrap();
-    let req = format!("GET {path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n");
-    s.write_all(req.as_bytes()).await.unwrap();
+    s.write_all(request.as_bytes()).await.unwrap();
     let mut buf = Vec::new();
     s.read_to_end(&mut buf).await.unwrap();
-    let text = String::from_utf8_lossy(&buf).into_owned();
-    let status = text
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
+/// One GET on its own connection; the head (status line and headers, lower-cased) and the
+/// body.
+async fn get_head(addr: SocketAddr, path: &str) -> (String, String) {
+    let req = format!("GET {path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n");
+    let text = exchange(addr, &req).await;
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    (head.to_lowercase(), body.to_owned())
+}
+
+/// One GET on its own connection; the status and the body.
+async fn get(addr: SocketAddr, path: &str) -> (u16, String) {
+    let (head, body) = get_head(addr, path).await;
+    let status = head
         .split(' ')
         .nth(1)
         .and_then(|c| c.parse().ok())
         .unwrap_or(0);
-    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_owned());
-    (status, body.unwrap_or_default())
+    (status, body)
 }
 
 fn quick() -> HttpSettings {
@@ -216,19 +228,6 @@ async fn a_full_server_refuses_with_a_chinese_503_and_recovers() {
     assert_eq!(status, 200);
 }
 
-/// One request on its own connection; the head (status line and headers, lower-cased) and
-/// the body.
-async fn get_head(addr: SocketAddr, path: &str) -> (String, String) {
-    let mut s = TcpStream::connect(addr).await.unwrap();
-    let req = format!("GET {path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n");
-    s.write_all(req.as_bytes()).await.unwrap();
-    let mut buf = Vec::new();
-    s.read_to_end(&mut buf).await.unwrap();
-    let text = String::from_utf8_lossy(&buf).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    (head.to_lowercase(), body.to_owned())
-}
-
 db_test!(
     pages_and_healthz_agree_on_a_database_without_its_tables,
     async |t: &TestDb| {
@@ -305,15 +304,11 @@ db_test!(
             assert!(body.contains(line), "{line} in\n{body}");
         }
         // Through a reverse proxy on this machine, for a visitor elsewhere: not there.
-        let mut s = TcpStream::connect(node.addr).await.unwrap();
-        s.write_all(
-            b"GET /metrics HTTP/1.1\r\nHost: test\r\nX-Forwarded-For: 203.0.113.9\r\nConnection: close\r\n\r\n",
+        let text = exchange(
+            node.addr,
+            "GET /metrics HTTP/1.1\r\nHost: test\r\nX-Forwarded-For: 203.0.113.9\r\nConnection: close\r\n\r\n",
         )
-        .await
-        .unwrap();
-        let mut buf = Vec::new();
-        s.read_to_end(&mut buf).await.unwrap();
-        let text = String::from_utf8_lossy(&buf);
+        .await;
         assert!(text.starts_with("HTTP/1.1 404"), "{text}");
         assert!(!text.contains("gongkai_http_requests_total"));
     }
