@@ -1159,6 +1159,8 @@ pub struct Generator<'a> {
     /// The last serial given per (organization, year).
     serials: Vec<[u32; YEARS.len()]>,
     decrees: u32,
+    /// Lines made so far, numbering each line's `external_id`.
+    made: u64,
     line: String,
     title: String,
 }
@@ -1178,6 +1180,7 @@ impl<'a> Generator<'a> {
             by_year: Weighted::new(YEARS.iter().map(|&(_, w)| f64::from(w))),
             serials: vec![[0; YEARS.len()]; orgs.len()],
             decrees: 0,
+            made: 0,
             line: String::with_capacity(8192),
             title: String::with_capacity(256),
         })
@@ -1272,7 +1275,12 @@ impl<'a> Generator<'a> {
 
         let line = &mut self.line;
         line.clear();
-        line.push_str("{\"org\":\"");
+        // An old system's record number: two records without a 发文字号 may share title and
+        // dates, and an import tells records apart by it.
+        self.made += 1;
+        line.push_str("{\"external_id\":\"SF-");
+        line.push_str(&self.made.to_string());
+        line.push_str("\",\"org\":\"");
         push_json(line, org.code());
         line.push_str("\",\"title\":\"");
         push_json(line, &self.title);

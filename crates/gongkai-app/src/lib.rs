@@ -69,6 +69,8 @@ pub struct Settings {
     pub import_max_line_kb: u32,
     /// The largest body of an imported record, in KB.
     pub max_body_kb: u32,
+    /// Input an import reads into one transaction before it commits and reports, in MB.
+    pub import_commit_mb: u32,
 }
 
 impl Default for Settings {
@@ -84,6 +86,7 @@ impl Default for Settings {
             reminder_last_days: 1,
             import_max_line_kb: 8192,
             max_body_kb: 4096,
+            import_commit_mb: 128,
         }
     }
 }

@@ -12,7 +12,7 @@
 //! (条例 Art. 18: months between reviews of a withheld record, default 6) and `repost_hours`
 //! (hours within which a record should reach every channel, default 12),
 //! `import_max_line_kb` and `max_body_kb` (an import's longest line and largest body, 8192
-//! and 4096); every key can also be set as `GONGKAI_<KEY>` in the environment, a table
+//! and 4096), `import_commit_mb` (input per committed batch of an import, 128); every key can also be set as `GONGKAI_<KEY>` in the environment, a table
 //! key with `__` (`GONGKAI_AUTH__LOCKOUT_FAILURES`). Without `--config`, the file is
 //! `<data>/gongkai.toml` when it exists, `<data>` being the data directory named by flag or
 //! environment (or the default). Relative paths are relative to the working directory.
@@ -102,6 +102,7 @@ struct DocumentKeys {
     repost_hours: Option<u32>,
     import_max_line_kb: Option<u32>,
     max_body_kb: Option<u32>,
+    import_commit_mb: Option<u32>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -296,6 +297,11 @@ pub fn load(
             .max_body_kb
             .or(file_keys.documents.max_body_kb)
             .unwrap_or(defaults.max_body_kb),
+        import_commit_mb: env_keys
+            .documents
+            .import_commit_mb
+            .or(file_keys.documents.import_commit_mb)
+            .unwrap_or(defaults.import_commit_mb),
         reminder_first_days: env_keys
             .requests
             .reminder_first_days
@@ -439,6 +445,9 @@ fn check_settings(s: &Settings) -> anyhow::Result<()> {
         return Err(user(
             "documents.import_max_line_kb 须在 64 到 262144 之间，max_body_kb 须在 64 到 131072 之间（KB）",
         ));
+    }
+    if !(1..=4096).contains(&s.import_commit_mb) {
+        return Err(user("documents.import_commit_mb 须在 1 到 4096 之间（MB）"));
     }
     Ok(())
 }

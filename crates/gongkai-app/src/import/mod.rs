@@ -2,8 +2,10 @@
 //! formats"): one pipeline for every kind of record.
 //!
 //! Every line is validated whole before anything of it is written; a bad line is reported
-//! with its number and reason and writes nothing. Valid lines are written in batches, each
-//! committed with its entry in the audit chain and reported ([`ImportProgress::Committed`]),
+//! with its number and reason and writes nothing. Valid lines are written in batches, a
+//! transaction committed with its entry in the audit chain and reported
+//! ([`ImportProgress::Committed`]) every `import_commit_mb` of input (128 MB: a commit writes
+//! every index page its records touched, and the import key's index is touched all over),
 //! or with `atomic` all in one transaction that is rolled back when any line failed. A
 //! batch the database refuses is written again line by line, so only the refused line is
 //! reported. A line that is a record imported before (same organization and key) is skipped
@@ -99,6 +101,8 @@ pub struct ImportLimits {
     pub max_line_bytes: usize,
     /// The largest body of a record (`body_html` or `body_text`), in bytes.
     pub max_body_bytes: usize,
+    /// Input read into one transaction before it commits, in bytes.
+    pub commit_bytes: u64,
 }
 
 impl ImportLimits {
@@ -113,6 +117,7 @@ impl ImportLimits {
         ImportLimits {
             max_line_bytes: kb(s.import_max_line_kb),
             max_body_bytes: kb(s.max_body_kb),
+            commit_bytes: u64::from(s.import_commit_mb.max(1)) << 20,
         }
     }
 }
@@ -393,6 +398,7 @@ async fn run<K: Kind, R: BufRead>(
     let check = imp.kind.checker();
     let max_line = limits.max_line_bytes;
     let mut lines = LineReader::new(reader, max_line);
+    let mut committed_at = 0u64;
     // Lines are checked on a blocking thread while the batch before them is written, so
     // parsing and the database work side by side.
     let mut checking = check_lines(check.clone(), lines.batch(K::BATCH)?, max_line);
@@ -451,7 +457,8 @@ async fn run<K: Kind, R: BufRead>(
             }
             return Err(e);
         }
-        if !opts.atomic {
+        if !opts.atomic && read - committed_at >= limits.commit_bytes {
+            committed_at = read;
             imp.commit(last_line).await?;
             progress(ImportProgress::Committed {
                 through_line: last_line,
@@ -468,7 +475,15 @@ async fn run<K: Kind, R: BufRead>(
             tx.rollback().await?;
         }
     } else {
+        let pending = imp.tx.is_some();
         imp.commit(lines.line_no).await?;
+        if pending {
+            progress(ImportProgress::Committed {
+                through_line: lines.line_no,
+                imported: imp.report.imported,
+                skipped: imp.report.skipped.len(),
+            });
+        }
     }
     let mut report = imp.report;
     report.errors.sort_by_key(|p| p.line);

@@ -10,10 +10,20 @@ use gongkai_app::import::{ImportOptions, ImportProgress, ImportReport, import_do
 use gongkai_testkit::builders::{DocLine, jsonl, org_tree};
 use gongkai_testkit::{TestDb, app, db_test};
 
+/// The application, committing every megabyte of input (so the tests' files take several
+/// batches).
+fn small_batches(t: &TestDb) -> gongkai_app::App {
+    let settings = gongkai_app::Settings {
+        import_commit_mb: 1,
+        ..gongkai_app::Settings::default()
+    };
+    gongkai_app::App::new(t.db.clone(), t.dir.path(), settings)
+}
+
 async fn run(t: &TestDb, data: &str) -> (ImportReport, Vec<ImportProgress>) {
     let mut seen = Vec::new();
     let r = import_documents(
-        &app(t),
+        &small_batches(t),
         Cursor::new(data.to_owned()),
         ImportOptions::default(),
         |p| seen.push(p),
