@@ -245,28 +245,22 @@ pub fn load(
         },
     };
     let defaults = Settings::default();
+    // The environment beats the file, which beats the default.
+    macro_rules! key {
+        ($section:ident . $key:ident, $default:expr) => {
+            env_keys
+                .$section
+                .$key
+                .or(file_keys.$section.$key)
+                .unwrap_or($default)
+        };
+    }
     let settings = Settings {
-        lockout_failures: env_keys
-            .auth
-            .lockout_failures
-            .or(file_keys.auth.lockout_failures)
-            .unwrap_or(defaults.lockout_failures),
-        lockout_minutes: env_keys
-            .auth
-            .lockout_minutes
-            .or(file_keys.auth.lockout_minutes)
-            .unwrap_or(defaults.lockout_minutes),
-        session_hours: env_keys
-            .auth
-            .session_hours
-            .or(file_keys.auth.session_hours)
-            .unwrap_or(defaults.session_hours),
+        lockout_failures: key!(auth.lockout_failures, defaults.lockout_failures),
+        lockout_minutes: key!(auth.lockout_minutes, defaults.lockout_minutes),
+        session_hours: key!(auth.session_hours, defaults.session_hours),
         clock: ClockSettings {
-            fee_pauses: env_keys
-                .requests
-                .fee_pauses_clock
-                .or(file_keys.requests.fee_pauses_clock)
-                .unwrap_or(defaults.clock.fee_pauses),
+            fee_pauses: key!(requests.fee_pauses_clock, defaults.clock.fee_pauses),
             ..defaults.clock
         },
         withheld_review_months: match env_keys
@@ -282,36 +276,12 @@ pub fn load(
             Some(m) => m,
             None => defaults.withheld_review_months,
         },
-        repost_hours: env_keys
-            .documents
-            .repost_hours
-            .or(file_keys.documents.repost_hours)
-            .unwrap_or(defaults.repost_hours),
-        import_max_line_kb: env_keys
-            .documents
-            .import_max_line_kb
-            .or(file_keys.documents.import_max_line_kb)
-            .unwrap_or(defaults.import_max_line_kb),
-        max_body_kb: env_keys
-            .documents
-            .max_body_kb
-            .or(file_keys.documents.max_body_kb)
-            .unwrap_or(defaults.max_body_kb),
-        import_commit_mb: env_keys
-            .documents
-            .import_commit_mb
-            .or(file_keys.documents.import_commit_mb)
-            .unwrap_or(defaults.import_commit_mb),
-        reminder_first_days: env_keys
-            .requests
-            .reminder_first_days
-            .or(file_keys.requests.reminder_first_days)
-            .unwrap_or(defaults.reminder_first_days),
-        reminder_last_days: env_keys
-            .requests
-            .reminder_last_days
-            .or(file_keys.requests.reminder_last_days)
-            .unwrap_or(defaults.reminder_last_days),
+        repost_hours: key!(documents.repost_hours, defaults.repost_hours),
+        import_max_line_kb: key!(documents.import_max_line_kb, defaults.import_max_line_kb),
+        max_body_kb: key!(documents.max_body_kb, defaults.max_body_kb),
+        import_commit_mb: key!(documents.import_commit_mb, defaults.import_commit_mb),
+        reminder_first_days: key!(requests.reminder_first_days, defaults.reminder_first_days),
+        reminder_last_days: key!(requests.reminder_last_days, defaults.reminder_last_days),
     };
     check_settings(&settings)?;
     let http = http_settings(&env_keys.http, &file_keys.http)?;
