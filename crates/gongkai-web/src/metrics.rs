@@ -152,30 +152,10 @@ pub async fn track(State(s): State<AppState>, req: Request, next: Next) -> Respo
     response
 }
 
-/// The client's address as [`crate::staff::ClientAddress`] reads it.
-fn client(req: &Request) -> Option<IpAddr> {
-    let peer = req
-        .extensions()
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip())?;
-    if peer.is_loopback()
-        && let Some(forwarded) = req
-            .headers()
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-    {
-        return forwarded
-            .rsplit(',')
-            .next()
-            .and_then(|a| a.trim().parse().ok());
-    }
-    Some(peer)
-}
-
 /// `GET /metrics`.
 pub async fn page(State(s): State<AppState>, req: Request) -> Response {
-    let allowed =
-        client(&req).is_some_and(|ip| s.config().http.metrics_allow.iter().any(|r| r.contains(ip)));
+    let allowed = crate::staff::client_ip(req.extensions(), req.headers())
+        .is_some_and(|ip| s.config().http.metrics_allow.iter().any(|r| r.contains(ip)));
     if !allowed {
         return ErrorPage::not_found().into_response();
     }

@@ -204,25 +204,31 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let peer = parts
-            .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0.ip());
-        let forwarded = || {
-            parts
-                .headers
-                .get("x-forwarded-for")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.rsplit(',').next())
-                .and_then(|a| a.trim().parse::<std::net::IpAddr>().ok())
-        };
-        let addr = match peer {
-            Some(ip) if ip.is_loopback() => forwarded().or(Some(ip)),
-            other => other,
-        };
+        let addr = client_ip(&parts.extensions, &parts.headers);
         Ok(ClientAddress(
             addr.map_or_else(|| "-".to_owned(), |a| a.to_string()),
         ))
+    }
+}
+
+/// The address [`ClientAddress`] reads, when known.
+pub fn client_ip(
+    extensions: &axum::http::Extensions,
+    headers: &axum::http::HeaderMap,
+) -> Option<std::net::IpAddr> {
+    let peer = extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip());
+    let forwarded = || {
+        headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .and_then(|a| a.trim().parse::<std::net::IpAddr>().ok())
+    };
+    match peer {
+        Some(ip) if ip.is_loopback() => forwarded().or(Some(ip)),
+        other => other,
     }
 }
 
