@@ -284,8 +284,9 @@ fn usual_in_chinese_text(c: char) -> bool {
 
 /// For each page asked about, whether its content shows anything: text, an image or a
 /// form, a shading or a filled shape. A page lopdf cannot read counts as showing
-/// something, so that it is reported rather than passed as blank.
-fn pages_that_draw(bytes: &[u8], asked: &[u32]) -> Vec<bool> {
+/// something, so that it is reported rather than passed as blank. The one place a PDF is
+/// parsed in this process (lopdf); public for the fuzz target.
+pub fn pages_that_draw(bytes: &[u8], asked: &[u32]) -> Vec<bool> {
     let judged = std::panic::catch_unwind(|| {
         let document = lopdf::Document::load_mem(bytes).ok()?;
         let pages = document.get_pages();

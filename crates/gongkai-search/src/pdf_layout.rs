@@ -26,11 +26,16 @@ pub fn blocks(bytes: &[u8]) -> Result<Vec<Block>, ExtractError> {
         bytes,
         crate::pdf::MAX_OUTPUT,
     )?;
-    let mut blocks = Vec::new();
-    for page in parse_bbox(&String::from_utf8_lossy(&out)) {
-        blocks.extend(page_blocks(&page.words));
-    }
-    Ok(blocks)
+    Ok(blocks_of_bbox(&String::from_utf8_lossy(&out)))
+}
+
+/// The lines and tables of the XHTML `pdftotext -bbox` writes: the part of [`blocks`] that runs
+/// in this process, on words whose text the PDF's author chose.
+pub fn blocks_of_bbox(xhtml: &str) -> Vec<Block> {
+    parse_bbox(xhtml)
+        .iter()
+        .flat_map(|page| page_blocks(&page.words))
+        .collect()
 }
 
 /// A line of a page: its cells, each the text of words close together and its extent.
@@ -207,5 +212,34 @@ mod tests {
                 Block::Line("鼓政办〔2026〕12 号".into()),
             ]
         );
+    }
+
+    #[test]
+    fn the_bbox_xhtml_is_read_page_by_page_and_odd_lines_are_passed_over() {
+        let xhtml = r#"<doc>
+  <page width="595.0" height="842.0">
+    <word xMin="56.8" yMin="31.0" xMax="150.0" yMax="46.0">关于&lt;试行&gt;&amp;</word>
+    <word xMin="152.0" yMin="31.0" xMax="200.0" yMax="46.0">通知</word>
+    <word xMin="56.8" yMin="65.0" yMax="80.0">没有右边界</word>
+    <word xMin="56.8" yMin="99.0" xMax="90.0" yMax="114.0">未闭合
+  </page>
+  <page width="0" height="842.0">
+    <word xMin="1" yMin="1" xMax="2" yMax="2">无宽度的页</word>
+  </page>
+  <word xMin="1" yMin="1" xMax="2" yMax="2">页外</word>
+  <page width="595.0" height="842.0">
+    <word xMin="56.8" yMin="31.0" xMax="90.0" yMax="46.0">第二页</word>
+  </page>
+</doc>"#;
+        assert_eq!(
+            blocks_of_bbox(xhtml),
+            [
+                Block::Line("关于<试行>& 通知".into()),
+                Block::Line("未闭合".into()),
+                Block::Line("第二页".into()),
+            ]
+        );
+        assert!(blocks_of_bbox("").is_empty());
+        assert!(blocks_of_bbox("<page width=\"-1e400\" height=\"NaN\">\n</page>").is_empty());
     }
 }
