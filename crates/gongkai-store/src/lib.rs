@@ -314,6 +314,7 @@ impl Db {
             public: Arc::clone(&self.public),
             changed: None,
             savepoints: Vec::new(),
+            restore: None,
         })
     }
 
@@ -346,6 +347,9 @@ pub struct Tx {
     changed: Option<(i64, i64)>,
     /// `changed` as it was at each open savepoint, innermost last.
     savepoints: Vec<Option<(i64, i64)>>,
+    /// Statements that give the connection back its settings before the end ([`bulk_write`]).
+    /// The page cache shrinks once commit has written its dirty pages.
+    restore: Option<String>,
 }
 
 enum TxInner {
@@ -355,7 +359,8 @@ enum TxInner {
 
 impl Tx {
     /// Commits.
-    pub async fn commit(self) -> Result<()> {
+    pub async fn commit(mut self) -> Result<()> {
+        self.restore_settings().await?;
         match self.inner {
             TxInner::Sqlite(t) => t.commit().await?,
             TxInner::Pg(t) => t.commit().await?,
@@ -367,10 +372,18 @@ impl Tx {
     }
 
     /// Rolls back (also what dropping does).
-    pub async fn rollback(self) -> Result<()> {
+    pub async fn rollback(mut self) -> Result<()> {
+        self.restore_settings().await?;
         match self.inner {
             TxInner::Sqlite(t) => t.rollback().await?,
             TxInner::Pg(t) => t.rollback().await?,
+        }
+        Ok(())
+    }
+
+    async fn restore_settings(&mut self) -> Result<()> {
+        if let Some(sql) = self.restore.take() {
+            dispatch!(self, c => { sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(c).await?; });
         }
         Ok(())
     }
@@ -525,12 +538,23 @@ pub async fn explain(db: &Db, sql: &str, params: &[Param]) -> Result<Vec<String>
 /// smaller than what an import transaction dirties (every index page it touched, some
 /// 300 MB at a million records), so it spilled pages to the WAL and wrote them again when
 /// the next batch changed them; 256 MB holds them until commit. Checkpoints every 100 MB of
-/// WAL instead of 4 MB copy a page changed by several commits once.
-pub async fn bulk_write(h: &mut impl Handle) -> Result<()> {
-    if let Raw::Sqlite(c) = h.raw() {
-        sqlx::raw_sql("PRAGMA cache_size = -262144; PRAGMA wal_autocheckpoint = 25600")
-            .execute(c)
+/// WAL instead of 4 MB copy a page changed by several commits once. The connection's own
+/// settings come back just before the transaction ends: a pooled connection that kept 256 MB
+/// would hold it for as long as the server runs.
+pub async fn bulk_write(tx: &mut Tx) -> Result<()> {
+    if let TxInner::Sqlite(c) = &mut tx.inner {
+        let cache: i64 = sqlx::query_scalar("PRAGMA cache_size")
+            .fetch_one(&mut **c)
             .await?;
+        let checkpoint: i64 = sqlx::query_scalar("PRAGMA wal_autocheckpoint")
+            .fetch_one(&mut **c)
+            .await?;
+        sqlx::raw_sql("PRAGMA cache_size = -262144; PRAGMA wal_autocheckpoint = 25600")
+            .execute(&mut **c)
+            .await?;
+        tx.restore = Some(format!(
+            "PRAGMA cache_size = {cache}; PRAGMA wal_autocheckpoint = {checkpoint}"
+        ));
     }
     Ok(())
 }

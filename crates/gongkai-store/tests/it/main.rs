@@ -1,6 +1,7 @@
 //! Storage stories, each run on SQLite and on PostgreSQL.
 #![allow(clippy::unwrap_used)]
 
+mod bulk;
 mod counters;
 mod documents;
 mod orgs_users;
