@@ -264,3 +264,96 @@ fn prose_is_never_taken_for_a_table_and_a_table_is() {
         ["3", "规范政策解读", "区司法局、区政府办", "2026年6月30日前"]
     );
 }
+
+/// A PDF written by hand: one page whose content stream is `content` (deflated when
+/// `deflate`) under the first of two inner nodes of the page tree; the second has no page
+/// and declares `count`, which poppler passes over (it counts the root's /Count, true here).
+fn hand_made_pdf(count: &str, content: &[u8], deflate: bool) -> Vec<u8> {
+    use std::io::Write;
+    let (stream, filter) = if deflate {
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        z.write_all(content).unwrap();
+        (z.finish().unwrap(), " /Filter /FlateDecode")
+    } else {
+        (content.to_vec(), "")
+    };
+    let objects: Vec<Vec<u8>> = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [5 0 R 6 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 5 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>".to_vec(),
+        [
+            format!("<< /Length {}{filter} >>\nstream\n", stream.len()).as_bytes(),
+            &stream,
+            b"\nendstream",
+        ]
+        .concat(),
+        b"<< /Type /Pages /Parent 2 0 R /Kids [3 0 R] /Count 1 >>".to_vec(),
+        format!("<< /Type /Pages /Parent 2 0 R /Kids [] /Count {count} >>").into_bytes(),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (n, object) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        writeln!(out, "{} 0 obj", n + 1).unwrap();
+        out.extend_from_slice(object);
+        out.extend_from_slice(b"\nendobj\n");
+    }
+    let xref = out.len();
+    write!(out, "xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).unwrap();
+    for offset in offsets {
+        writeln!(out, "{offset:010} 00000 n ").unwrap();
+    }
+    write!(
+        out,
+        "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+        objects.len() + 1
+    )
+    .unwrap();
+    out
+}
+
+#[test]
+fn a_page_tree_lying_about_its_page_count_is_walked_not_believed() {
+    use gongkai_search::pdf::pages_that_draw;
+    // lopdf's get_pages reserved room for the declared count: the process aborted, on an
+    // upload as soon as pdftotext found a page without text.
+    for count in ["666666666666663", "-5", "0", "1"] {
+        let pdf = hand_made_pdf(count, b"0 0 1 rg 10 10 100 100 re f", false);
+        assert_eq!(
+            pages_that_draw(&pdf, &[1, 2]),
+            [true, true],
+            "/Count {count}"
+        );
+        let blank = hand_made_pdf(count, b"q Q", false);
+        // Page 2 does not exist: it counts as drawing, so that it is reported.
+        assert_eq!(
+            pages_that_draw(&blank, &[1, 2]),
+            [false, true],
+            "/Count {count}"
+        );
+        // As an upload meets it: pdftotext reads no text, so lopdf is asked about page 1.
+        let extracted = extract("上传.pdf", &pdf).unwrap();
+        assert_eq!(
+            (extracted.text.trim(), extracted.unread),
+            (
+                "",
+                vec![UnreadPage {
+                    page: 1,
+                    why: Unread::NoText
+                }]
+            ),
+            "/Count {count}"
+        );
+    }
+}
+
+#[test]
+fn a_page_content_that_inflates_past_the_limit_counts_as_drawing() {
+    use gongkai_search::pdf::{MAX_INFLATED, pages_that_draw};
+    // Spaces only: inflated in full, the page would be blank.
+    let bomb = hand_made_pdf("1", &vec![b' '; MAX_INFLATED + 1], true);
+    assert!(bomb.len() < 64 * 1024, "{} bytes", bomb.len());
+    assert_eq!(pages_that_draw(&bomb, &[1]), [true]);
+    let within = hand_made_pdf("1", &vec![b' '; 1024 * 1024], true);
+    assert_eq!(pages_that_draw(&within, &[1]), [false]);
+}
