@@ -357,3 +357,25 @@ fn a_page_content_that_inflates_past_the_limit_counts_as_drawing() {
     let within = hand_made_pdf("1", &vec![b' '; 1024 * 1024], true);
     assert_eq!(pages_that_draw(&within, &[1]), [false]);
 }
+
+#[test]
+fn deeply_nested_operands_fit_the_stack_of_a_blocking_thread() {
+    use gongkai_search::pdf::pages_that_draw;
+    // The server reads uploads on tokio's blocking threads: 2 MiB of stack.
+    for depth in [99, 100, 101, 10_000] {
+        let content = [
+            "[".repeat(depth).as_bytes(),
+            "]".repeat(depth).as_bytes(),
+            b" 0 0 1 rg 10 10 100 100 re f",
+        ]
+        .concat();
+        let pdf = hand_made_pdf("1", &content, false);
+        let drawn = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || pages_that_draw(&pdf, &[1]))
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(drawn, [true], "depth {depth}");
+    }
+}
