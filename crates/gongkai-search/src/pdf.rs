@@ -291,10 +291,10 @@ fn usual_in_chinese_text(c: char) -> bool {
 /// something, so that it is reported rather than passed as blank. The one place a PDF is
 /// parsed in this process (lopdf); public for the fuzz target.
 ///
-/// lopdf's conveniences trust the file: `get_pages` reserves room for the page count the
-/// page tree declares (a 2.7 KB file declaring 2^60 pages aborted the process, found by
-/// fuzzing) and `get_and_decode_page_content` inflates without limit. So pages are walked
-/// one by one, and every stream is inflated under [`MAX_INFLATED`].
+/// lopdf's conveniences trust the file: `get_pages` reserves room for the page count an inner
+/// node of the page tree declares (a 2.7 KB file declaring 666,666,666,666,663 pages aborted
+/// the process; found by fuzzing) and `get_and_decode_page_content` inflates without limit.
+/// So pages are walked one by one, and every stream is inflated under [`MAX_INFLATED`].
 pub fn pages_that_draw(bytes: &[u8], asked: &[u32]) -> Vec<bool> {
     let judged = std::panic::catch_unwind(|| {
         let options = lopdf::LoadOptions {
